@@ -1,0 +1,199 @@
+/**
+ * The command line: `predict`, `explain` and `methods`. Method option flags are generated from the explainer
+ * registry, so a new method brings its flags with it. Exit codes: 0 ok, 1 failure, 2 usage error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { OptionSpec } from '../shared/options.js';
+import { OptionError } from '../shared/options.js';
+import type { ResultsDocument, SentenceResult } from '../shared/results.js';
+import { explainTexts, sentenceResult } from '../engine/explain.js';
+import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
+import { readSentenceFile } from '../engine/input/sentences.js';
+import { ModelBundle } from '../engine/model/bundle.js';
+import { DEMO_MODEL_ID } from '../engine/paths.js';
+import { predictTexts } from '../engine/predict.js';
+import { RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION } from '../shared/results.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof OptionError || error instanceof UnknownMethodError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('xai-workbench')
+    .description('Explain transformer text classifiers: attention maps and attribution methods, side by side.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('predict')
+    .description('Predict the label of every sentence (one per line; - reads standard input).')
+    .argument('<file>', 'text file, one sentence per line')
+    .addOption(modelOption())
+    .option('--json', 'print one JSON document (the results schema)')
+    .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
+    .action(async (file: string, flags: { model: string; json?: boolean; batchSize: number }) => {
+      const texts = await readSentenceFile(file);
+      await withModel(flags.model, async (model) => {
+        const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
+        const sentences = predicted.map((input) => sentenceResult(input, model));
+        const document: ResultsDocument = {
+          schema: RESULTS_SCHEMA,
+          version: RESULTS_SCHEMA_VERSION,
+          model: model.info,
+          sentences,
+        };
+        io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
+      });
+    });
+
+  const explain = program
+    .command('explain')
+    .description('Explain the prediction for every sentence with one or more methods.')
+    .argument('<file>', 'text file, one sentence per line')
+    .addOption(modelOption())
+    .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
+    .option('--json', 'print one JSON document (the results schema)');
+  for (const option of methodOptions()) explain.addOption(option);
+  explain.action(async (file: string, flags: Record<string, unknown>) => {
+    const texts = await readSentenceFile(file);
+    const ids =
+      String(flags.methods) === 'all'
+        ? EXPLAINERS.map((e) => e.id)
+        : String(flags.methods)
+            .split(',')
+            .map((id) => id.trim());
+    await withModel(String(flags.model), async (model) => {
+      const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      const document = await explainTexts(model, texts, methods);
+      io.out(
+        flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
+      );
+    });
+  });
+
+  program
+    .command('methods')
+    .description('List the explanation methods with their options and defaults.')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const methods = await describeMethods();
+      if (flags.json) return io.out(`${JSON.stringify(methods, null, 2)}\n`);
+      for (const method of methods) {
+        io.out(`${method.id}  ${method.label}: ${method.description}\n`);
+        for (const option of method.options)
+          io.out(`    --${flagName(option.name)}  ${option.help} (default: ${String(option.default)})\n`);
+      }
+    });
+
+  return program;
+}
+
+function modelOption(): Option {
+  return new Option(
+    '--model <dir>',
+    `model folder (transformers.js layout) or "${DEMO_MODEL_ID}" for the bundled demo model`,
+  ).default(DEMO_MODEL_ID);
+}
+
+/** One flag per distinct option name across all explainers; a flag sets that option for every method having it. */
+function methodOptions(): Option[] {
+  const byName = new Map<string, { spec: OptionSpec; methods: string[] }>();
+  for (const explainer of EXPLAINERS) {
+    for (const spec of explainer.options) {
+      const entry = byName.get(spec.name) ?? { spec, methods: [] };
+      entry.methods.push(explainer.id);
+      byName.set(spec.name, entry);
+    }
+  }
+  return [...byName.values()].map(({ spec, methods }) => {
+    const help = `${spec.help} [${methods.join(', ')}; default ${String(spec.default)}]`;
+    if (spec.type === 'boolean') return new Option(`--${flagName(spec.name)}`, help);
+    const option = new Option(`--${flagName(spec.name)} <value>`, help);
+    return spec.type === 'choice' ? option.choices(spec.choices) : option;
+  });
+}
+
+/** The flags that belong to method `id`, keyed by option name (commander camel-cases flag names). */
+function optionsFor(id: string, flags: Record<string, unknown>): Record<string, unknown> {
+  const explainer = EXPLAINERS.find((candidate) => candidate.id === id);
+  if (!explainer) return {};
+  const options: Record<string, unknown> = {};
+  for (const spec of explainer.options) {
+    const value = flags[camelCase(spec.name)];
+    if (value !== undefined) options[spec.name] = value;
+  }
+  return options;
+}
+
+async function withModel(source: string, work: (model: ModelBundle) => Promise<void>): Promise<void> {
+  const model = await ModelBundle.load(source);
+  try {
+    await work(model);
+  } finally {
+    await model.dispose();
+  }
+}
+
+function formatPrediction(sentence: SentenceResult): string {
+  const probability = sentence.probabilities[sentence.predictedLabel] ?? 0;
+  const warnings = sentence.warnings.map((warning) => `\n  warning: ${warning.message}`).join('');
+  return `${sentence.predictedLabel}\t${probability.toFixed(4)}\t${sentence.text}${warnings}\n`;
+}
+
+function formatExplained(sentence: SentenceResult): string {
+  const lines = [formatPrediction(sentence).trimEnd()];
+  for (const explanation of Object.values(sentence.explanations)) {
+    const settings = Object.entries(explanation.options)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join(' ');
+    lines.push(`  ${explanation.method} (${settings})`);
+    explanation.tokens.forEach((token, i) =>
+      lines.push(`    ${token.padEnd(16)} ${explanation.scores[i]!.toFixed(4)}`),
+    );
+    for (const warning of explanation.warnings) lines.push(`    warning: ${warning.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new OptionError(`expected a positive integer, got ${value}`);
+  return number;
+}
+
+function flagName(name: string): string {
+  return name.replaceAll('_', '-');
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,173 @@
+/**
+ * A loaded model: config, labels, tokenizer and onnxruntime sessions (the exported graph, and graphs derived
+ * from it on demand). Loading checks the folder first so that a missing or malformed file is named plainly.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { InferenceSession } from 'onnxruntime-node';
+import type { ModelCapability } from '../../shared/api.js';
+import type { ModelInfo } from '../../shared/results.js';
+import { defaultCacheDir, defaultResourcesDir, DEMO_MODEL_ID } from '../paths.js';
+import { INPUT_IDS } from '../onnx/surgery.js';
+import { parseModelConfig, type ModelConfig } from './config.js';
+import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
+import { TextTokenizer } from './tokenizer.js';
+
+export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
+export const ATTENTION_MASK = 'attention_mask';
+export const TOKEN_TYPE_IDS = 'token_type_ids';
+export const LOGITS = 'logits';
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+export interface LoadOptions {
+  cacheDir?: string;
+  resourcesDir?: string;
+}
+
+const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = { attentions: 'attentions', inputs_embeds: 'embeds' };
+
+export class ModelBundle {
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+
+  private constructor(
+    readonly info: ModelInfo,
+    readonly config: ModelConfig,
+    readonly tokenizer: TextTokenizer,
+    readonly graphs: DerivedGraphs,
+    private readonly modelPath: string,
+    /** Whether the graph takes `token_type_ids` (BERT) besides ids and mask. */
+    readonly takesTokenTypes: boolean,
+  ) {}
+
+  /** Loads `demo` (the bundled model) or a transformers.js-style folder. */
+  static async load(source: string, options: LoadOptions = {}): Promise<ModelBundle> {
+    const dir = resolveModelDir(source, options.resourcesDir ?? defaultResourcesDir());
+    await checkModelFolder(dir);
+    const config = await readConfig(dir);
+    const tokenizer = await TextTokenizer.load(dir, config.maxPositions).catch((error: unknown) => {
+      throw new ModelLoadError(`${join(dir, 'tokenizer.json')} could not be loaded: ${messageOf(error)}`);
+    });
+    const modelPath = join(dir, 'onnx', 'model.onnx');
+    const sha256 = await hashFile(modelPath);
+    const info: ModelInfo = {
+      source,
+      name: source === DEMO_MODEL_ID ? 'demo-sst2 (bundled demo)' : basename(dir),
+      modelType: config.modelType,
+      labels: config.labels,
+      layers: config.layers,
+      heads: config.heads,
+      hiddenSize: config.hiddenSize,
+      maxLength: tokenizer.maxLength,
+      vocabSize: config.vocabSize,
+      sha256,
+    };
+    const graphs = DerivedGraphs.forModel(modelPath, sha256, options.cacheDir ?? defaultCacheDir());
+    const plain = await createSession(modelPath);
+    const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
+    if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {
+      throw new ModelLoadError(
+        `${modelPath} must take ${INPUT_IDS} and ${ATTENTION_MASK} and output ${LOGITS}, as Hugging Face exports do; ` +
+          `it takes ${plain.inputNames.join(', ')} and outputs ${plain.outputNames.join(', ')}`,
+      );
+    }
+    const bundle = new ModelBundle(
+      info,
+      config,
+      tokenizer,
+      graphs,
+      modelPath,
+      plain.inputNames.includes(TOKEN_TYPE_IDS),
+    );
+    bundle.sessions.set('plain', Promise.resolve(plain));
+    return bundle;
+  }
+
+  /** The exported graph as-is (`plain`), or a derived one. */
+  session(variant: 'plain' | GraphVariant): Promise<InferenceSession> {
+    let session = this.sessions.get(variant);
+    if (!session) {
+      session = variant === 'plain' ? createSession(this.modelPath) : this.graphs.path(variant).then(createSession);
+      this.sessions.set(variant, session);
+    }
+    return session;
+  }
+
+  /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
+  async unsupportedReason(capability: ModelCapability): Promise<string | undefined> {
+    return this.graphs.unsupportedReason(CAPABILITY_GRAPHS[capability]);
+  }
+
+  async dispose(): Promise<void> {
+    const sessions = await Promise.allSettled(this.sessions.values());
+    this.sessions.clear();
+    await Promise.all(sessions.map((result) => (result.status === 'fulfilled' ? result.value.release() : undefined)));
+  }
+}
+
+function resolveModelDir(source: string, resourcesDir: string): string {
+  return source === DEMO_MODEL_ID ? join(resourcesDir, 'models', 'demo-sst2') : resolve(source);
+}
+
+async function checkModelFolder(dir: string): Promise<void> {
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new ModelLoadError(`model folder not found: ${dir}`);
+  const present = await Promise.all(
+    MODEL_FILES.map((file) =>
+      stat(join(dir, file)).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
+    ),
+  );
+  const missing = MODEL_FILES.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new ModelLoadError(
+      `model folder ${dir} is missing ${missing.join(', ')} ` +
+        `(a transformers.js-style folder has ${MODEL_FILES.join(', ')})`,
+    );
+  }
+}
+
+async function readConfig(dir: string): Promise<ModelConfig> {
+  const path = join(dir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ModelLoadError(`${path} is not valid JSON: ${messageOf(error)}`);
+  }
+  try {
+    return parseModelConfig(json, path);
+  } catch (error) {
+    throw new ModelLoadError(messageOf(error));
+  }
+}
+
+async function createSession(path: string): Promise<InferenceSession> {
+  try {
+    return await InferenceSession.create(path, {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: availableParallelism(),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
+  } catch (error) {
+    throw new ModelLoadError(`onnxruntime could not load ${path}: ${messageOf(error)}`);
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,68 @@
+/** config.json of a transformers.js-style model folder, normalized across architecture families. */
+
+export interface ModelConfig {
+  modelType: string;
+  labels: string[];
+  layers: number;
+  heads: number;
+  hiddenSize: number;
+  maxPositions: number;
+  vocabSize: number;
+}
+
+export class ModelConfigError extends Error {
+  override name = 'ModelConfigError';
+}
+
+/** DistilBERT names its sizes differently from BERT/RoBERTa/…; accept both spellings. */
+const SIZE_KEYS = {
+  layers: ['num_hidden_layers', 'n_layers'],
+  heads: ['num_attention_heads', 'n_heads'],
+  hiddenSize: ['hidden_size', 'dim'],
+  maxPositions: ['max_position_embeddings'],
+  vocabSize: ['vocab_size'],
+} as const;
+
+export function parseModelConfig(json: unknown, file = 'config.json'): ModelConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelConfigError(`${file} must hold a JSON object`);
+  }
+  const config = json as Record<string, unknown>;
+  const size = (field: keyof typeof SIZE_KEYS): number => {
+    for (const key of SIZE_KEYS[field]) {
+      const value = config[key];
+      if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+    }
+    throw new ModelConfigError(`${file} has no positive integer ${SIZE_KEYS[field].join(' or ')}`);
+  };
+  return {
+    modelType: typeof config.model_type === 'string' ? config.model_type : 'unknown',
+    labels: parseLabels(config, file),
+    layers: size('layers'),
+    heads: size('heads'),
+    hiddenSize: size('hiddenSize'),
+    maxPositions: size('maxPositions'),
+    vocabSize: size('vocabSize'),
+  };
+}
+
+/** Labels in class-index order from `id2label`; `LABEL_i` names when the config has none (as transformers does). */
+function parseLabels(config: Record<string, unknown>, file: string): string[] {
+  const id2label = config.id2label;
+  if (id2label === undefined) {
+    const count = typeof config.num_labels === 'number' ? config.num_labels : 2;
+    return Array.from({ length: count }, (_, i) => `LABEL_${i}`);
+  }
+  if (typeof id2label !== 'object' || id2label === null)
+    throw new ModelConfigError(`${file}: id2label must be an object`);
+  const entries = Object.entries(id2label as Record<string, unknown>);
+  const labels: string[] = [];
+  for (const [key, label] of entries) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || index >= entries.length || typeof label !== 'string') {
+      throw new ModelConfigError(`${file}: id2label must map 0…${entries.length - 1} to label names; found "${key}"`);
+    }
+    labels[index] = label;
+  }
+  return labels;
+}

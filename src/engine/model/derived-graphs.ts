@@ -1,0 +1,106 @@
+/**
+ * Graphs derived from a model's ONNX file by surgery, cached on disk by the file's sha256 so that a large
+ * model is parsed once, not at every start. Each file is written to a temporary name and renamed, so a
+ * crash never leaves a half-written graph behind that a later run would trust.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeModel, readModel } from '../onnx/proto.js';
+import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
+
+export type GraphVariant = 'attentions' | 'embeds';
+
+interface Manifest {
+  attentionLayers: number;
+  /** Why a variant could not be derived, when it could not. */
+  unsupported: Partial<Record<GraphVariant, string>>;
+  embeddings?: { vocabSize: number; dim: number };
+}
+
+const MANIFEST = 'manifest.json';
+const EMBEDDINGS = 'word-embeddings.f32';
+
+export class DerivedGraphs {
+  private manifest?: Promise<Manifest>;
+
+  constructor(
+    private readonly modelPath: string,
+    readonly folder: string,
+  ) {}
+
+  static forModel(modelPath: string, sha256: string, cacheDir: string): DerivedGraphs {
+    return new DerivedGraphs(modelPath, join(cacheDir, 'graphs', sha256));
+  }
+
+  /** Path of a derived graph, deriving all variants on first use. */
+  async path(variant: GraphVariant): Promise<string> {
+    const manifest = await this.load();
+    const reason = manifest.unsupported[variant];
+    if (reason) throw new UnsupportedGraphError(reason);
+    return join(this.folder, `${variant}.onnx`);
+  }
+
+  /** Why `variant` is unavailable for this model, or undefined when it is available. */
+  async unsupportedReason(variant: GraphVariant): Promise<string | undefined> {
+    return (await this.load()).unsupported[variant];
+  }
+
+  async attentionLayers(): Promise<number> {
+    return (await this.load()).attentionLayers;
+  }
+
+  async wordEmbeddings(): Promise<WordEmbeddings> {
+    const manifest = await this.load();
+    if (!manifest.embeddings) throw new UnsupportedGraphError(manifest.unsupported.embeds ?? 'no word embeddings');
+    const bytes = await readFile(join(this.folder, EMBEDDINGS));
+    return { matrix: new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), ...manifest.embeddings };
+  }
+
+  private load(): Promise<Manifest> {
+    this.manifest ??= this.readManifest().catch(() => this.derive());
+    return this.manifest;
+  }
+
+  private async readManifest(): Promise<Manifest> {
+    return JSON.parse(await readFile(join(this.folder, MANIFEST), 'utf8')) as Manifest;
+  }
+
+  private async derive(): Promise<Manifest> {
+    await mkdir(this.folder, { recursive: true });
+    const model = await readModel(this.modelPath);
+    const manifest: Manifest = { attentionLayers: 0, unsupported: {} };
+    try {
+      const derived = withAttentionOutputs(model);
+      manifest.attentionLayers = derived.outputs.length;
+      await writeAtomically(join(this.folder, 'attentions.onnx'), encodeModel(derived.model));
+    } catch (error) {
+      manifest.unsupported.attentions = reasonOf(error);
+    }
+    try {
+      const derived = withInputsEmbeds(model);
+      const { matrix, vocabSize, dim } = derived.embeddings;
+      await writeAtomically(join(this.folder, 'embeds.onnx'), encodeModel(derived.model));
+      await writeAtomically(
+        join(this.folder, EMBEDDINGS),
+        new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength),
+      );
+      manifest.embeddings = { vocabSize, dim };
+    } catch (error) {
+      manifest.unsupported.embeds = reasonOf(error);
+    }
+    // The manifest goes last: its presence is what marks the folder complete.
+    await writeAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+    return manifest;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof UnsupportedGraphError) return error.message;
+  throw error;
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
+}

@@ -1,0 +1,72 @@
+/** Running token-id batches through an onnxruntime session: padding, masks, and reading logits back. */
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import type { Prediction } from '../../shared/results.js';
+import { INPUT_IDS } from '../onnx/surgery.js';
+import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS, type ModelBundle } from './bundle.js';
+import type { EncodedText } from './tokenizer.js';
+
+/** Feeds for a batch of encodings, right-padded to the longest with the pad id and a zero mask. */
+export function idFeeds(bundle: ModelBundle, batch: readonly EncodedText[]): Record<string, Tensor> {
+  const length = Math.max(...batch.map((encoded) => encoded.ids.length));
+  const shape = [batch.length, length];
+  const ids = new BigInt64Array(batch.length * length).fill(BigInt(bundle.tokenizer.padId));
+  const mask = new BigInt64Array(batch.length * length);
+  const types = new BigInt64Array(batch.length * length);
+  batch.forEach((encoded, row) => {
+    const offset = row * length;
+    encoded.ids.forEach((id, i) => {
+      ids[offset + i] = BigInt(id);
+      mask[offset + i] = 1n;
+      types[offset + i] = BigInt(encoded.tokenTypeIds[i] ?? 0);
+    });
+  });
+  const feeds: Record<string, Tensor> = {
+    [INPUT_IDS]: new Tensor('int64', ids, shape),
+    [ATTENTION_MASK]: new Tensor('int64', mask, shape),
+  };
+  if (bundle.takesTokenTypes) feeds[TOKEN_TYPE_IDS] = new Tensor('int64', types, shape);
+  return feeds;
+}
+
+export async function run(
+  session: InferenceSession,
+  feeds: Record<string, Tensor>,
+  signal?: AbortSignal,
+): Promise<InferenceSession.OnnxValueMapType> {
+  signal?.throwIfAborted();
+  return session.run(feeds);
+}
+
+/** Row `row` of a `batch × classes` logits tensor as a prediction. */
+export function predictionAt(logits: Tensor, row: number, labels: readonly string[]): Prediction {
+  const classes = logits.dims[1] ?? 0;
+  const values = Array.from((logits.data as Float32Array).subarray(row * classes, (row + 1) * classes));
+  const probabilities = softmax(values);
+  const predictedIndex = argmax(probabilities);
+  return {
+    logits: values,
+    probabilities: Object.fromEntries(probabilities.map((p, i) => [labels[i] ?? `LABEL_${i}`, p])),
+    predictedIndex,
+    predictedLabel: labels[predictedIndex] ?? `LABEL_${predictedIndex}`,
+  };
+}
+
+export function logitsOf(outputs: InferenceSession.OnnxValueMapType): Tensor {
+  const logits = outputs[LOGITS];
+  if (!logits) throw new Error(`the model returned no ${LOGITS}`);
+  return logits as Tensor;
+}
+
+/** Softmax in float64, shifted by the maximum for stability. */
+export function softmax(values: readonly number[]): number[] {
+  const max = Math.max(...values);
+  const exps = values.map((value) => Math.exp(value - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((value) => value / sum);
+}
+
+export function argmax(values: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
+  return best;
+}

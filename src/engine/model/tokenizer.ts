@@ -1,0 +1,72 @@
+/**
+ * The model's tokenizer (transformers.js `AutoTokenizer`, local files only), with truncation done the way
+ * Hugging Face's Python tokenizers do it: keep the special tokens, cut the text in between.
+ */
+import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { TokenizedText } from '../../shared/results.js';
+
+export interface EncodedText extends TokenizedText {
+  tokenTypeIds: number[];
+  /** Token count before truncation. */
+  fullLength: number;
+}
+
+export class TextTokenizer {
+  private readonly idToToken: string[] = [];
+  private readonly specialIds: Set<number>;
+
+  private constructor(
+    private readonly inner: PreTrainedTokenizer,
+    readonly maxLength: number,
+  ) {
+    for (const [token, id] of inner.get_vocab()) this.idToToken[id] = token;
+    this.specialIds = new Set(inner.all_special_ids);
+  }
+
+  /** Loads `tokenizer.json` + `tokenizer_config.json` from `dir`; never touches the network. */
+  static async load(dir: string, modelMaxPositions: number): Promise<TextTokenizer> {
+    env.allowRemoteModels = false;
+    env.localModelPath = '';
+    const inner = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    const declared = Number(inner.model_max_length);
+    // tokenizer_config often says 1e30 for "unlimited"; the position table is the real limit then.
+    const maxLength =
+      Number.isFinite(declared) && declared > 0 ? Math.min(declared, modelMaxPositions) : modelMaxPositions;
+    return new TextTokenizer(inner, maxLength);
+  }
+
+  get padId(): number {
+    return this.inner.pad_token_id ?? 0;
+  }
+
+  get maskId(): number {
+    return this.inner.mask_token_id;
+  }
+
+  isSpecial(id: number): boolean {
+    return this.specialIds.has(id);
+  }
+
+  encode(text: string): EncodedText {
+    const full = this.inner.encode(text);
+    const ids = full.length > this.maxLength ? this.truncate(full) : full;
+    return {
+      text,
+      ids,
+      tokens: ids.map((id) => this.idToToken[id] ?? `[${id}]`),
+      tokenTypeIds: ids.map(() => 0),
+      truncated: ids.length < full.length,
+      fullLength: full.length,
+    };
+  }
+
+  decode(ids: number[]): string {
+    return this.inner.decode(ids, { skip_special_tokens: true });
+  }
+
+  private truncate(ids: number[]): number[] {
+    let trailing = 0;
+    while (trailing < ids.length - 1 && this.isSpecial(ids[ids.length - 1 - trailing]!)) trailing += 1;
+    return [...ids.slice(0, this.maxLength - trailing), ...ids.slice(ids.length - trailing)];
+  }
+}

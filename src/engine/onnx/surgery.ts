@@ -1,0 +1,202 @@
+/**
+ * Graph surgery on an exported classifier: derive the graphs the explainers need from the one the user has.
+ * Everything is found by structure (which op feeds which), never by node names, which differ per exporter.
+ * Derived models share the original's initializers (shallow copies): nothing is duplicated in memory.
+ */
+import { GraphIndex } from './graph.js';
+import {
+  DataType,
+  dims,
+  floatData,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './proto.js';
+
+export const INPUT_IDS = 'input_ids';
+export const INPUTS_EMBEDS = 'inputs_embeds';
+export const ATTENTION_OUTPUT_PREFIX = 'attentions.';
+
+export class UnsupportedGraphError extends Error {
+  override name = 'UnsupportedGraphError';
+}
+
+/**
+ * The attention-probability tensors in layer order: each Softmax whose output is the left operand of a MatMul
+ * (probabilities × values). Exported graphs list nodes topologically, so node order is layer order.
+ */
+export function findAttentionProbabilities(graph: GraphProto): string[] {
+  const index = new GraphIndex(graph);
+  const found: string[] = [];
+  for (const node of graph.node ?? []) {
+    if (node.opType !== 'Softmax') continue;
+    const probabilities = node.output?.[0] ?? '';
+    const feedsValues = index
+      .usersOf(probabilities)
+      .some((user) => user.opType === 'MatMul' && index.sourceOf(user.input?.[0] ?? '') === probabilities);
+    if (feedsValues) found.push(probabilities);
+  }
+  return found;
+}
+
+/** Adds every attention-probability tensor as a graph output named `attentions.<layer>` (batch×heads×n×n). */
+export function withAttentionOutputs(model: ModelProto): { model: ModelProto; outputs: string[] } {
+  const graph = requireGraph(model);
+  const probabilities = findAttentionProbabilities(graph);
+  if (probabilities.length === 0) {
+    throw new UnsupportedGraphError('no self-attention found: no Softmax feeds an attention-value MatMul');
+  }
+  const outputs = probabilities.map((_, layer) => `${ATTENTION_OUTPUT_PREFIX}${layer}`);
+  const taps = probabilities.map((tensor, layer) =>
+    node('Identity', [tensor], [outputs[layer]!], `xai/attention_tap_${layer}`),
+  );
+  const derived: GraphProto = {
+    ...graph,
+    node: [...(graph.node ?? []), ...taps],
+    output: [
+      ...(graph.output ?? []),
+      ...outputs.map((name) => floatValueInfo(name, ['batch_size', 'heads', 'sequence_length', 'sequence_length'])),
+    ],
+  };
+  return { model: { ...model, graph: derived }, outputs };
+}
+
+export interface WordEmbeddings {
+  /** `vocabSize × dim`, row-major. */
+  matrix: Float32Array;
+  vocabSize: number;
+  dim: number;
+}
+
+/**
+ * Cuts the graph at the word-embedding lookup: the result takes `inputs_embeds` (batch×n×dim, the looked-up
+ * word vectors before position embeddings are added) instead of `input_ids`, and the embedding matrix is
+ * returned for callers that build their own inputs (gradients, baselines).
+ */
+export function withInputsEmbeds(model: ModelProto): { model: ModelProto; embeddings: WordEmbeddings } {
+  const graph = requireGraph(model);
+  const index = new GraphIndex(graph);
+  const lookup = findWordEmbeddingLookup(graph, index);
+  const [vocabSize, dim] = dims(lookup.matrix) as [number, number];
+
+  const removed = new Set<NodeProto>([lookup.gather, ...lookup.casts]);
+  const added: NodeProto[] = [
+    node('Identity', [INPUTS_EMBEDS], [lookup.gather.output?.[0] ?? ''], 'xai/inputs_embeds'),
+  ];
+
+  // input_ids may still be read for its shape (position ids, masks); the same batch×n comes from inputs_embeds.
+  const shapeReaders = index.consumersOf(INPUT_IDS).filter((consumer) => !removed.has(consumer));
+  const addedInitializers: TensorProto[] = [];
+  if (shapeReaders.length > 0) {
+    const embedsShape = 'xai/inputs_embeds_shape';
+    added.push(node('Shape', [INPUTS_EMBEDS], [embedsShape], 'xai/inputs_embeds_shape'));
+    for (const [i, reader] of shapeReaders.entries()) {
+      if (reader.opType !== 'Shape') {
+        throw new UnsupportedGraphError(
+          `input_ids is used by a ${reader.opType ?? '?'} node beyond the word-embedding lookup; cannot feed embeddings`,
+        );
+      }
+      const { start, end } = shapeRange(reader, 2);
+      const names = [`xai/ids_shape_${i}_starts`, `xai/ids_shape_${i}_ends`];
+      addedInitializers.push(int64Tensor(names[0]!, [start]), int64Tensor(names[1]!, [end]));
+      added.push(node('Slice', [embedsShape, ...names], [reader.output?.[0] ?? ''], `xai/ids_shape_${i}`));
+      removed.add(reader);
+    }
+  }
+
+  const matrixName = lookup.matrix.name ?? '';
+  const matrixStillUsed = index.consumersOf(matrixName).some((consumer) => !removed.has(consumer));
+  const idsInput = graph.input?.find((input) => input.name === INPUT_IDS);
+  const idsDims = idsInput?.type?.tensorType?.shape?.dim ?? [];
+  const dimName = (i: number, fallback: string): string => idsDims[i]?.dimParam || fallback;
+
+  const derived: GraphProto = {
+    ...graph,
+    node: [...added, ...(graph.node ?? []).filter((candidate) => !removed.has(candidate))],
+    input: [
+      floatValueInfo(INPUTS_EMBEDS, [dimName(0, 'batch_size'), dimName(1, 'sequence_length'), dim]),
+      ...(graph.input ?? []).filter((input) => input.name !== INPUT_IDS),
+    ],
+    initializer: [
+      ...(graph.initializer ?? []).filter((tensor) => matrixStillUsed || tensor.name !== matrixName),
+      ...addedInitializers,
+    ],
+  };
+  return {
+    model: { ...model, graph: derived },
+    embeddings: { matrix: floatData(lookup.matrix), vocabSize, dim },
+  };
+}
+
+/** The Gather that looks `input_ids` up in a 2-D float initializer, plus any Casts between them. */
+function findWordEmbeddingLookup(
+  graph: GraphProto,
+  index: GraphIndex,
+): { gather: NodeProto; matrix: TensorProto; casts: NodeProto[] } {
+  const candidates = (graph.node ?? []).filter((candidate) => {
+    if (candidate.opType !== 'Gather') return false;
+    const matrix = index.initializers.get(candidate.input?.[0] ?? '');
+    return (
+      matrix !== undefined && dims(matrix).length === 2 && index.sourceOf(candidate.input?.[1] ?? '') === INPUT_IDS
+    );
+  });
+  if (candidates.length !== 1) {
+    throw new UnsupportedGraphError(
+      candidates.length === 0
+        ? 'no word-embedding lookup found (a Gather of input_ids from a 2-D initializer)'
+        : `ambiguous word-embedding lookup: ${candidates.length} Gathers read input_ids`,
+    );
+  }
+  const gather = candidates[0]!;
+  const matrix = index.initializers.get(gather.input?.[0] ?? '')!;
+  if (matrix.dataType !== DataType.FLOAT) {
+    throw new UnsupportedGraphError(`the word-embedding matrix ${matrix.name ?? ''} is not float32`);
+  }
+  const casts: NodeProto[] = [];
+  for (
+    let producer = index.producer.get(gather.input?.[1] ?? '');
+    producer;
+    producer = index.producer.get(producer.input?.[0] ?? '')
+  ) {
+    if (index.consumersOf(producer.output?.[0] ?? '').length > 1) break; // still needed by someone else
+    casts.push(producer);
+  }
+  return { gather, matrix, casts };
+}
+
+/** The [start, end) range a Shape node reads (opset 15 added start/end attributes), normalized for `rank`. */
+function shapeRange(shape: NodeProto, rank: number): { start: number; end: number } {
+  const attribute = (name: string): number | undefined => {
+    const found = shape.attribute?.find((candidate) => candidate.name === name);
+    return found ? Number(found.i) : undefined;
+  };
+  const clamp = (value: number): number => Math.min(Math.max(value < 0 ? value + rank : value, 0), rank);
+  return { start: clamp(attribute('start') ?? 0), end: clamp(attribute('end') ?? rank) };
+}
+
+function requireGraph(model: ModelProto): GraphProto {
+  if (!model.graph) throw new UnsupportedGraphError('the ONNX file has no graph');
+  return model.graph;
+}
+
+function node(opType: string, input: string[], output: string[], name: string): NodeProto {
+  return { opType, input, output, name };
+}
+
+function int64Tensor(name: string, values: number[]): TensorProto {
+  return { name, dataType: DataType.INT64, dims: [values.length], int64Data: values };
+}
+
+function floatValueInfo(name: string, shape: (string | number)[]): ValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: DataType.FLOAT,
+        shape: { dim: shape.map((size) => (typeof size === 'number' ? { dimValue: size } : { dimParam: size })) },
+      },
+    },
+  };
+}

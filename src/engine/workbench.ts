@@ -1,0 +1,43 @@
+/** The engine behind the contract: one loaded model at a time, every call of `WorkbenchApi`. */
+import type { ExplainRequest, MethodInfo, WorkbenchApi } from '../shared/api.js';
+import type { ModelInfo, ResultsDocument, SentenceResult } from '../shared/results.js';
+import { explainTexts, sentenceResult } from './explain.js';
+import { describeMethods } from './explainers/registry.js';
+import { ModelBundle, type LoadOptions } from './model/bundle.js';
+import { predictTexts } from './predict.js';
+
+export class Workbench implements WorkbenchApi {
+  private model?: ModelBundle;
+
+  constructor(private readonly loadOptions: LoadOptions = {}) {}
+
+  async loadModel(source: string): Promise<ModelInfo> {
+    const next = await ModelBundle.load(source, this.loadOptions);
+    await this.model?.dispose();
+    this.model = next;
+    return next.info;
+  }
+
+  async listMethods(): Promise<MethodInfo[]> {
+    return describeMethods(this.model);
+  }
+
+  async predict(texts: string[]): Promise<SentenceResult[]> {
+    const model = this.requireModel();
+    return (await predictTexts(model, texts)).map((input) => sentenceResult(input, model));
+  }
+
+  async explain(request: ExplainRequest): Promise<ResultsDocument> {
+    return explainTexts(this.requireModel(), request.texts, request.methods);
+  }
+
+  async dispose(): Promise<void> {
+    await this.model?.dispose();
+    this.model = undefined;
+  }
+
+  private requireModel(): ModelBundle {
+    if (!this.model) throw new Error('no model loaded: load one first');
+    return this.model;
+  }
+}

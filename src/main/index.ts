@@ -1,0 +1,64 @@
+/**
+ * Electron main: one window with Electron's security defaults kept on, and one IPC handler per contract call.
+ * Kept thin on purpose: everything it does is the engine's, which the CLI and the web host share.
+ */
+import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ipcChannel, WORKBENCH_CALLS, type WorkbenchApi } from '../shared/api.js';
+import { Workbench } from '../engine/workbench.js';
+
+const workbench = new Workbench({ resourcesDir: join(app.getAppPath(), 'resources') });
+let mainWindow: BrowserWindow | undefined;
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    show: false,
+    title: 'XAI Workbench',
+    webPreferences: {
+      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // The app never navigates away or opens windows; links go to the user's browser.
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https:')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void window.loadFile(fileURLToPath(new URL('../renderer/index.html', import.meta.url)));
+  return window;
+}
+
+/** Only our own window may call the engine. */
+function fromOurWindow(event: IpcMainInvokeEvent): boolean {
+  return mainWindow !== undefined && event.sender === mainWindow.webContents;
+}
+
+function registerIpc(): void {
+  for (const call of WORKBENCH_CALLS) {
+    ipcMain.handle(ipcChannel(call), (event, ...args: unknown[]) => {
+      if (!fromOurWindow(event)) throw new Error('refused: IPC from an unknown sender');
+      const method = workbench[call] as (...callArgs: unknown[]) => ReturnType<WorkbenchApi[typeof call]>;
+      return method.apply(workbench, args);
+    });
+  }
+}
+
+app.enableSandbox();
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  registerIpc();
+  mainWindow = createWindow();
+});
+app.on('window-all-closed', () => {
+  void workbench.dispose();
+  app.quit();
+});

@@ -1,0 +1,89 @@
+/**
+ * The result schema: what every face (CLI `--json`, IPC, web host, `results.json` in reports) exchanges.
+ * Plain JSON data only, so it crosses process and worker boundaries unchanged.
+ */
+
+/** A problem that did not stop the work but changes how a number should be read. */
+export interface ResultWarning {
+  /** Stable machine-readable code, e.g. `truncated`, `degenerate`. */
+  code: string;
+  message: string;
+}
+
+export interface ModelInfo {
+  /** What the user asked for: `demo`, a folder path or a hub id. */
+  source: string;
+  name: string;
+  /** Architecture family from config.json (`distilbert`, `bert`, …). */
+  modelType: string;
+  labels: string[];
+  layers: number;
+  heads: number;
+  hiddenSize: number;
+  maxLength: number;
+  vocabSize: number;
+  /** sha256 of the ONNX file: identifies the exact weights an explanation was computed on. */
+  sha256: string;
+}
+
+export interface Prediction {
+  logits: number[];
+  /** Softmax of the logits, by label. */
+  probabilities: Record<string, number>;
+  predictedIndex: number;
+  predictedLabel: string;
+}
+
+/** One tokenized input as the model saw it (after truncation). */
+export interface TokenizedText {
+  text: string;
+  tokens: string[];
+  ids: number[];
+  /** True when the text had more tokens than the model accepts and was cut. */
+  truncated: boolean;
+}
+
+/** Attention-specific data carried by the `attention` explainer. */
+export interface AttentionData {
+  layers: number;
+  heads: number;
+  /** The map after aggregation over the selected layers and heads (`n×n`, rows = queries). */
+  aggregated: number[][];
+  /** Attention rollout (Abnar & Zuidema 2020) over all layers (`n×n`). */
+  rollout: number[][];
+  /** The `[CLS]` (first-token) row of every map: `[layer][head][n]`, for layer × head overviews. */
+  clsRows: number[][][];
+  /** Every attention map `[layer][head][n][n]`, only when asked for (it grows with n²). */
+  maps?: number[][][][];
+}
+
+export interface Explanation {
+  method: string;
+  /** Everything needed to reproduce the numbers: target, output space, normalization, steps, seed… */
+  options: Record<string, unknown>;
+  tokens: string[];
+  /** Token scores before normalization. */
+  raw: number[];
+  /** Token scores after the preset's normalization. */
+  scores: number[];
+  /** Model evaluations (forward or gradient passes over one sequence) spent. */
+  evaluations: number;
+  seconds: number;
+  warnings: ResultWarning[];
+  attention?: AttentionData;
+}
+
+export interface SentenceResult extends TokenizedText, Prediction {
+  warnings: ResultWarning[];
+  explanations: Record<string, Explanation>;
+}
+
+export const RESULTS_SCHEMA = 'xai-workbench/results';
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface ResultsDocument {
+  schema: typeof RESULTS_SCHEMA;
+  version: typeof RESULTS_SCHEMA_VERSION;
+  model: ModelInfo;
+  sentences: SentenceResult[];
+}
