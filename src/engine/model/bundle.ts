@@ -156,6 +156,7 @@ async function createSession(path: string): Promise<InferenceSession> {
       intraOpNumThreads: availableParallelism(),
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      logSeverityLevel: 3, // errors only: onnxruntime's shape-merge warnings are noise to our users
     });
   } catch (error) {
     throw new ModelLoadError(`onnxruntime could not load ${path}: ${messageOf(error)}`);

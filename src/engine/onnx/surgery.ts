@@ -55,10 +55,8 @@ export function withAttentionOutputs(model: ModelProto): { model: ModelProto; ou
   const derived: GraphProto = {
     ...graph,
     node: [...(graph.node ?? []), ...taps],
-    output: [
-      ...(graph.output ?? []),
-      ...outputs.map((name) => floatValueInfo(name, ['batch_size', 'heads', 'sequence_length', 'sequence_length'])),
-    ],
+    // Rank and sizes are left to onnxruntime's inference: a wrong declared shape would only add warnings.
+    output: [...(graph.output ?? []), ...outputs.map((name) => floatValueInfo(name))],
   };
   return { model: { ...model, graph: derived }, outputs };
 }
@@ -189,14 +187,7 @@ function int64Tensor(name: string, values: number[]): TensorProto {
   return { name, dataType: DataType.INT64, dims: [values.length], int64Data: values };
 }
 
-function floatValueInfo(name: string, shape: (string | number)[]): ValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: DataType.FLOAT,
-        shape: { dim: shape.map((size) => (typeof size === 'number' ? { dimValue: size } : { dimParam: size })) },
-      },
-    },
-  };
+function floatValueInfo(name: string, shape?: (string | number)[]): ValueInfoProto {
+  const dim = shape?.map((size) => (typeof size === 'number' ? { dimValue: size } : { dimParam: size }));
+  return { name, type: { tensorType: { elemType: DataType.FLOAT, ...(dim ? { shape: { dim } } : {}) } } };
 }

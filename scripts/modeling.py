@@ -1,0 +1,416 @@
+"""DistilBERT and BERT for sequence classification, written from the Hugging Face architecture.
+
+Module and parameter names match `transformers` exactly (so state_dict keys and the initializer names in an
+exported ONNX graph look like those of a real checkpoint), and the forward computations follow the
+`transformers` 4.x code line by line, including its attention-mask arithmetic. Inference only: the dropout
+layers of the originals are identities in eval mode and are left out.
+
+Both models' `forward` returns the logits tensor, or `(logits, attentions)` with `output_attentions=True`
+(one `batch x heads x n x n` tensor per layer). Either `input_ids` or `inputs_embeds` (the word-embedding rows,
+before position embeddings are added) is given.
+"""
+
+import math
+from dataclasses import dataclass, field
+from typing import Dict
+
+import torch
+from torch import nn
+
+LAYER_NORM_EPS = 1e-12
+
+
+@dataclass
+class DistilBertConfig:
+    vocab_size: int
+    dim: int
+    n_layers: int
+    n_heads: int
+    hidden_dim: int
+    max_position_embeddings: int
+    id2label: Dict[int, str] = field(default_factory=lambda: {0: "NEGATIVE", 1: "POSITIVE"})
+    pad_token_id: int = 0
+    initializer_range: float = 0.02
+
+    @property
+    def num_labels(self) -> int:
+        return len(self.id2label)
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for DistilBertForSequenceClassification."""
+        return {
+            "activation": "gelu",
+            "architectures": ["DistilBertForSequenceClassification"],
+            "attention_dropout": 0.1,
+            "dim": self.dim,
+            "dropout": 0.1,
+            "hidden_dim": self.hidden_dim,
+            "id2label": {str(i): label for i, label in self.id2label.items()},
+            "initializer_range": self.initializer_range,
+            "label2id": {label: i for i, label in self.id2label.items()},
+            "max_position_embeddings": self.max_position_embeddings,
+            "model_type": "distilbert",
+            "n_heads": self.n_heads,
+            "n_layers": self.n_layers,
+            "pad_token_id": self.pad_token_id,
+            "qa_dropout": 0.1,
+            "seq_classif_dropout": 0.2,
+            "sinusoidal_pos_embds": False,
+            "tie_weights_": True,
+            "vocab_size": self.vocab_size,
+        }
+
+
+@dataclass
+class BertConfig:
+    vocab_size: int
+    hidden_size: int
+    num_hidden_layers: int
+    num_attention_heads: int
+    intermediate_size: int
+    max_position_embeddings: int
+    type_vocab_size: int = 2
+    id2label: Dict[int, str] = field(
+        default_factory=lambda: {0: "entailment", 1: "neutral", 2: "contradiction"}
+    )
+    pad_token_id: int = 0
+    initializer_range: float = 0.02
+
+    @property
+    def num_labels(self) -> int:
+        return len(self.id2label)
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for BertForSequenceClassification."""
+        return {
+            "architectures": ["BertForSequenceClassification"],
+            "attention_probs_dropout_prob": 0.1,
+            "classifier_dropout": None,
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1,
+            "hidden_size": self.hidden_size,
+            "id2label": {str(i): label for i, label in self.id2label.items()},
+            "initializer_range": self.initializer_range,
+            "intermediate_size": self.intermediate_size,
+            "label2id": {label: i for i, label in self.id2label.items()},
+            "layer_norm_eps": LAYER_NORM_EPS,
+            "max_position_embeddings": self.max_position_embeddings,
+            "model_type": "bert",
+            "num_attention_heads": self.num_attention_heads,
+            "num_hidden_layers": self.num_hidden_layers,
+            "pad_token_id": self.pad_token_id,
+            "position_embedding_type": "absolute",
+            "type_vocab_size": self.type_vocab_size,
+            "use_cache": True,
+            "vocab_size": self.vocab_size,
+        }
+
+
+def _check_inputs(input_ids, inputs_embeds):
+    if (input_ids is None) == (inputs_embeds is None):
+        raise ValueError("give exactly one of input_ids and inputs_embeds")
+
+
+# --------------------------------------------------------------------------------------------- DistilBERT
+
+
+class DistilBertEmbeddings(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.dim, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.dim)
+        self.LayerNorm = nn.LayerNorm(config.dim, eps=LAYER_NORM_EPS)
+        # As in transformers: a non-persistent buffer sliced to the sequence length (not in the state_dict).
+        self.register_buffer(
+            "position_ids", torch.arange(config.max_position_embeddings).expand((1, -1)), persistent=False
+        )
+
+    def forward(self, input_ids=None, inputs_embeds=None):
+        if input_ids is not None:
+            inputs_embeds = self.word_embeddings(input_ids)
+        seq_length = inputs_embeds.size(1)
+        position_ids = self.position_ids[:, :seq_length]
+        embeddings = inputs_embeds + self.position_embeddings(position_ids)
+        return self.LayerNorm(embeddings)
+
+
+class MultiHeadSelfAttention(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.n_heads = config.n_heads
+        self.dim = config.dim
+        self.q_lin = nn.Linear(config.dim, config.dim)
+        self.k_lin = nn.Linear(config.dim, config.dim)
+        self.v_lin = nn.Linear(config.dim, config.dim)
+        self.out_lin = nn.Linear(config.dim, config.dim)
+
+    def forward(self, x, mask):
+        bs, q_length, dim = x.size()
+        k_length = x.size(1)
+        dim_per_head = self.dim // self.n_heads
+        mask_reshp = (bs, 1, 1, k_length)
+
+        def shape(t):
+            return t.view(bs, -1, self.n_heads, dim_per_head).transpose(1, 2)
+
+        def unshape(t):
+            return t.transpose(1, 2).contiguous().view(bs, -1, self.n_heads * dim_per_head)
+
+        q = shape(self.q_lin(x))
+        k = shape(self.k_lin(x))
+        v = shape(self.v_lin(x))
+        q = q / math.sqrt(dim_per_head)
+        scores = torch.matmul(q, k.transpose(2, 3))
+        mask = (mask == 0).view(mask_reshp).expand_as(scores)
+        scores = scores.masked_fill(mask, torch.tensor(torch.finfo(scores.dtype).min))
+        weights = nn.functional.softmax(scores, dim=-1)
+        context = unshape(torch.matmul(weights, v))
+        return self.out_lin(context), weights
+
+
+class FFN(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.lin1 = nn.Linear(config.dim, config.hidden_dim)
+        self.lin2 = nn.Linear(config.hidden_dim, config.dim)
+
+    def forward(self, x):
+        return self.lin2(nn.functional.gelu(self.lin1(x)))
+
+
+class TransformerBlock(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.attention = MultiHeadSelfAttention(config)
+        self.sa_layer_norm = nn.LayerNorm(config.dim, eps=LAYER_NORM_EPS)
+        self.ffn = FFN(config)
+        self.output_layer_norm = nn.LayerNorm(config.dim, eps=LAYER_NORM_EPS)
+
+    def forward(self, x, attn_mask):
+        sa_output, weights = self.attention(x, attn_mask)
+        sa_output = self.sa_layer_norm(sa_output + x)
+        ffn_output = self.output_layer_norm(self.ffn(sa_output) + sa_output)
+        return ffn_output, weights
+
+
+class Transformer(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.layer = nn.ModuleList([TransformerBlock(config) for _ in range(config.n_layers)])
+
+
+class DistilBertModel(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.embeddings = DistilBertEmbeddings(config)
+        self.transformer = Transformer(config)
+
+    def forward(self, input_ids=None, attention_mask=None, inputs_embeds=None):
+        hidden = self.embeddings(input_ids, inputs_embeds)
+        if attention_mask is None:
+            attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+        attentions = []
+        for layer in self.transformer.layer:
+            hidden, weights = layer(hidden, attention_mask)
+            attentions.append(weights)
+        return hidden, attentions
+
+
+class DistilBertForSequenceClassification(nn.Module):
+    def __init__(self, config: DistilBertConfig):
+        super().__init__()
+        self.config = config
+        self.distilbert = DistilBertModel(config)
+        self.pre_classifier = nn.Linear(config.dim, config.dim)
+        self.classifier = nn.Linear(config.dim, config.num_labels)
+
+    def forward(self, input_ids=None, attention_mask=None, inputs_embeds=None, output_attentions=False):
+        _check_inputs(input_ids, inputs_embeds)
+        hidden, attentions = self.distilbert(input_ids, attention_mask, inputs_embeds)
+        pooled = nn.functional.relu(self.pre_classifier(hidden[:, 0]))
+        logits = self.classifier(pooled)
+        return (logits, attentions) if output_attentions else logits
+
+
+# --------------------------------------------------------------------------------------------------- BERT
+
+
+class BertEmbeddings(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+        self.register_buffer(
+            "position_ids", torch.arange(config.max_position_embeddings).expand((1, -1)), persistent=False
+        )
+
+    def forward(self, input_ids=None, token_type_ids=None, inputs_embeds=None):
+        if input_ids is not None:
+            inputs_embeds = self.word_embeddings(input_ids)
+        seq_length = inputs_embeds.size(1)
+        position_ids = self.position_ids[:, :seq_length]
+        if token_type_ids is None:
+            token_type_ids = torch.zeros(inputs_embeds.shape[:2], dtype=torch.long)
+        embeddings = inputs_embeds + self.token_type_embeddings(token_type_ids)
+        embeddings = embeddings + self.position_embeddings(position_ids)
+        return self.LayerNorm(embeddings)
+
+
+class BertSelfAttention(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.num_attention_heads = config.num_attention_heads
+        self.attention_head_size = config.hidden_size // config.num_attention_heads
+        self.all_head_size = self.num_attention_heads * self.attention_head_size
+        self.query = nn.Linear(config.hidden_size, self.all_head_size)
+        self.key = nn.Linear(config.hidden_size, self.all_head_size)
+        self.value = nn.Linear(config.hidden_size, self.all_head_size)
+
+    def transpose_for_scores(self, x):
+        new_x_shape = x.size()[:-1] + (self.num_attention_heads, self.attention_head_size)
+        return x.view(new_x_shape).permute(0, 2, 1, 3)
+
+    def forward(self, hidden_states, attention_mask):
+        query_layer = self.transpose_for_scores(self.query(hidden_states))
+        key_layer = self.transpose_for_scores(self.key(hidden_states))
+        value_layer = self.transpose_for_scores(self.value(hidden_states))
+        attention_scores = torch.matmul(query_layer, key_layer.transpose(-1, -2))
+        attention_scores = attention_scores / math.sqrt(self.attention_head_size)
+        attention_scores = attention_scores + attention_mask
+        attention_probs = nn.functional.softmax(attention_scores, dim=-1)
+        context_layer = torch.matmul(attention_probs, value_layer)
+        context_layer = context_layer.permute(0, 2, 1, 3).contiguous()
+        context_layer = context_layer.view(context_layer.size()[:-2] + (self.all_head_size,))
+        return context_layer, attention_probs
+
+
+class BertSelfOutput(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+
+    def forward(self, hidden_states, input_tensor):
+        return self.LayerNorm(self.dense(hidden_states) + input_tensor)
+
+
+class BertAttention(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.self = BertSelfAttention(config)
+        self.output = BertSelfOutput(config)
+
+    def forward(self, hidden_states, attention_mask):
+        context, probs = self.self(hidden_states, attention_mask)
+        return self.output(context, hidden_states), probs
+
+
+class BertIntermediate(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.intermediate_size)
+
+    def forward(self, hidden_states):
+        return nn.functional.gelu(self.dense(hidden_states))
+
+
+class BertOutput(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.intermediate_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+
+    def forward(self, hidden_states, input_tensor):
+        return self.LayerNorm(self.dense(hidden_states) + input_tensor)
+
+
+class BertLayer(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.attention = BertAttention(config)
+        self.intermediate = BertIntermediate(config)
+        self.output = BertOutput(config)
+
+    def forward(self, hidden_states, attention_mask):
+        attention_output, probs = self.attention(hidden_states, attention_mask)
+        layer_output = self.output(self.intermediate(attention_output), attention_output)
+        return layer_output, probs
+
+
+class BertEncoder(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.layer = nn.ModuleList([BertLayer(config) for _ in range(config.num_hidden_layers)])
+
+
+class BertPooler(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(self, hidden_states):
+        return torch.tanh(self.dense(hidden_states[:, 0]))
+
+
+class BertModel(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.embeddings = BertEmbeddings(config)
+        self.encoder = BertEncoder(config)
+        self.pooler = BertPooler(config)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None):
+        hidden = self.embeddings(input_ids, token_type_ids, inputs_embeds)
+        if attention_mask is None:
+            attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+        # transformers' get_extended_attention_mask: 0 where attended, the most negative float where masked.
+        extended = attention_mask[:, None, None, :].to(dtype=hidden.dtype)
+        extended = (1.0 - extended) * torch.finfo(hidden.dtype).min
+        attentions = []
+        for layer in self.encoder.layer:
+            hidden, probs = layer(hidden, extended)
+            attentions.append(probs)
+        return hidden, self.pooler(hidden), attentions
+
+
+class BertForSequenceClassification(nn.Module):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.config = config
+        self.bert = BertModel(config)
+        self.classifier = nn.Linear(config.hidden_size, config.num_labels)
+
+    def forward(
+        self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None, output_attentions=False
+    ):
+        _check_inputs(input_ids, inputs_embeds)
+        _, pooled, attentions = self.bert(input_ids, attention_mask, token_type_ids, inputs_embeds)
+        logits = self.classifier(pooled)
+        return (logits, attentions) if output_attentions else logits
+
+
+def init_random_weights(model: nn.Module, std: float, generator: torch.Generator, perturb_norms: bool) -> None:
+    """Hugging Face's `_init_weights` (normal(0, std) weights, zero biases, LayerNorm 1/0, zero padding row),
+    visiting parameters in state_dict order with one generator so the result depends only on the seed.
+
+    With `perturb_norms`, biases and LayerNorm parameters are randomized too (std/4 around their defaults) so
+    that test models exercise every parameter (a zero bias would hide a wrong broadcast in a gradient rule).
+    """
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            if isinstance(module, (nn.Linear, nn.Embedding)):
+                module.weight.normal_(0.0, std, generator=generator)
+                if isinstance(module, nn.Embedding) and module.padding_idx is not None:
+                    module.weight[module.padding_idx].zero_()
+                if isinstance(module, nn.Linear):
+                    module.bias.zero_()
+                    if perturb_norms:
+                        module.bias.normal_(0.0, std / 4, generator=generator)
+            elif isinstance(module, nn.LayerNorm):
+                module.weight.fill_(1.0)
+                module.bias.zero_()
+                if perturb_norms:
+                    module.weight.add_(torch.randn(module.weight.shape, generator=generator) * std / 4)
+                    module.bias.normal_(0.0, std / 4, generator=generator)

@@ -1,0 +1,218 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { DerivedGraphs } from '../model/derived-graphs.js';
+import { DataType, encodeModel, type ModelProto, type NodeProto, type TensorProto } from './proto.js';
+import {
+  findAttentionProbabilities,
+  INPUTS_EMBEDS,
+  UnsupportedGraphError,
+  withAttentionOutputs,
+  withInputsEmbeds,
+} from './surgery.js';
+
+/**
+ * A one-layer, one-head "classifier" written by hand: word lookup, a shape-only use of input_ids (as position
+ * ids are built in exported BERTs), self-attention with a Softmax feeding the value MatMul, mean pool, linear.
+ */
+const VOCAB = 5;
+const DIM = 3;
+const EMBEDDINGS = [0.1, -0.2, 0.3, 0.5, 0.4, -0.1, -0.3, 0.2, 0.6, 0.9, -0.5, 0.05, 0.0, 0.7, -0.4];
+const HEAD = [0.2, -0.1, 0.4, 0.3, -0.6, 0.5];
+
+function floatTensor(name: string, dims: number[], values: number[]): TensorProto {
+  return { name, dataType: DataType.FLOAT, dims, floatData: values };
+}
+
+function int64Tensor(name: string, values: number[]): TensorProto {
+  return { name, dataType: DataType.INT64, dims: [values.length], int64Data: values };
+}
+
+function tinyClassifier(extraNodes: NodeProto[] = []): ModelProto {
+  const node = (
+    opType: string,
+    input: string[],
+    output: string[],
+    attribute: NodeProto['attribute'] = [],
+  ): NodeProto => ({
+    opType,
+    input,
+    output,
+    name: output[0],
+    attribute,
+  });
+  const ids = { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] };
+  return {
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 14 }],
+    graph: {
+      name: 'tiny',
+      input: [
+        { name: 'input_ids', type: { tensorType: { elemType: DataType.INT64, shape: ids } } },
+        { name: 'attention_mask', type: { tensorType: { elemType: DataType.INT64, shape: ids } } },
+      ],
+      output: [{ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      initializer: [
+        floatTensor('E', [VOCAB, DIM], EMBEDDINGS),
+        floatTensor('W', [DIM, 2], HEAD),
+        int64Tensor('axis2', [2]),
+      ],
+      node: [
+        node('Gather', ['E', 'input_ids'], ['words']),
+        node('Shape', ['input_ids'], ['ids_shape']),
+        node('ConstantOfShape', ['ids_shape'], ['zeros'], [{ name: 'value', type: 4, t: floatTensor('', [1], [0]) }]),
+        node('Unsqueeze', ['zeros', 'axis2'], ['zeros3']),
+        node('Add', ['words', 'zeros3'], ['x']),
+        node('Transpose', ['x'], ['xt'], [{ name: 'perm', type: 7, ints: [0, 2, 1] }]),
+        node('MatMul', ['x', 'xt'], ['scores']),
+        node('Softmax', ['scores'], ['probs'], [{ name: 'axis', type: 2, i: -1 }]),
+        node('MatMul', ['probs', 'x'], ['context']),
+        node(
+          'ReduceMean',
+          ['context'],
+          ['pooled'],
+          [
+            { name: 'axes', type: 7, ints: [1] },
+            { name: 'keepdims', type: 2, i: 0 },
+          ],
+        ),
+        node('MatMul', ['pooled', 'W'], ['logits']),
+        ...extraNodes,
+      ],
+    },
+  };
+}
+
+async function session(model: ModelProto): Promise<InferenceSession> {
+  return InferenceSession.create(encodeModel(model));
+}
+
+const IDS = [1, 4, 2, 0];
+const idFeeds = {
+  input_ids: new Tensor('int64', BigInt64Array.from(IDS.map(BigInt)), [1, IDS.length]),
+  attention_mask: new Tensor('int64', new BigInt64Array(IDS.length).fill(1n), [1, IDS.length]),
+};
+
+/** The attention probabilities of the tiny model, computed here directly from its definition. */
+function expectedProbabilities(): number[] {
+  const row = (id: number): number[] => EMBEDDINGS.slice(id * DIM, (id + 1) * DIM);
+  const x = IDS.map(row);
+  return x.flatMap((query) => {
+    const scores = x.map((key) => key.reduce((sum, k, d) => sum + k * query[d]!, 0));
+    const max = Math.max(...scores);
+    const exps = scores.map((s) => Math.exp(s - max));
+    const total = exps.reduce((a, b) => a + b, 0);
+    return exps.map((e) => e / total);
+  });
+}
+
+describe('findAttentionProbabilities', () => {
+  it('finds the Softmax that feeds the attention-value MatMul', () => {
+    expect(findAttentionProbabilities(tinyClassifier().graph!)).toEqual(['probs']);
+  });
+
+  it('ignores a Softmax that feeds no MatMul (e.g. over logits)', () => {
+    const model = tinyClassifier([{ opType: 'Softmax', input: ['logits'], output: ['p'], name: 'p' }]);
+    expect(findAttentionProbabilities(model.graph!)).toEqual(['probs']);
+  });
+});
+
+describe('withAttentionOutputs', () => {
+  it('exposes the attention probabilities as attentions.0 and leaves the logits unchanged', async () => {
+    const original = await (await session(tinyClassifier())).run(idFeeds);
+    const { model, outputs } = withAttentionOutputs(tinyClassifier());
+    expect(outputs).toEqual(['attentions.0']);
+    const derived = await (await session(model)).run(idFeeds);
+    expect(Array.from(derived['logits']!.data as Float32Array)).toEqual(
+      Array.from(original['logits']!.data as Float32Array),
+    );
+    const probabilities = Array.from(derived['attentions.0']!.data as Float32Array);
+    expectedProbabilities().forEach((p, i) => expect(probabilities[i]).toBeCloseTo(p, 6));
+  });
+
+  it('refuses a graph without self-attention', () => {
+    const model = tinyClassifier();
+    model.graph!.node = model.graph!.node!.filter((n) => n.opType !== 'Softmax');
+    expect(() => withAttentionOutputs(model)).toThrow(/no self-attention found/);
+  });
+});
+
+describe('withInputsEmbeds', () => {
+  it('takes looked-up word vectors and gives the same logits as the ids graph', async () => {
+    const original = await (await session(tinyClassifier())).run(idFeeds);
+    const { model, embeddings } = withInputsEmbeds(tinyClassifier());
+    expect(embeddings).toMatchObject({ vocabSize: VOCAB, dim: DIM });
+    expect(Array.from(embeddings.matrix)).toEqual(Array.from(Float32Array.from(EMBEDDINGS)));
+    const words = IDS.flatMap((id) => Array.from(embeddings.matrix.subarray(id * DIM, (id + 1) * DIM)));
+    const derived = await (
+      await session(model)
+    ).run({
+      [INPUTS_EMBEDS]: new Tensor('float32', Float32Array.from(words), [1, IDS.length, DIM]),
+      attention_mask: idFeeds.attention_mask,
+    });
+    expect(Array.from(derived['logits']!.data as Float32Array)).toEqual(
+      Array.from(original['logits']!.data as Float32Array),
+    );
+    expect(model.graph!.input!.map((input) => input.name)).toEqual([INPUTS_EMBEDS, 'attention_mask']);
+    expect(model.graph!.initializer!.some((tensor) => tensor.name === 'E')).toBe(false);
+  });
+
+  it('does not modify the model it derives from', () => {
+    const model = tinyClassifier();
+    const before = encodeModel(model);
+    withInputsEmbeds(model);
+    expect(encodeModel(model)).toEqual(before);
+  });
+
+  it('refuses a graph that reads input_ids for more than its shape', () => {
+    const model = tinyClassifier([
+      {
+        opType: 'Cast',
+        input: ['input_ids'],
+        output: ['ids_float'],
+        name: 'c',
+        attribute: [{ name: 'to', type: 2, i: 1 }],
+      },
+    ]);
+    expect(() => withInputsEmbeds(model)).toThrow(UnsupportedGraphError);
+    expect(() => withInputsEmbeds(model)).toThrow(/input_ids is used by a Cast node/);
+  });
+
+  it('refuses a graph without a word-embedding lookup', () => {
+    const model = tinyClassifier();
+    model.graph!.node = model.graph!.node!.filter((n) => n.opType !== 'Gather');
+    expect(() => withInputsEmbeds(model)).toThrow(/no word-embedding lookup found/);
+  });
+});
+
+describe('DerivedGraphs', () => {
+  it('derives once and serves later loads from the cache folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'xai-derived-'));
+    const modelPath = join(folder, 'model.onnx');
+    await writeFile(modelPath, encodeModel(tinyClassifier()));
+    const first = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    expect(await first.attentionLayers()).toBe(1);
+    await rm(modelPath); // a second instance must not need the original any more
+    const second = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    expect(await second.attentionLayers()).toBe(1);
+    const embeddings = await second.wordEmbeddings();
+    expect(Array.from(embeddings.matrix)).toEqual(Array.from(Float32Array.from(EMBEDDINGS)));
+    const attention = await InferenceSession.create(await second.path('attentions'));
+    expect(attention.outputNames).toContain('attentions.0');
+  });
+
+  it('records why a variant cannot be derived and reports it on use', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'xai-derived-'));
+    const modelPath = join(folder, 'model.onnx');
+    const model = tinyClassifier();
+    model.graph!.node = model.graph!.node!.filter((n) => n.opType !== 'Softmax');
+    model.graph!.node.push({ opType: 'Identity', input: ['scores'], output: ['probs'], name: 'probs' });
+    await writeFile(modelPath, encodeModel(model));
+    const graphs = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    expect(await graphs.unsupportedReason('attentions')).toMatch(/no self-attention found/);
+    expect(await graphs.unsupportedReason('embeds')).toBeUndefined();
+    await expect(graphs.path('attentions')).rejects.toThrow(/no self-attention found/);
+  });
+});
