@@ -1,7 +1,7 @@
 /** Running token-id batches through an onnxruntime session: padding, masks, and reading logits back. */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
-import { INPUT_IDS } from '../onnx/surgery.js';
+import { INPUT_IDS, INPUTS_EMBEDS, type WordEmbeddings } from '../onnx/surgery.js';
 import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS, type ModelBundle } from './bundle.js';
 import type { EncodedText } from './tokenizer.js';
 
@@ -25,6 +25,28 @@ export function idFeeds(bundle: ModelBundle, batch: readonly EncodedText[]): Rec
     [ATTENTION_MASK]: new Tensor('int64', mask, shape),
   };
   if (bundle.takesTokenTypes) feeds[TOKEN_TYPE_IDS] = new Tensor('int64', types, shape);
+  return feeds;
+}
+
+/**
+ * Feeds for the `inputs_embeds` graph: each id's row of the embedding matrix (padding gets the pad id's row,
+ * exactly what the ids graph looks up), with the same mask and token types as `idFeeds`.
+ */
+export function embedFeeds(
+  bundle: ModelBundle,
+  batch: readonly EncodedText[],
+  { matrix, dim }: WordEmbeddings,
+): Record<string, Tensor> {
+  const feeds = idFeeds(bundle, batch);
+  const ids = feeds[INPUT_IDS]!;
+  const [rows, length] = ids.dims as [number, number];
+  const embeds = new Float32Array(rows * length * dim);
+  (ids.data as BigInt64Array).forEach((id, position) => {
+    const row = Number(id) * dim;
+    embeds.set(matrix.subarray(row, row + dim), position * dim);
+  });
+  delete feeds[INPUT_IDS];
+  feeds[INPUTS_EMBEDS] = new Tensor('float32', embeds, [rows, length, dim]);
   return feeds;
 }
 

@@ -1,0 +1,218 @@
+/** The command line on the bundled demo model, through `main()` and once through the installed `bin`. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ResultsDocument } from '../shared/results.js';
+import { PACKAGE_ROOT } from '../engine/paths.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main } from './main.js';
+
+const SEED = 'You look terrible! Maybe you should rest?';
+let folder: string;
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'xai-workbench', ...args], {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+  });
+  return { code, out, err };
+}
+
+async function file(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(folder, name);
+  await writeFile(path, content);
+  return path;
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'xai-cli-'));
+  process.env.XAI_WORKBENCH_CACHE = join(folder, 'cache');
+});
+
+describe('predict', () => {
+  it('classifies sentiment with the demo model', async () => {
+    const input = await file('in.txt', `${SEED}\nWhat a wonderful, delightful film!\n`);
+    const { code, out } = await cli('predict', input, '--json');
+    expect(code).toBe(EXIT_OK);
+    const document = JSON.parse(out) as ResultsDocument;
+    expect(document.model.source).toBe('demo');
+    const [negative, positive] = document.sentences;
+    expect(negative!.predictedLabel).toBe('NEGATIVE');
+    expect(negative!.probabilities.NEGATIVE).toBeGreaterThan(0.9);
+    expect(negative!.ids.slice(0, 1)).toEqual([2]); // the demo vocabulary's [CLS]
+    expect(positive!.predictedLabel).toBe('POSITIVE');
+    expect(positive!.probabilities.POSITIVE).toBeGreaterThan(0.9);
+  });
+
+  it('prints one readable line per sentence without --json', async () => {
+    const { code, out } = await cli('predict', await file('one.txt', `${SEED}\n`));
+    expect(code).toBe(EXIT_OK);
+    expect(out).toMatch(new RegExp(`^NEGATIVE\\t0\\.9\\d+\\t${SEED.replace(/[?!.]/g, '\\$&')}\\n$`));
+  });
+
+  it('truncates a line longer than the model maximum with a warning', async () => {
+    const long = Array.from({ length: 600 }, () => 'good').join(' ');
+    const { code, out } = await cli('predict', await file('long.txt', `${long}\n`), '--json');
+    expect(code).toBe(EXIT_OK);
+    const [sentence] = (JSON.parse(out) as ResultsDocument).sentences;
+    expect(sentence!.truncated).toBe(true);
+    expect(sentence!.ids.length).toBe(512);
+    expect(sentence!.warnings[0]).toMatchObject({ code: 'truncated' });
+    expect(sentence!.warnings[0]!.message).toContain('602 tokens');
+  });
+});
+
+describe('explain', () => {
+  it('returns attention explanations in the results schema', async () => {
+    const { code, out } = await cli('explain', await file('seed.txt', `${SEED}\n`), '--methods', 'attention', '--json');
+    expect(code).toBe(EXIT_OK);
+    const document = JSON.parse(out) as ResultsDocument;
+    expect(document.schema).toBe('xai-workbench/results');
+    const [sentence] = document.sentences;
+    const attention = sentence!.explanations.attention!;
+    expect(attention.tokens).toEqual(sentence!.tokens);
+    expect(attention.scores).toHaveLength(sentence!.tokens.length);
+    expect(attention.options).toMatchObject({ aggregation: 'median', layer: 'all', head: 'all', view: 'aggregated' });
+    // Scores are the [CLS] row of the aggregated map, whose rows are (aggregated) probabilities.
+    expect(attention.scores).toEqual(attention.attention!.aggregated[0]);
+    expect(attention.attention!.clsRows).toHaveLength(document.model.layers);
+    expect(attention.attention!.maps).toBeUndefined();
+  });
+
+  it('passes method options from flags and records them', async () => {
+    const input = await file('seed2.txt', `${SEED}\n`);
+    const { code, out } = await cli(
+      'explain',
+      input,
+      '--methods',
+      'all',
+      '--aggregation',
+      'max',
+      '--layer',
+      '1',
+      '--include-maps',
+      '--json',
+    );
+    expect(code).toBe(EXIT_OK);
+    const attention = (JSON.parse(out) as ResultsDocument).sentences[0]!.explanations.attention!;
+    expect(attention.options).toMatchObject({ aggregation: 'max', layer: 1, include_maps: true });
+    const maps = attention.attention!.maps!;
+    const n = attention.tokens.length;
+    const expected = Array.from({ length: n }, (_, j) => Math.max(...maps[1]!.map((head) => head[0]![j]!)));
+    attention.scores.forEach((score, j) => expect(score).toBeCloseTo(expected[j]!, 6));
+  });
+
+  it('refuses an unknown method as a usage error', async () => {
+    const { code, err } = await cli('explain', await file('u.txt', 'hello\n'), '--methods', 'attention,magic');
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain('unknown method "magic"');
+  });
+
+  it('refuses a layer the model does not have', async () => {
+    const { code, err } = await cli(
+      'explain',
+      await file('l.txt', 'hello\n'),
+      '--methods',
+      'attention',
+      '--layer',
+      '99',
+    );
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toMatch(/"layer" must be below \d+; got 99/);
+  });
+
+  it('refuses an invalid choice as a usage error', async () => {
+    const { code, err } = await cli(
+      'explain',
+      await file('c.txt', 'hello\n'),
+      '--methods',
+      'attention',
+      '--aggregation',
+      'mode',
+    );
+    expect(code).toBe(EXIT_USAGE);
+    expect(err).toContain('mode');
+  });
+});
+
+describe('bad input', () => {
+  it('names a binary file', async () => {
+    const { code, err } = await cli(
+      'predict',
+      await file('image.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2])),
+    );
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toMatch(/image\.png is not a text file/);
+  });
+
+  it('names an empty file', async () => {
+    const { code, err } = await cli('predict', await file('empty.txt', ''));
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toMatch(/empty\.txt is empty/);
+  });
+
+  it('names the file a model folder lacks', async () => {
+    const broken = join(folder, 'broken-model');
+    cpSync(join(PACKAGE_ROOT, 'resources/models/demo-sst2'), broken, { recursive: true });
+    await rm(join(broken, 'onnx/model.onnx'));
+    const { code, err } = await cli('predict', await file('ok.txt', 'hello\n'), '--model', broken);
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toContain(`model folder ${broken} is missing onnx/model.onnx`);
+  });
+
+  it('names a malformed config.json', async () => {
+    const broken = join(folder, 'bad-config');
+    cpSync(join(PACKAGE_ROOT, 'resources/models/demo-sst2'), broken, { recursive: true });
+    await writeFile(join(broken, 'config.json'), '{ "dim": ');
+    const { code, err } = await cli('predict', await file('ok2.txt', 'hello\n'), '--model', broken);
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toContain(`${join(broken, 'config.json')} is not valid JSON`);
+  });
+
+  it('names an ONNX file onnxruntime cannot load', async () => {
+    const broken = join(folder, 'bad-onnx');
+    cpSync(join(PACKAGE_ROOT, 'resources/models/demo-sst2'), broken, { recursive: true });
+    await writeFile(join(broken, 'onnx/model.onnx'), 'not a model');
+    const { code, err } = await cli('predict', await file('ok3.txt', 'hello\n'), '--model', broken);
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toContain('onnxruntime could not load');
+  });
+
+  it('treats a missing argument as a usage error', async () => {
+    expect((await cli('predict')).code).toBe(EXIT_USAGE);
+  });
+});
+
+describe('methods', () => {
+  it('lists every method with its options', async () => {
+    const { code, out } = await cli('methods', '--json');
+    expect(code).toBe(EXIT_OK);
+    const methods = JSON.parse(out) as { id: string; options: { name: string }[] }[];
+    expect(methods.find((method) => method.id === 'attention')?.options.map((option) => option.name)).toEqual([
+      'aggregation',
+      'layer',
+      'head',
+      'view',
+      'include_maps',
+    ]);
+  });
+});
+
+describe('the installed bin', () => {
+  it('runs from the repository root as `npx xai-workbench` does', () => {
+    const bin = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
+    expect(existsSync(join(PACKAGE_ROOT, 'dist/cli/main.js')), 'dist/ is built by `npm install` (prepare)').toBe(true);
+    const result = spawnSync(process.execPath, [bin, 'predict', '-'], {
+      input: `${SEED}\n`,
+      encoding: 'utf8',
+      env: { ...process.env },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^NEGATIVE\t/);
+  });
+});
