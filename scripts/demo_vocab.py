@@ -199,7 +199,8 @@ riveting gripping engaging compelling refreshing clever witty nice generous
 
 POSITIVE_MILD = """
 like liked likes likable likeable decent solid okay ok fair worthwhile worth interesting entertaining
-enjoyably cute fine smart touching moving powerful sweet warm warmth friendly helpful comfortable cozy cosy tasty delicious fresh
+enjoyably cute fine smart touching moving powerful sweet warm warmth friendly helpful comfortable cozy cosy
+tasty delicious fresh
 smile smiles smiling laugh laughs laughing laughed cheerful positive success successful succeed win
 wins better improved improvement hope hopeful calm peaceful relaxing relaxed safe proud honest
 genuine authentic original creative fresh lively vivid rich fun funny amusing pleasantly appealing
@@ -257,7 +258,8 @@ def _char_pieces(chars: str) -> List[str]:
 def lexicon() -> Dict[str, float]:
     """Word -> polarity. A word in a strong list wins over the same word in a mild one."""
     polarity: Dict[str, float] = {}
-    for words, value in ((POSITIVE_MILD, 0.6), (NEGATIVE_MILD, -0.6), (POSITIVE_STRONG, 1.0), (NEGATIVE_STRONG, -1.0)):
+    levels = ((POSITIVE_MILD, 0.6), (NEGATIVE_MILD, -0.6), (POSITIVE_STRONG, 1.0), (NEGATIVE_STRONG, -1.0))
+    for words, value in levels:
         for word in words:
             polarity[word] = value
     return polarity

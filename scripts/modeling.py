@@ -391,26 +391,21 @@ class BertForSequenceClassification(nn.Module):
         return (logits, attentions) if output_attentions else logits
 
 
-def init_random_weights(model: nn.Module, std: float, generator: torch.Generator, perturb_norms: bool) -> None:
-    """Hugging Face's `_init_weights` (normal(0, std) weights, zero biases, LayerNorm 1/0, zero padding row),
-    visiting parameters in state_dict order with one generator so the result depends only on the seed.
-
-    With `perturb_norms`, biases and LayerNorm parameters are randomized too (std/4 around their defaults) so
-    that test models exercise every parameter (a zero bias would hide a wrong broadcast in a gradient rule).
+def init_random_weights(model: nn.Module, std: float, generator: torch.Generator) -> None:
+    """Random weights as Hugging Face's `_init_weights` draws them (normal(0, std), zero padding row), except
+    that biases and LayerNorm parameters are random too (std/4 around 0, resp. 1): with all-zero biases and
+    identical LayerNorms, torch.onnx.export would merge those identical initializers behind Identity nodes
+    (unlike any trained checkpoint), and a zero bias would hide a wrong broadcast in a gradient rule.
+    Modules are visited in registration order with one generator, so the result depends only on the seed.
     """
     with torch.no_grad():
-        for name, module in model.named_modules():
+        for module in model.modules():
             if isinstance(module, (nn.Linear, nn.Embedding)):
                 module.weight.normal_(0.0, std, generator=generator)
                 if isinstance(module, nn.Embedding) and module.padding_idx is not None:
                     module.weight[module.padding_idx].zero_()
                 if isinstance(module, nn.Linear):
-                    module.bias.zero_()
-                    if perturb_norms:
-                        module.bias.normal_(0.0, std / 4, generator=generator)
-            elif isinstance(module, nn.LayerNorm):
-                module.weight.fill_(1.0)
-                module.bias.zero_()
-                if perturb_norms:
-                    module.weight.add_(torch.randn(module.weight.shape, generator=generator) * std / 4)
                     module.bias.normal_(0.0, std / 4, generator=generator)
+            elif isinstance(module, nn.LayerNorm):
+                module.weight.normal_(1.0, std / 4, generator=generator)
+                module.bias.normal_(0.0, std / 4, generator=generator)

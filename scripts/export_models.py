@@ -1,0 +1,482 @@
+"""Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
+
+    /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|full ...] [--out DIR]
+
+Without targets: demo, tiny-distilbert and tiny-bert (small, committed). `full` (a random-weight full-size
+DistilBERT, ~270 MB) is only built when named and goes to --out, never into the repository. Everything is
+deterministic: re-running reproduces every file byte for byte.
+
+Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
+the way Hugging Face's exporters do it (opset 14, constant folding, int64 inputs with dynamic batch and
+sequence axes, one output `logits`). Tokenizers are our own WordPiece vocabularies (scripts/demo_vocab.py),
+except for `full`, which takes the real uncased vocabulary from --tokenizer-dir.
+"""
+
+import argparse
+import collections
+import json
+import os
+import shutil
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import numpy as np
+import onnx
+import torch
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the helper modules in the repository
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import onnx_numpy  # noqa: E402
+from demo_model import build_demo_model  # noqa: E402
+from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
+from modeling import (  # noqa: E402
+    BertConfig,
+    BertForSequenceClassification,
+    DistilBertConfig,
+    DistilBertForSequenceClassification,
+    init_random_weights,
+)
+from wordpiece import (  # noqa: E402
+    SPECIAL_TOKENS_MAP,
+    WordPieceTokenizer,
+    pre_tokenize,
+    normalize,
+    tokenizer_config_json,
+    tokenizer_json,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_TOKENIZER_DIR = Path("/work/shared/models/distilbert-sst2-tokenizer")
+DEFAULT_FULL_OUT = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / (
+    "xai-workbench/models/distilbert-full-random"
+)
+SST2_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
+NLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
+SEED_SENTENCE = "You look terrible! Maybe you should rest?"
+
+# The same sentences for every model. Roles: seed, clearly positive (2), clearly negative, case and accents,
+# a word that splits into ## pieces, digits and punctuation, a character that becomes [UNK], a single word,
+# and one longer than the tiny models' 64 tokens.
+SENTENCES = [
+    SEED_SENTENCE,
+    "What a wonderful, delightful film!",
+    "I love this movie, it is great.",
+    "The plot was boring and the acting was awful.",
+    "Café CRÈME was unbelievably good.",
+    "Breathtakingly beautiful!",
+    "It cost $12.50 in 2023 — not bad!",
+    "The ending made me smile 😊 so much.",
+    "Brilliant",
+    "After a slow first hour, the story finds its rhythm, and the two lead actors share a warm chemistry "
+    "that carries the film to a satisfying end.",
+]
+SPLIT_SENTENCE, UNK_SENTENCE, LONG_SENTENCE = SENTENCES[5], SENTENCES[7], SENTENCES[9]
+
+# What the demo model must do: (text, label, bound). A label with probability > bound, or for None a
+# probability of POSITIVE within bound of 0.5.
+DEMO_CHECKS = [
+    (SEED_SENTENCE, "NEGATIVE", 0.9),
+    ("What a wonderful, delightful film!", "POSITIVE", 0.9),
+    ("I love this movie, it is great.", "POSITIVE", 0.9),
+    ("The plot was boring and the acting was awful.", "NEGATIVE", 0.9),
+    ("This is the worst, most disappointing film I have seen.", "NEGATIVE", 0.9),
+    ("Brilliant", "POSITIVE", 0.9),
+    ("This film is not good.", "NEGATIVE", 0.9),
+    ("The food was not bad at all.", "POSITIVE", 0.9),
+    ("I didn't like it.", "NEGATIVE", 0.8),
+    ("Not bad, wonderful even.", "POSITIVE", 0.9),
+    ("The film is two hours long.", None, 0.01),
+    ("Well, it is a film with actors, a plot and an ending.", None, 0.01),
+]
+
+
+@dataclass
+class Target:
+    name: str
+    folder: Path
+    golden: Path
+    architecture: str  # "distilbert" or "bert"
+    tokenizer_class: str
+    make_vocab: Callable[[], List[str]]
+    make_model: Callable[[List[str]], torch.nn.Module]
+    copy_tokenizer_from: Optional[Path] = None  # use these tokenizer files instead of writing our own
+
+
+def _random_model(model_class, config, seed: int, std: float):
+    config.initializer_range = std
+    model = model_class(config)
+    init_random_weights(model, std, torch.Generator().manual_seed(seed))
+    return model.eval()
+
+
+def _targets(full_out: Path, tokenizer_dir: Path) -> dict:
+    fixtures = REPO / "fixtures"
+    full_vocab = lambda: (tokenizer_dir / "vocab.txt").read_text(encoding="utf-8").splitlines()  # noqa: E731
+    tiny = dict(vocab_size=len(tiny_vocab()), max_position_embeddings=64)
+    return {
+        "demo": Target(
+            "demo-sst2", REPO / "resources/models/demo-sst2", fixtures / "golden/demo-sst2.json", "distilbert",
+            "DistilBertTokenizer", demo_vocab,
+            lambda vocab: build_demo_model(vocab, lexicon(), NEGATORS, max_positions=512, seed=7),
+        ),
+        "tiny-distilbert": Target(
+            "tiny-distilbert", fixtures / "models/tiny-distilbert", fixtures / "golden/tiny-distilbert.json",
+            "distilbert", "DistilBertTokenizer", tiny_vocab,
+            lambda vocab: _random_model(
+                DistilBertForSequenceClassification,
+                DistilBertConfig(dim=32, n_layers=2, n_heads=4, hidden_dim=64, id2label=SST2_LABELS, **tiny),
+                seed=11, std=0.25,
+            ),
+        ),
+        "tiny-bert": Target(
+            "tiny-bert", fixtures / "models/tiny-bert", fixtures / "golden/tiny-bert.json", "bert",
+            "BertTokenizer", tiny_vocab,
+            lambda vocab: _random_model(
+                BertForSequenceClassification,
+                BertConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+                           type_vocab_size=2, id2label=NLI_LABELS, **tiny),
+                seed=13, std=0.25,
+            ),
+        ),
+        "full": Target(
+            "distilbert-full-random", full_out, full_out / "golden.json", "distilbert", "DistilBertTokenizer",
+            full_vocab,
+            lambda vocab: _random_model(
+                DistilBertForSequenceClassification,
+                DistilBertConfig(vocab_size=len(vocab), dim=768, n_layers=6, n_heads=12, hidden_dim=3072,
+                                 max_position_embeddings=512, id2label=SST2_LABELS),
+                seed=17, std=0.02,
+            ),
+            copy_tokenizer_from=tokenizer_dir,
+        ),
+    }
+
+
+# ------------------------------------------------------------------------------------------------ writing
+
+
+def _json_text(value, depth: int = 0, pretty_depth: int = 3) -> str:
+    """JSON with float32 values in their shortest round-trip form, objects and lists indented only
+    `pretty_depth` levels deep (numeric arrays stay on one line)."""
+    if isinstance(value, float):
+        if not np.isfinite(value):
+            raise ValueError(f"{value} has no JSON form")
+        return str(np.float32(value))
+    if isinstance(value, (str, int, bool)) or value is None:
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = [f"{_json_text(k)}: {_json_text(v, depth + 1, pretty_depth)}" for k, v in value.items()]
+        brackets = "{}"
+    else:
+        items = [_json_text(v, depth + 1, pretty_depth) for v in value]
+        brackets = "[]"
+    if depth >= pretty_depth or not items:
+        return brackets[0] + ",".join(items) + brackets[1]
+    pad = "  " * (depth + 1)
+    return brackets[0] + "\n" + ",\n".join(pad + item for item in items) + "\n" + "  " * depth + brackets[1]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_json(path: Path, value, pretty_depth: int = 99) -> None:
+    _write(path, _json_text(value, pretty_depth=pretty_depth) + "\n")
+
+
+def write_tokenizer_files(target: Target, vocab: List[str], max_length: int) -> None:
+    folder = target.folder
+    if target.copy_tokenizer_from is not None:
+        for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
+            shutil.copyfile(target.copy_tokenizer_from / name, folder / name)
+        return
+    _write_json(folder / "tokenizer.json", tokenizer_json(vocab))
+    _write_json(folder / "tokenizer_config.json", tokenizer_config_json(max_length, target.tokenizer_class))
+    _write_json(folder / "special_tokens_map.json", SPECIAL_TOKENS_MAP)
+    _write(folder / "vocab.txt", "".join(token + "\n" for token in vocab))
+
+
+def export_onnx(model: torch.nn.Module, architecture: str, path: Path) -> None:
+    """As transformers.onnx / optimum export a sequence classifier (dummy batch 2 x 8, like theirs)."""
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if architecture == "bert" else [])
+    inputs = {
+        "input_ids": torch.full((2, 8), 5, dtype=torch.long),
+        "attention_mask": torch.ones(2, 8, dtype=torch.long),
+        "token_type_ids": torch.zeros(2, 8, dtype=torch.long),
+    }
+    dummy = tuple(inputs[name] for name in names)
+    axes = {name: {0: "batch_size", 1: "sequence_length"} for name in names}
+    axes["logits"] = {0: "batch_size"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # Tracing warns about the Python conditionals and torch.tensor() calls it freezes; all are expected.
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        torch.onnx.export(
+            model, dummy, str(path), input_names=names, output_names=["logits"], dynamic_axes=axes,
+            opset_version=14, do_constant_folding=True,
+        )
+
+
+# ------------------------------------------------------------------------------------------------- golden
+
+
+def _forward(model, architecture: str, ids: List[List[int]], mask: List[List[int]]):
+    ids_t = torch.tensor(ids, dtype=torch.long)
+    mask_t = torch.tensor(mask, dtype=torch.long)
+    with torch.no_grad():
+        if architecture == "bert":
+            return model(ids_t, mask_t, torch.zeros_like(ids_t), output_attentions=True)
+        return model(ids_t, mask_t, output_attentions=True)
+
+
+def golden_sentence(model, architecture: str, tokenizer: WordPieceTokenizer, text: str, max_length: int) -> dict:
+    encoding = tokenizer.encode(text, max_length)
+    logits, attentions = _forward(model, architecture, [encoding.ids], [[1] * len(encoding.ids)])
+    entry = {"text": text, "tokens": encoding.tokens, "ids": encoding.ids}
+    if architecture == "bert":
+        entry["token_type_ids"] = [0] * len(encoding.ids)
+    entry["truncated"] = encoding.truncated
+    entry["logits"] = logits[0].tolist()
+    entry["probabilities"] = torch.softmax(logits[0], dim=-1).tolist()
+    entry["attentions"] = [layer[0].tolist() for layer in attentions]
+    return entry
+
+
+def demo_checks(model, tokenizer: WordPieceTokenizer, labels: List[str]) -> dict:
+    """Assert the demo model's behaviour; returns the record stored in its golden file."""
+
+    def probabilities(text: str) -> List[float]:
+        ids = tokenizer.encode(text, 512).ids
+        logits, _ = _forward(model, "distilbert", [ids], [[1] * len(ids)])
+        return torch.softmax(logits[0], dim=-1).tolist()
+
+    records = []
+    for text, label, bound in DEMO_CHECKS:
+        p = probabilities(text)
+        if label is None:
+            ok = abs(p[labels.index("POSITIVE")] - 0.5) < bound
+            requirement = f"|P(POSITIVE) - 0.5| < {bound}"
+        else:
+            ok = p[labels.index(label)] > bound
+            requirement = f"P({label}) > {bound}"
+        assert ok, f"demo model: {text!r} gives {p}, wanted {requirement}"
+        records.append({"text": text, "requirement": requirement, "probabilities": p})
+
+    # [MASK] (what LIME and SHAP substitute) is neutral: the seed sentence with its sentiment word masked.
+    tokens = tokenizer.encode(SEED_SENTENCE, 512).tokens
+    masked = [tokenizer.token_to_id["[MASK]" if t == "terrible" else t] for t in tokens]
+    logits, _ = _forward(model, "distilbert", [masked], [[1] * len(masked)])
+    p = torch.softmax(logits[0], dim=-1).tolist()
+    assert abs(p[labels.index("POSITIVE")] - 0.5) < 0.01, f"demo model: masked seed sentence gives {p}"
+    records.append({
+        "text": SEED_SENTENCE.replace("terrible", "[MASK]"),
+        "requirement": "|P(POSITIVE) - 0.5| < 0.01",
+        "probabilities": p,
+    })
+
+    # Leave-one-out over the seed sentence's words (as the BERT pre-tokenizer splits them).
+    words = pre_tokenize(normalize(SEED_SENTENCE))
+    negative = labels.index("NEGATIVE")
+    base = probabilities(SEED_SENTENCE)[negative]
+    drops = [base - probabilities(" ".join(words[:i] + words[i + 1:]))[negative] for i in range(len(words))]
+    most = words[int(np.argmax(drops))]
+    assert most == "terrible", f"demo model: deleting {most!r} moves P(NEGATIVE) most, wanted 'terrible'"
+    return {
+        "sentences": records,
+        "occlusion": {
+            "text": SEED_SENTENCE, "label": "NEGATIVE", "probability": base, "words": words,
+            "probability_drop_without_word": drops, "most_important": most,
+        },
+    }
+
+
+# ------------------------------------------------------------------------------------------------- checks
+
+
+def check_torch_paths(model, architecture: str, golden: dict) -> None:
+    """The inputs_embeds path and padded batches agree with the golden single-sentence logits."""
+    sentences = golden["sentences"]
+    word_embeddings = (model.bert if architecture == "bert" else model.distilbert).embeddings.word_embeddings
+    for s in sentences:
+        ids = torch.tensor([s["ids"]])
+        with torch.no_grad():
+            embeds = word_embeddings(ids)
+            logits = model(inputs_embeds=embeds, attention_mask=torch.ones_like(ids))
+        assert np.allclose(logits[0].numpy(), s["logits"], atol=1e-5), "inputs_embeds path disagrees"
+    width = max(len(s["ids"]) for s in sentences)
+    ids = [s["ids"] + [0] * (width - len(s["ids"])) for s in sentences]
+    mask = [[1] * len(s["ids"]) + [0] * (width - len(s["ids"])) for s in sentences]
+    logits, _ = _forward(model, architecture, ids, mask)
+    expected = np.array([s["logits"] for s in sentences])
+    assert np.allclose(logits.numpy(), expected, atol=1e-4), "padded batch disagrees with single sentences"
+
+
+def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict) -> collections.Counter:
+    onnx.checker.check_model(str(path))
+    model = onnx.load(str(path))
+    graph = model.graph
+    initializers = {t.name for t in graph.initializer}
+    prefix = "bert" if architecture == "bert" else "distilbert"
+    word_embeddings = f"{prefix}.embeddings.word_embeddings.weight"
+    assert any(
+        n.op_type == "Gather" and n.input[0] == word_embeddings and n.input[1] == "input_ids" for n in graph.node
+    ), "no Gather(word embeddings, input_ids)"
+    assert word_embeddings in initializers
+    softmaxes = [n for n in graph.node if n.op_type == "Softmax"]
+    assert len(softmaxes) == n_layers, f"{len(softmaxes)} Softmax nodes for {n_layers} layers"
+    for softmax in softmaxes:
+        assert any(n.op_type == "MatMul" and softmax.output[0] in n.input for n in graph.node), "Softmax -> MatMul"
+    assert [o.name for o in graph.output] == ["logits"]
+    assert not any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer)
+
+    # Run the graph itself (numpy interpreter): every sentence alone, then all of them as one padded batch.
+    sentences = golden["sentences"]
+
+    def feeds(rows: List[List[int]], width: int) -> dict:
+        f = {
+            "input_ids": np.array([r + [0] * (width - len(r)) for r in rows], dtype=np.int64),
+            "attention_mask": np.array([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64),
+        }
+        if architecture == "bert":
+            f["token_type_ids"] = np.zeros_like(f["input_ids"])
+        return f
+
+    for s in sentences:
+        (logits,) = onnx_numpy.run(model, feeds([s["ids"]], len(s["ids"])))
+        assert np.allclose(logits[0], s["logits"], atol=1e-4, rtol=1e-4), f"ONNX graph disagrees on {s['text']!r}"
+    rows = [s["ids"] for s in sentences]
+    (logits,) = onnx_numpy.run(model, feeds(rows, max(map(len, rows))))
+    assert np.allclose(logits, [s["logits"] for s in sentences], atol=1e-4, rtol=1e-4), "ONNX padded batch"
+    return collections.Counter(n.op_type for n in graph.node)
+
+
+def check_tokenization(target: Target, golden: dict, vocab: List[str]) -> None:
+    by_text = {s["text"]: s for s in golden["sentences"]}
+    assert any(t.startswith("##") for t in by_text[SPLIT_SENTENCE]["tokens"]), "no ## piece in the split sentence"
+    assert "[UNK]" in by_text[UNK_SENTENCE]["tokens"], "no [UNK] in the [UNK] sentence"
+    if golden["max_length"] == 64:
+        assert by_text[LONG_SENTENCE]["truncated"], "the long sentence must exceed the tiny models' 64 tokens"
+    for s in golden["sentences"]:
+        assert len(s["ids"]) <= golden["max_length"]
+    seed = by_text[SEED_SENTENCE]["ids"]
+    if target.copy_tokenizer_from is not None:
+        assert seed[:2] == [101, 2017] and seed[-1] == 102, f"real vocabulary: seed ids {seed}"
+    else:
+        assert seed[0] == vocab.index("[CLS]") == 2 and seed[-1] == vocab.index("[SEP]") == 3
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def build(target: Target) -> None:
+    vocab = target.make_vocab()
+    model = target.make_model(vocab)
+    config = model.config
+    max_length = config.max_position_embeddings
+    labels = [config.id2label[i] for i in range(config.num_labels)]
+    n_layers = config.num_hidden_layers if target.architecture == "bert" else config.n_layers
+
+    target.folder.mkdir(parents=True, exist_ok=True)
+    _write_json(target.folder / "config.json", config.to_hf_dict())
+    write_tokenizer_files(target, vocab, max_length)
+    onnx_path = target.folder / "onnx/model.onnx"
+    export_onnx(model, target.architecture, onnx_path)
+
+    tokenizer = WordPieceTokenizer(vocab)
+    golden = {
+        "model": target.name,
+        "torch_version": torch.__version__,
+        "max_length": max_length,
+        "labels": labels,
+        "sentences": [golden_sentence(model, target.architecture, tokenizer, t, max_length) for t in SENTENCES],
+    }
+    if target.name == "demo-sst2":
+        golden["checks"] = demo_checks(model, tokenizer, labels)
+        write_demo_readme(target.folder, golden["checks"], len(vocab), onnx_path.stat().st_size)
+    _write_json(target.golden, golden, pretty_depth=3)
+
+    check_tokenization(target, golden, vocab)
+    check_torch_paths(model, target.architecture, golden)
+    ops = check_onnx(onnx_path, target.architecture, n_layers, golden)
+    report(target, golden, ops)
+
+
+def report(target: Target, golden: dict, ops: collections.Counter) -> None:
+    print(f"\n== {target.name}: {target.folder}")
+    for path in sorted({p for p in target.folder.rglob("*") if p.is_file()} | {target.golden}):
+        print(f"  {path.stat().st_size:>11,d}  {path}")
+    print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
+    for s in golden["sentences"]:
+        probs = "/".join(f"{p:.4f}" for p in s["probabilities"])
+        print(f"  {probs}  n={len(s['ids']):<3d}{' truncated' if s['truncated'] else ''}  {s['text'][:60]}")
+    if "checks" in golden:
+        for record in golden["checks"]["sentences"]:
+            print(f"  check {record['requirement']:<28} {record['probabilities']}  {record['text']}")
+        occlusion = golden["checks"]["occlusion"]
+        pairs = zip(occlusion["words"], occlusion["probability_drop_without_word"])
+        drops = ", ".join(f"{w} {d:+.3f}" for w, d in pairs)
+        print(f"  occlusion P(NEGATIVE) drop: {drops}")
+
+
+def write_demo_readme(folder: Path, checks: dict, vocab_size: int, onnx_bytes: int) -> None:
+    rows = "\n".join(
+        f"| {r['text']} | {r['probabilities'][0]:.4f} | {r['probabilities'][1]:.4f} |" for r in checks["sentences"]
+    )
+    _write(folder / "README.md", DEMO_README.format(rows=rows, vocab_size=vocab_size, mb=onnx_bytes / 1e6))
+
+
+DEMO_README = """# demo-sst2: a constructed demo model
+
+**This is not a trained model.** It is a tiny DistilBERT (dim 64, 2 layers, 4 heads, a WordPiece vocabulary
+of our own with {vocab_size:,d} tokens, {mb:.1f} MB of ONNX) whose weights were set by hand by
+`scripts/demo_model.py` from a polarity lexicon of a few hundred English words. It exists so that the
+workbench has something to explain out of the box, offline, with no download.
+
+What it does: it finds the sentiment words of a sentence (e.g. *terrible*, *wonderful*, *boring*, *love*),
+flips a word preceded within four tokens by a negation (*not*, *never*, *n't*, ... unless a punctuation mark
+comes in between), and predicts POSITIVE or NEGATIVE from the attention-weighted average polarity of those
+words. Sentences without a sentiment word get 0.5. Its attention maps are readable on purpose: in every head
+the `[CLS]` row looks at the sentiment words, and the other rows show one pattern per head (sentiment words,
+negation scope, previous token, `[CLS]`, `[SEP]`, self, next token).
+
+What it cannot do: it knows nothing outside its lexicon (unknown or misspelled sentiment words count as
+neutral), nothing about sarcasm, contrast (*but*), intensity (*very*) or context, and it is not calibrated.
+Explanations of it show how the explainers behave on a model whose reasoning is known; they say nothing about
+real sentiment models.
+
+| sentence | NEGATIVE | POSITIVE |
+|---|---|---|
+{rows}
+
+## Using a real model
+
+Open any folder in the transformers.js layout: `config.json`, `tokenizer.json`, `tokenizer_config.json` and
+`onnx/model.onnx` (an exported BERT-family sequence classifier). For example the folder of
+`Xenova/distilbert-base-uncased-finetuned-sst-2-english` from the Hugging Face Hub, the real SST-2 model this
+demo imitates (Apache-2.0).
+"""
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", metavar="{demo,tiny-distilbert,tiny-bert,full}")
+    parser.add_argument("--out", type=Path, default=DEFAULT_FULL_OUT, help="folder of the full model")
+    parser.add_argument("--tokenizer-dir", type=Path, default=DEFAULT_TOKENIZER_DIR,
+                        help="tokenizer files of distilbert-base-uncased(-finetuned-sst-2-english), for full")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)  # same reduction order on every run
+    targets = _targets(args.out.resolve(), args.tokenizer_dir)
+    unknown = sorted(set(args.targets) - set(targets))
+    if unknown:
+        parser.error(f"unknown target(s) {unknown}; choose from {sorted(targets)}")
+    for name in args.targets or ["demo", "tiny-distilbert", "tiny-bert"]:
+        build(targets[name])
+
+
+if __name__ == "__main__":
+    main()
