@@ -33,7 +33,13 @@ export interface IndexOrAllOption extends OptionBase {
   default: 'all' | number;
 }
 
-export type OptionSpec = ChoiceOption | IntegerOption | BooleanOption | IndexOrAllOption;
+/** A class to explain: `predicted`, a class index, or a label name (checked against the model's labels later). */
+export interface ClassOption extends OptionBase {
+  type: 'class';
+  default: 'predicted';
+}
+
+export type OptionSpec = ChoiceOption | IntegerOption | BooleanOption | IndexOrAllOption | ClassOption;
 
 export type OptionValue = string | number | boolean;
 export type OptionValues = Record<string, OptionValue>;
@@ -95,6 +101,14 @@ function parseValue(spec: OptionSpec, value: unknown, owner: string): OptionValu
       const number = toInteger(value);
       if (number === undefined || number < 0) {
         throw new OptionError(`${where} must be "all" or an index ≥ 0; got ${String(value)}`);
+      }
+      return number;
+    }
+    case 'class': {
+      if (typeof value === 'string' && value.trim() !== '' && !/^\d+$/.test(value)) return value;
+      const number = toInteger(value);
+      if (number === undefined || number < 0) {
+        throw new OptionError(`${where} must be "predicted", a class index or a label; got ${String(value)}`);
       }
       return number;
     }
