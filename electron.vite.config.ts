@@ -4,7 +4,12 @@ import { resolve } from 'node:path';
 
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    // The engine worker is its own entry, next to index.js, where EngineWorker looks for it.
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts'), 'engine-worker': resolve('src/engine/worker/engine-worker.ts') },
+      },
+    },
   },
   preload: {
     // A sandboxed preload cannot be an ES module.

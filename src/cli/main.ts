@@ -3,16 +3,14 @@
  * registry, so a new method brings its flags with it. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
 import { Command, CommanderError, Option } from 'commander';
-import type { OptionSpec } from '../shared/options.js';
-import { OptionError } from '../shared/options.js';
-import type { ResultsDocument, SentenceResult } from '../shared/results.js';
-import { explainTexts, sentenceResult } from '../engine/explain.js';
+import { OptionError, type OptionSpec } from '../shared/options.js';
+import type { SentenceResult } from '../shared/results.js';
+import { explainTexts, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
 import { ModelBundle } from '../engine/model/bundle.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
-import { RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION } from '../shared/results.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -65,12 +63,7 @@ function buildProgram(io: Io): Command {
       await withModel(flags.model, async (model) => {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
         const sentences = predicted.map((input) => sentenceResult(input, model));
-        const document: ResultsDocument = {
-          schema: RESULTS_SCHEMA,
-          version: RESULTS_SCHEMA_VERSION,
-          model: model.info,
-          sentences,
-        };
+        const document = resultsDocument(model, sentences);
         io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
       });
     });

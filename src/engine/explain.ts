@@ -1,11 +1,12 @@
 /** Explaining texts with several methods: the engine call behind the CLI's `explain` and the faces' explain. */
-import { resolveOptions } from '../shared/options.js';
+import { resolveOptions, type OptionValues } from '../shared/options.js';
 import {
   RESULTS_SCHEMA,
   RESULTS_SCHEMA_VERSION,
   type ResultsDocument,
   type SentenceResult,
 } from '../shared/results.js';
+import type { Explainer } from './explainers/explainer.js';
 import { getExplainer } from './explainers/registry.js';
 import type { ModelBundle } from './model/bundle.js';
 import { predictTexts, type PredictedText } from './predict.js';
@@ -14,13 +15,16 @@ import { UnsupportedGraphError } from './onnx/surgery.js';
 /** Method id → option values as given by a face (defaults filled in here). */
 export type MethodRequest = Record<string, Record<string, unknown>>;
 
-export async function explainTexts(
-  model: ModelBundle,
-  texts: readonly string[],
-  methods: MethodRequest,
-  { signal }: { signal?: AbortSignal } = {},
-): Promise<ResultsDocument> {
-  // Resolve every method and option before any work, so that a typo fails at once, not after an hour.
+export interface MethodPlan {
+  explainer: Explainer;
+  options: OptionValues;
+}
+
+/**
+ * Resolves every method and option and checks the model supports them, before any work: a typo or an
+ * unavailable method fails at once, not an hour into a job.
+ */
+export async function planMethods(model: ModelBundle, methods: MethodRequest): Promise<MethodPlan[]> {
   const plan = Object.entries(methods).map(([id, given]) => {
     const explainer = getExplainer(id);
     return { explainer, options: resolveOptions(explainer.options, given, id) };
@@ -31,6 +35,22 @@ export async function explainTexts(
       if (reason) throw new UnsupportedGraphError(`${explainer.id} is unavailable for this model: ${reason}`);
     }
   }
+  return plan;
+}
+
+export interface ExplainOptions {
+  signal?: AbortSignal;
+  /** Called as each sentence finishes, so a job can stream results and keep them if cancelled later. */
+  onSentence?: (result: SentenceResult, index: number) => void;
+}
+
+export async function explainTexts(
+  model: ModelBundle,
+  texts: readonly string[],
+  methods: MethodRequest,
+  { signal, onSentence }: ExplainOptions = {},
+): Promise<ResultsDocument> {
+  const plan = await planMethods(model, methods);
   const predicted = await predictTexts(model, texts, { signal });
   const sentences: SentenceResult[] = [];
   for (const input of predicted) {
@@ -39,7 +59,12 @@ export async function explainTexts(
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }
     sentences.push(result);
+    onSentence?.(result, sentences.length - 1);
   }
+  return resultsDocument(model, sentences);
+}
+
+export function resultsDocument(model: ModelBundle, sentences: SentenceResult[]): ResultsDocument {
   return { schema: RESULTS_SCHEMA, version: RESULTS_SCHEMA_VERSION, model: model.info, sentences };
 }
 

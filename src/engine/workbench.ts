@@ -1,18 +1,27 @@
 /** The engine behind the contract: one loaded model at a time, every call of `WorkbenchApi`. */
-import type { ExplainRequest, MethodInfo, WorkbenchApi } from '../shared/api.js';
+import type { ExplainRequest, JobState, MethodInfo, WorkbenchApi, WorkbenchEvent } from '../shared/api.js';
 import type { ModelInfo, ResultsDocument, SentenceResult } from '../shared/results.js';
 import { explainTexts, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
+import { JobRunner } from './jobs.js';
 import { ModelBundle, type LoadOptions } from './model/bundle.js';
 import { predictTexts } from './predict.js';
 
 export class Workbench implements WorkbenchApi {
   private model?: ModelBundle;
+  private readonly jobs: JobRunner;
 
-  constructor(private readonly loadOptions: LoadOptions = {}) {}
+  constructor(
+    private readonly loadOptions: LoadOptions = {},
+    emit: (event: WorkbenchEvent) => void = () => {},
+  ) {
+    this.jobs = new JobRunner(emit);
+  }
 
   async loadModel(source: string): Promise<ModelInfo> {
     const next = await ModelBundle.load(source, this.loadOptions);
+    // Jobs hold the old model's sessions: stop them before releasing it.
+    await this.jobs.cancelAll();
     await this.model?.dispose();
     this.model = next;
     return next.info;
@@ -31,7 +40,20 @@ export class Workbench implements WorkbenchApi {
     return explainTexts(this.requireModel(), request.texts, request.methods);
   }
 
+  async startJob(request: ExplainRequest): Promise<JobState> {
+    return this.jobs.start(this.requireModel(), request);
+  }
+
+  async cancelJob(jobId: string): Promise<JobState> {
+    return this.jobs.cancel(jobId);
+  }
+
+  async getJob(jobId: string): Promise<JobState> {
+    return this.jobs.get(jobId);
+  }
+
   async dispose(): Promise<void> {
+    await this.jobs.cancelAll();
     await this.model?.dispose();
     this.model = undefined;
   }

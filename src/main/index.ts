@@ -5,10 +5,11 @@
 import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ipcChannel, WORKBENCH_CALLS, type WorkbenchApi } from '../shared/api.js';
-import { Workbench } from '../engine/workbench.js';
+import { EVENT_CHANNEL, ipcChannel, WORKBENCH_CALLS } from '../shared/api.js';
+import { EngineWorker } from '../engine/worker/client.js';
 
-const workbench = new Workbench({ resourcesDir: join(app.getAppPath(), 'resources') });
+// The engine runs in a worker thread so that a long job never blocks the window's IPC.
+const engine = new EngineWorker({ resourcesDir: join(app.getAppPath(), 'resources') });
 let mainWindow: BrowserWindow | undefined;
 
 function createWindow(): BrowserWindow {
@@ -46,10 +47,10 @@ function registerIpc(): void {
   for (const call of WORKBENCH_CALLS) {
     ipcMain.handle(ipcChannel(call), (event, ...args: unknown[]) => {
       if (!fromOurWindow(event)) throw new Error('refused: IPC from an unknown sender');
-      const method = workbench[call] as (...callArgs: unknown[]) => ReturnType<WorkbenchApi[typeof call]>;
-      return method.apply(workbench, args);
+      return engine.call(call, args);
     });
   }
+  engine.onEvent((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event));
 }
 
 app.enableSandbox();
@@ -59,6 +60,5 @@ void app.whenReady().then(() => {
   mainWindow = createWindow();
 });
 app.on('window-all-closed', () => {
-  void workbench.dispose();
-  app.quit();
+  void engine.terminate().finally(() => app.quit());
 });

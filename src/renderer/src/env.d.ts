@@ -1,10 +1,10 @@
 /// <reference types="vite/client" />
-import type { WorkbenchApi } from '../../shared/api';
+import type { WorkbenchBridge } from '../../shared/api';
 
 declare global {
   interface Window {
     /** Set by the Electron preload (or the web host's bridge); absent when the page runs alone. */
-    workbench?: WorkbenchApi;
+    workbench?: WorkbenchBridge;
   }
 }
 

@@ -1,0 +1,100 @@
+/** The engine in its worker thread, through the contract: calls, events, cancellation, errors. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkbenchEvent } from '../../shared/api.js';
+import { EngineWorker } from './client.js';
+
+const SEED = 'You look terrible! Maybe you should rest?';
+let engine: EngineWorker;
+
+beforeAll(async () => {
+  engine = new EngineWorker({ cacheDir: await mkdtemp(join(tmpdir(), 'xai-worker-')) });
+  await engine.loadModel('demo');
+});
+afterAll(() => engine.terminate());
+
+function collect(): {
+  events: WorkbenchEvent[];
+  until: (predicate: (event: WorkbenchEvent) => boolean) => Promise<void>;
+  stop: () => void;
+} {
+  const events: WorkbenchEvent[] = [];
+  const waiters: { predicate: (event: WorkbenchEvent) => boolean; resolve: () => void }[] = [];
+  const stop = engine.onEvent((event) => {
+    events.push(event);
+    for (const waiter of waiters) if (waiter.predicate(event)) waiter.resolve();
+  });
+  return {
+    events,
+    stop,
+    until: (predicate) =>
+      events.some(predicate) ? Promise.resolve() : new Promise((resolve) => waiters.push({ predicate, resolve })),
+  };
+}
+
+describe('EngineWorker', () => {
+  it('answers the contract calls', async () => {
+    const methods = await engine.listMethods();
+    expect(methods.find((method) => method.id === 'attention')?.available).toBe(true);
+    const [result] = await engine.predict([SEED]);
+    expect(result!.predictedLabel).toBe('NEGATIVE');
+  });
+
+  it('passes engine errors back with their message', async () => {
+    await expect(engine.loadModel('/nonexistent/model')).rejects.toThrow('model folder not found: /nonexistent/model');
+    await expect(engine.explain({ texts: [SEED], methods: { magic: {} } })).rejects.toThrow('unknown method "magic"');
+    // the engine still works after an error
+    expect((await engine.predict(['great'])).length).toBe(1);
+  });
+
+  it('streams a job sentence by sentence and finishes it', async () => {
+    const listener = collect();
+    const texts = [SEED, 'What a wonderful, delightful film!', 'The plot was boring.'];
+    const job = await engine.startJob({ texts, methods: { attention: {} } });
+    expect(job).toMatchObject({ status: 'running', total: 3 });
+    await listener.until((event) => event.type === 'job-finished' && event.jobId === job.id);
+    listener.stop();
+    const mine = listener.events.filter((event) => event.jobId === job.id);
+    expect(
+      mine
+        .filter((event) => event.type === 'sentence-done')
+        .map((event) => event.type === 'sentence-done' && event.index),
+    ).toEqual([0, 1, 2]);
+    const progress = mine.filter((event) => event.type === 'job-progress');
+    expect(progress.map((event) => event.type === 'job-progress' && event.done)).toEqual([1, 2, 3]);
+    expect(mine.at(-1)).toMatchObject({ type: 'job-finished', status: 'completed' });
+    const state = await engine.getJob(job.id);
+    expect(state.status).toBe('completed');
+    expect(state.results.sentences.map((sentence) => sentence.text)).toEqual(texts);
+    expect(state.results.sentences[1]!.explanations.attention!.scores.length).toBeGreaterThan(0);
+  });
+
+  it('cancels a long job and keeps the finished sentences', async () => {
+    const listener = collect();
+    const texts = Array.from({ length: 2000 }, (_, i) => `${SEED} number ${i}`);
+    const job = await engine.startJob({ texts, methods: { attention: { include_maps: true } } });
+    await listener.until((event) => event.type === 'sentence-done' && event.jobId === job.id);
+    const state = await engine.cancelJob(job.id);
+    listener.stop();
+    expect(state.status).toBe('cancelled');
+    expect(state.done).toBeGreaterThan(0);
+    expect(state.done).toBeLessThan(texts.length);
+    expect(state.results.sentences).toHaveLength(state.done);
+    state.results.sentences.forEach((sentence, i) => {
+      expect(sentence.text).toBe(texts[i]);
+      expect(sentence.explanations.attention).toBeDefined();
+    });
+    expect(listener.events.filter((event) => event.jobId === job.id).at(-1)).toMatchObject({
+      type: 'job-finished',
+      status: 'cancelled',
+    });
+  });
+
+  it('refuses a job with a bad option before starting it', async () => {
+    await expect(engine.startJob({ texts: [SEED], methods: { attention: { aggregation: 'mode' } } })).rejects.toThrow(
+      /must be one of median, mean, max, min/,
+    );
+  });
+});

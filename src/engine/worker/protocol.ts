@@ -1,0 +1,20 @@
+/** Messages between a face's thread and the engine worker thread. */
+import type { WorkbenchCall, WorkbenchEvent } from '../../shared/api.js';
+
+export interface CallMessage {
+  type: 'call';
+  id: number;
+  call: WorkbenchCall;
+  args: unknown[];
+}
+
+export type WorkerMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; name: string; message: string }
+  | { type: 'event'; event: WorkbenchEvent };
+
+/** Options the worker needs to build its engine (paths only: everything else is per call). */
+export interface WorkerOptions {
+  cacheDir?: string;
+  resourcesDir?: string;
+}

@@ -1,0 +1,60 @@
+/**
+ * The renderer's one way to the engine. In Electron the preload provides `window.workbench`; in browser mode
+ * the same contract goes over the web host's HTTP routes and event socket, authorized by the URL's token.
+ */
+import { WORKBENCH_CALLS, type WorkbenchBridge, type WorkbenchEvent } from '../../shared/api';
+
+const TOKEN_KEY = 'xai-workbench-token';
+
+export function connectBridge(): WorkbenchBridge | undefined {
+  if (window.workbench) return window.workbench;
+  const token = takeToken();
+  return token ? httpBridge(token) : undefined;
+}
+
+/** Reads the token from the URL once, keeps it for reloads, and removes it from the address bar. */
+function takeToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url);
+  }
+  return fromUrl ?? sessionStorage.getItem(TOKEN_KEY);
+}
+
+function httpBridge(token: string): WorkbenchBridge {
+  const listeners = new Set<(event: WorkbenchEvent) => void>();
+  let socket: WebSocket | undefined;
+  const calls = Object.fromEntries(
+    WORKBENCH_CALLS.map((call) => [
+      call,
+      async (...args: unknown[]) => {
+        const response = await fetch(`/api/call/${call}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-workbench-token': token },
+          body: JSON.stringify(args),
+        });
+        const body = (await response.json()) as { value?: unknown; error?: { name: string; message: string } };
+        if (body.error) throw Object.assign(new Error(body.error.message), { name: body.error.name });
+        return body.value;
+      },
+    ]),
+  ) as unknown as Omit<WorkbenchBridge, 'onEvent'>;
+  return {
+    ...calls,
+    onEvent(listener) {
+      listeners.add(listener);
+      socket ??= openEvents(token, (event) => listeners.forEach((notify) => notify(event)));
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function openEvents(token: string, dispatch: (event: WorkbenchEvent) => void): WebSocket {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  const socket = new WebSocket(`${scheme}://${window.location.host}/api/events?token=${encodeURIComponent(token)}`);
+  socket.addEventListener('message', (message) => dispatch(JSON.parse(String(message.data)) as WorkbenchEvent));
+  return socket;
+}

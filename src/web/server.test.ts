@@ -1,0 +1,145 @@
+/** The web host's gatekeeping and routing, with a stand-in engine so that only the host is under test. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { WorkbenchEvent } from '../shared/api.js';
+import { startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
+
+const calls: { call: string; args: unknown[] }[] = [];
+const listeners = new Set<(event: WorkbenchEvent) => void>();
+const engine: HostedEngine = {
+  call: async (call, args) => {
+    calls.push({ call, args });
+    if (call === 'loadModel' && args[0] === 'broken')
+      throw Object.assign(new Error('model folder not found: broken'), { name: 'ModelLoadError' });
+    return { echoed: call, args };
+  },
+  onEvent: (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+
+let host: WebHost;
+let base: string;
+
+beforeAll(async () => {
+  const rendererDir = await mkdtemp(join(tmpdir(), 'xai-renderer-'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>XAI Workbench</title>');
+  host = await startWebHost({ engine, rendererDir });
+  base = `http://127.0.0.1:${host.port}`;
+});
+afterAll(() => host.close());
+
+/** A raw request, so that Host and Origin can be set to anything (fetch forbids that). */
+function send(
+  path: string,
+  {
+    method = 'POST',
+    headers = {},
+    body = '[]',
+  }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; json: unknown; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${base}${path}`,
+      { method, headers: { 'content-type': 'application/json', ...headers } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: response.statusCode ?? 0, json, text });
+        });
+      },
+    );
+    request.on('error', reject);
+    if (method === 'POST') request.write(body);
+    request.end();
+  });
+}
+
+describe('web host', () => {
+  it('listens on loopback only and prints a URL that carries the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('serves the renderer', async () => {
+    const { status, text } = await send('/', { method: 'GET' });
+    expect(status).toBe(200);
+    expect(text).toContain('XAI Workbench');
+  });
+
+  it('answers a call with the token', async () => {
+    const { status, json } = await send('/api/call/loadModel', {
+      headers: { [TOKEN_HEADER]: host.token },
+      body: '["demo"]',
+    });
+    expect(status).toBe(200);
+    expect(json).toEqual({ value: { echoed: 'loadModel', args: ['demo'] } });
+  });
+
+  it('passes an engine error back with its message', async () => {
+    const { status, json } = await send('/api/call/loadModel', {
+      headers: { [TOKEN_HEADER]: host.token },
+      body: '["broken"]',
+    });
+    expect(status).toBe(422);
+    expect(json).toEqual({ error: { name: 'ModelLoadError', message: 'model folder not found: broken' } });
+  });
+
+  it('refuses a request without the token or with a wrong one, before the engine sees it', async () => {
+    const before = calls.length;
+    expect((await send('/api/call/predict', { body: '[["x"]]' })).status).toBe(401);
+    expect(
+      (await send('/api/call/predict', { headers: { [TOKEN_HEADER]: `${host.token}x` }, body: '[["x"]]' })).status,
+    ).toBe(401);
+    expect(
+      (await send('/api/call/predict', { headers: { [TOKEN_HEADER]: 'a'.repeat(host.token.length) } })).status,
+    ).toBe(401);
+    expect(calls.length).toBe(before);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin even with the token', async () => {
+    const withToken = { [TOKEN_HEADER]: host.token };
+    expect((await send('/api/call/listMethods', { headers: { ...withToken, host: 'evil.example:80' } })).status).toBe(
+      403,
+    );
+    expect(
+      (await send('/api/call/listMethods', { headers: { ...withToken, origin: 'http://evil.example' } })).status,
+    ).toBe(403);
+    expect((await send('/api/call/listMethods', { headers: { ...withToken, origin: base } })).status).toBe(200);
+  });
+
+  it('refuses unknown calls and non-array bodies', async () => {
+    const withToken = { [TOKEN_HEADER]: host.token };
+    expect((await send('/api/call/dispose', { headers: withToken })).status).toBe(404);
+    expect((await send('/api/call/predict', { headers: withToken, body: '{"texts": []}' })).status).toBe(400);
+  });
+
+  it('streams engine events over a WebSocket that requires the token', async () => {
+    const refused = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=wrong`);
+    await expect(
+      new Promise((resolve, reject) => (refused.on('open', resolve), refused.on('error', reject))),
+    ).rejects.toThrow();
+
+    const client = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=${host.token}`);
+    await new Promise((resolve) => client.on('open', resolve));
+    const received = new Promise<unknown>((resolve) =>
+      client.on('message', (data) => resolve(JSON.parse(String(data)))),
+    );
+    const event: WorkbenchEvent = { type: 'job-finished', jobId: 'j1', status: 'completed' };
+    for (const listener of listeners) listener(event);
+    expect(await received).toEqual(event);
+    client.close();
+  });
+});
