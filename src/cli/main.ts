@@ -60,12 +60,16 @@ function buildProgram(io: Io): Command {
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: { model: string; json?: boolean; batchSize: number }) => {
       const texts = await readSentenceFile(file);
-      await withModel(flags.model, async (model) => {
-        const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
-        const sentences = predicted.map((input) => sentenceResult(input, model));
-        const document = resultsDocument(model, sentences);
-        io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
-      });
+      await withModel(
+        flags.model,
+        async (model) => {
+          const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
+          const sentences = predicted.map((input) => sentenceResult(input, model));
+          const document = resultsDocument(model, sentences);
+          io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
+        },
+        io,
+      );
     });
 
   const explain = program
@@ -84,13 +88,17 @@ function buildProgram(io: Io): Command {
         : String(flags.methods)
             .split(',')
             .map((id) => id.trim());
-    await withModel(String(flags.model), async (model) => {
-      const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
-      const document = await explainTexts(model, texts, methods);
-      io.out(
-        flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
-      );
-    });
+    await withModel(
+      String(flags.model),
+      async (model) => {
+        const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+        const document = await explainTexts(model, texts, methods);
+        io.out(
+          flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
+        );
+      },
+      io,
+    );
   });
 
   program
@@ -113,7 +121,7 @@ function buildProgram(io: Io): Command {
 function modelOption(): Option {
   return new Option(
     '--model <dir>',
-    `model folder (transformers.js layout) or "${DEMO_MODEL_ID}" for the bundled demo model`,
+    `model folder (transformers.js layout), Hugging Face hub id (downloaded on first use), or "${DEMO_MODEL_ID}" for the bundled demo model`,
   ).default(DEMO_MODEL_ID);
 }
 
@@ -147,8 +155,12 @@ function optionsFor(id: string, flags: Record<string, unknown>): Record<string, 
   return options;
 }
 
-async function withModel(source: string, work: (model: ModelBundle) => Promise<void>): Promise<void> {
-  const model = await ModelBundle.load(source);
+async function withModel(source: string, work: (model: ModelBundle) => Promise<void>, io: Io): Promise<void> {
+  const model = await ModelBundle.load(source, {
+    onDownloadProgress: ({ file, received, total }) => {
+      if (received === total) io.err(`downloaded ${source} ${file} (${(received / 1e6).toFixed(1)} MB)\n`);
+    },
+  });
   try {
     await work(model);
   } finally {

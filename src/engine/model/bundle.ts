@@ -3,13 +3,15 @@
  * from it on demand). Loading checks the folder first so that a missing or malformed file is named plainly.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { ModelCapability } from '../../shared/api.js';
 import type { ModelInfo } from '../../shared/results.js';
+import { isHubId } from '../hub/cache.js';
+import { downloadModel, type DownloadProgress } from '../hub/download.js';
 import { defaultCacheDir, defaultResourcesDir, DEMO_MODEL_ID } from '../paths.js';
 import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
@@ -26,11 +28,18 @@ export class ModelLoadError extends Error {
 }
 
 export interface LoadOptions {
+  /** Where derived graphs are cached (not the hub cache, which follows HF_HOME/HF_HUB_CACHE). */
   cacheDir?: string;
   resourcesDir?: string;
+  /** Progress of a hub download, when the source is a hub id not yet cached. */
+  onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
-const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = { attentions: 'attentions', inputs_embeds: 'embeds' };
+const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = {
+  attentions: 'attentions',
+  inputs_embeds: 'embeds',
+  gradients: 'gradients',
+};
 
 export class ModelBundle {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
@@ -45,9 +54,9 @@ export class ModelBundle {
     readonly takesTokenTypes: boolean,
   ) {}
 
-  /** Loads `demo` (the bundled model) or a transformers.js-style folder. */
+  /** Loads `demo` (the bundled model), a transformers.js-style folder, or a hub id (downloaded on first use). */
   static async load(source: string, options: LoadOptions = {}): Promise<ModelBundle> {
-    const dir = resolveModelDir(source, options.resourcesDir ?? defaultResourcesDir());
+    const dir = await resolveModelDir(source, options);
     await checkModelFolder(dir);
     const config = await readConfig(dir);
     const tokenizer = await TextTokenizer.load(dir, config.maxPositions).catch((error: unknown) => {
@@ -57,7 +66,12 @@ export class ModelBundle {
     const sha256 = await hashFile(modelPath);
     const info: ModelInfo = {
       source,
-      name: source === DEMO_MODEL_ID ? 'demo-sst2 (bundled demo)' : basename(dir),
+      name:
+        source === DEMO_MODEL_ID
+          ? 'demo-sst2 (bundled demo)'
+          : isHubId(source) && !existsSync(source)
+            ? source
+            : basename(dir),
       modelType: config.modelType,
       labels: config.labels,
       layers: config.layers,
@@ -110,8 +124,15 @@ export class ModelBundle {
   }
 }
 
-function resolveModelDir(source: string, resourcesDir: string): string {
-  return source === DEMO_MODEL_ID ? join(resourcesDir, 'models', 'demo-sst2') : resolve(source);
+async function resolveModelDir(source: string, options: LoadOptions): Promise<string> {
+  if (source === DEMO_MODEL_ID) return join(options.resourcesDir ?? defaultResourcesDir(), 'models', 'demo-sst2');
+  // A folder of that name wins over a hub id, as in transformers.
+  if (existsSync(source) || !isHubId(source)) return resolve(source);
+  try {
+    return await downloadModel(source, options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {});
+  } catch (error) {
+    throw new ModelLoadError(messageOf(error));
+  }
 }
 
 async function checkModelFolder(dir: string): Promise<void> {
