@@ -31,6 +31,9 @@ async function file(name: string, content: string | Uint8Array): Promise<string>
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'xai-cli-'));
   process.env.XAI_WORKBENCH_CACHE = join(folder, 'cache');
+  // No hub here: the default model is not cached, so runs without --model fall back to the demo model.
+  process.env.HF_HUB_CACHE = join(folder, 'hub');
+  process.env.HF_HUB_OFFLINE = '1';
 });
 
 describe('predict', () => {
@@ -81,6 +84,18 @@ describe('explain', () => {
     expect(attention.scores).toEqual(attention.attention!.aggregated[0]);
     expect(attention.attention!.clsRows).toHaveLength(document.model.layers);
     expect(attention.attention!.maps).toBeUndefined();
+  });
+
+  it('streams one JSON line per sentence with --jsonl', async () => {
+    const input = await file('stream.txt', `${SEED}\nWhat a wonderful, delightful film!\n`);
+    const { code, out } = await cli('explain', input, '--model', 'demo', '--methods', 'attention', '--jsonl');
+    expect(code).toBe(EXIT_OK);
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { text: string; explanations: object });
+    expect(lines.map((line) => line.text)).toEqual([SEED, 'What a wonderful, delightful film!']);
+    expect(Object.keys(lines[0]!.explanations)).toEqual(['attention']);
   });
 
   it('passes method options from flags and records them', async () => {
@@ -136,6 +151,42 @@ describe('explain', () => {
     );
     expect(code).toBe(EXIT_USAGE);
     expect(err).toContain('mode');
+  });
+});
+
+describe('models', () => {
+  it('falls back from the default hub model to the demo model, saying so, when offline', async () => {
+    const { code, out, err } = await cli('predict', await file('fallback.txt', `${SEED}\n`), '--json');
+    expect(code).toBe(EXIT_OK);
+    expect(err).toContain('notice: Xenova/distilbert-base-uncased-finetuned-sst-2-english is not cached');
+    expect((JSON.parse(out) as ResultsDocument).model.source).toBe('demo');
+  });
+
+  it('never falls back from a hub id the user named', async () => {
+    const { code, err } = await cli('predict', await file('named.txt', 'hello\n'), '--model', 'someone/some-model');
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toMatch(/someone\/some-model is not fully cached and HF_HUB_OFFLINE is set: missing config\.json/);
+  });
+
+  it('asks for the int8 file with --dtype q8 and names it when absent', async () => {
+    const { code, err } = await cli('predict', await file('q8.txt', 'hello\n'), '--model', 'demo', '--dtype', 'q8');
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toContain('is missing onnx/model_quantized.onnx');
+  });
+
+  it('lists and removes cached hub models', async () => {
+    const snapshot = join(folder, 'hub', 'models--org--cached', 'snapshots', 'abc');
+    cpSync(join(PACKAGE_ROOT, 'resources/models/demo-sst2'), snapshot, { recursive: true });
+    const listed = await cli('models', '--json');
+    expect(listed.code).toBe(EXIT_OK);
+    const [model] = JSON.parse(listed.out) as { id: string; files: string[] }[];
+    expect(model!.id).toBe('org/cached');
+    expect(model!.files).toContain('onnx/model.onnx');
+    expect((await cli('models', 'remove', 'org/cached')).out).toBe('removed org/cached\n');
+    expect((await cli('models', 'list')).out).toMatch(/^no models cached in /);
+    const again = await cli('models', 'remove', 'org/cached');
+    expect(again.code).toBe(EXIT_FAILURE);
+    expect(again.err).toContain('org/cached is not in the cache');
   });
 });
 
@@ -206,7 +257,7 @@ describe('the installed bin', () => {
   it('runs from the repository root as `npx xai-workbench` does', () => {
     const bin = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
     expect(existsSync(join(PACKAGE_ROOT, 'dist/cli/main.js')), 'dist/ is built by `npm install` (prepare)').toBe(true);
-    const result = spawnSync(process.execPath, [bin, 'predict', '-'], {
+    const result = spawnSync(process.execPath, [bin, 'predict', '-', '--model', 'demo'], {
       input: `${SEED}\n`,
       encoding: 'utf8',
       env: { ...process.env },

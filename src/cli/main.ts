@@ -8,7 +8,11 @@ import type { SentenceResult } from '../shared/results.js';
 import { explainTexts, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
-import { ModelBundle } from '../engine/model/bundle.js';
+import { hubCacheDir } from '../engine/hub/cache.js';
+import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
+import { HubError, type DownloadProgress, type Dtype } from '../engine/hub/download.js';
+import { DEFAULT_MODEL_ID } from '../engine/hub/known-models.js';
+import { ModelBundle, ModelLoadError } from '../engine/model/bundle.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 
@@ -56,20 +60,17 @@ function buildProgram(io: Io): Command {
     .description('Predict the label of every sentence (one per line; - reads standard input).')
     .argument('<file>', 'text file, one sentence per line')
     .addOption(modelOption())
+    .addOption(dtypeOption())
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
-    .action(async (file: string, flags: { model: string; json?: boolean; batchSize: number }) => {
+    .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
       const texts = await readSentenceFile(file);
-      await withModel(
-        flags.model,
-        async (model) => {
-          const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
-          const sentences = predicted.map((input) => sentenceResult(input, model));
-          const document = resultsDocument(model, sentences);
-          io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
-        },
-        io,
-      );
+      await withModel(flags, io, async (model) => {
+        const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
+        const sentences = predicted.map((input) => sentenceResult(input, model));
+        const document = resultsDocument(model, sentences);
+        io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
+      });
     });
 
   const explain = program
@@ -77,8 +78,10 @@ function buildProgram(io: Io): Command {
     .description('Explain the prediction for every sentence with one or more methods.')
     .argument('<file>', 'text file, one sentence per line')
     .addOption(modelOption())
+    .addOption(dtypeOption())
     .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
-    .option('--json', 'print one JSON document (the results schema)');
+    .option('--json', 'print one JSON document (the results schema)')
+    .option('--jsonl', 'print one JSON line per sentence as it finishes');
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     const texts = await readSentenceFile(file);
@@ -88,17 +91,16 @@ function buildProgram(io: Io): Command {
         : String(flags.methods)
             .split(',')
             .map((id) => id.trim());
-    await withModel(
-      String(flags.model),
-      async (model) => {
-        const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
-        const document = await explainTexts(model, texts, methods);
-        io.out(
-          flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
-        );
-      },
-      io,
-    );
+    await withModel(flags as unknown as ModelFlags, io, async (model) => {
+      const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
+      const onSentence = flags.jsonl ? (result: SentenceResult) => io.out(`${JSON.stringify(result)}\n`) : undefined;
+      const document = await explainTexts(model, texts, methods, onSentence ? { onSentence } : {});
+      if (flags.jsonl) return;
+      io.out(
+        flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
+      );
+    });
   });
 
   program
@@ -115,14 +117,42 @@ function buildProgram(io: Io): Command {
       }
     });
 
+  const models = program.command('models').description('List or remove models in the Hugging Face cache.');
+  models
+    .command('list', { isDefault: true })
+    .description('List cached hub models.')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const cached = await listCachedModels();
+      if (flags.json) return io.out(`${JSON.stringify(cached, null, 2)}\n`);
+      if (cached.length === 0) return io.out(`no models cached in ${hubCacheDir()}\n`);
+      for (const model of cached) {
+        io.out(`${model.id}\t${(model.bytes / 1e6).toFixed(1)} MB\t${model.files.join(', ')}\n`);
+      }
+    });
+  models
+    .command('remove')
+    .description('Remove a cached hub model.')
+    .argument('<id>', 'hub id, e.g. org/name')
+    .action(async (id: string) => {
+      await removeCachedModel(id);
+      io.out(`removed ${id}\n`);
+    });
+
   return program;
 }
 
 function modelOption(): Option {
   return new Option(
-    '--model <dir>',
+    '--model <dir|id>',
     `model folder (transformers.js layout), Hugging Face hub id (downloaded on first use), or "${DEMO_MODEL_ID}" for the bundled demo model`,
-  ).default(DEMO_MODEL_ID);
+  ).default(DEFAULT_MODEL_ID);
+}
+
+function dtypeOption(): Option {
+  return new Option('--dtype <dtype>', 'fp32 (exact) or q8 (the int8 export, onnx/model_quantized.onnx)')
+    .choices(['fp32', 'q8'])
+    .default('fp32');
 }
 
 /** One flag per distinct option name across all explainers; a flag sets that option for every method having it. */
@@ -155,12 +185,34 @@ function optionsFor(id: string, flags: Record<string, unknown>): Record<string, 
   return options;
 }
 
-async function withModel(source: string, work: (model: ModelBundle) => Promise<void>, io: Io): Promise<void> {
-  const model = await ModelBundle.load(source, {
-    onDownloadProgress: ({ file, received, total }) => {
-      if (received === total) io.err(`downloaded ${source} ${file} (${(received / 1e6).toFixed(1)} MB)\n`);
+interface ModelFlags {
+  model: string;
+  dtype: Dtype;
+}
+
+/**
+ * Loads the model the flags name. The default hub model falls back to the bundled demo model, with a notice,
+ * when it is not cached and the hub cannot be reached; a model the user named never falls back silently.
+ */
+async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) => Promise<void>): Promise<void> {
+  const options = {
+    dtype: flags.dtype,
+    onDownloadProgress: ({ file, received, total }: DownloadProgress) => {
+      if (received === total) io.err(`downloaded ${flags.model} ${file} (${(received / 1e6).toFixed(1)} MB)\n`);
     },
-  });
+  };
+  let model: ModelBundle;
+  try {
+    model = await ModelBundle.load(flags.model, options);
+  } catch (error) {
+    const unavailable =
+      error instanceof ModelLoadError && error.cause instanceof HubError && error.cause.failure === 'unavailable';
+    if (flags.model !== DEFAULT_MODEL_ID || !unavailable) throw error;
+    io.err(
+      `notice: ${DEFAULT_MODEL_ID} is not cached and the hub cannot be reached; using the bundled demo model instead\n`,
+    );
+    model = await ModelBundle.load(DEMO_MODEL_ID, options);
+  }
   try {
     await work(model);
   } finally {

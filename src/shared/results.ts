@@ -22,6 +22,8 @@ export interface ModelInfo {
   hiddenSize: number;
   maxLength: number;
   vocabSize: number;
+  /** `fp32` (the exported model) or `q8` (its int8-quantized export). */
+  dtype: 'fp32' | 'q8';
   /** sha256 of the ONNX file: identifies the exact weights an explanation was computed on. */
   sha256: string;
 }
@@ -57,6 +59,23 @@ export interface AttentionData {
   maps?: number[][][][];
 }
 
+/** Partition SHAP's per-class data (shap's `Explanation`: values, base values, clustering). */
+export interface ShapData {
+  /** Owen values `[token][class]`; each class sums to its output minus its base value. */
+  values: number[][];
+  /** The output with every non-special token masked, per class. */
+  baseValues: number[];
+  /** The output of the unmasked input, per class. */
+  outputs: number[];
+  /** The partition tree, one merge per row: `[left, right, leaves under it]`; leaves are 0…n−1. */
+  clustering: [number, number, number][];
+  /** Credit on every node (tokens, then merges) before it is shared down: shap's hierarchical values. */
+  hierarchicalValues: number[][];
+  maxEvals: number;
+  /** Masked inputs shap's recursion asked for (before our de-duplication). */
+  rows: number;
+}
+
 export interface Explanation {
   method: string;
   /** Everything needed to reproduce the numbers: target, output space, normalization, steps, seed… */
@@ -70,8 +89,14 @@ export interface Explanation {
   evaluations: number;
   seconds: number;
   warnings: ResultWarning[];
+  /** Integrated-gradients convergence delta: Σ attributions − (f(x) − f(x')). */
+  delta?: number;
   attention?: AttentionData;
+  shap?: ShapData;
 }
+
+/** ferret's faithfulness (`aopc_*`, `taucorr_loo`) and plausibility (`*_plau`) metrics; see methods.md. */
+export type MetricId = 'aopc_compr' | 'aopc_suff' | 'taucorr_loo' | 'auprc_plau' | 'token_f1_plau' | 'token_iou_plau';
 
 export interface SentenceResult extends TokenizedText, Prediction {
   warnings: ResultWarning[];

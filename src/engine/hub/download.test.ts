@@ -3,7 +3,7 @@
  * (`/<repo>/resolve/<revision>/<path>`, with `x-repo-commit` and LFS `x-linked-etag` headers), via HF_ENDPOINT.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { hubCacheDir, isHubId, repoFolders } from './cache.js';
 import { ModelBundle } from '../model/bundle.js';
 import { downloadModel, modelFiles, type DownloadProgress } from './download.js';
+import { DEFAULT_MODEL_ID, PUBLISHED_SHA256 } from './known-models.js';
 
 const REPO = 'fixtures/tiny-distilbert';
 const COMMIT = 'c0ffee'.padEnd(40, '0');
@@ -169,6 +170,20 @@ describe('loading a model by hub id', () => {
       }
     }
   });
+});
+
+const SHARED_TOKENIZER = join(PACKAGE_ROOT, '../shared/models/distilbert-sst2-tokenizer');
+
+describe('the default model', () => {
+  it.skipIf(!existsSync(SHARED_TOKENIZER))(
+    `checks downloads against the published hashes of its files (skipped when ${SHARED_TOKENIZER} is absent)`,
+    () => {
+      const published = PUBLISHED_SHA256[DEFAULT_MODEL_ID]!;
+      for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+        expect(published[file], file).toBe(sha256(readFileSync(join(SHARED_TOKENIZER, file))));
+      }
+    },
+  );
 });
 
 describe('cache location and ids', () => {

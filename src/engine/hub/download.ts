@@ -44,8 +44,17 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
+/** Why a hub download failed: `unavailable` (offline or unreachable) is the case where a fallback makes sense. */
+export type HubFailure = 'unavailable' | 'corrupted' | 'refused';
+
 export class HubError extends Error {
   override name = 'HubError';
+  constructor(
+    message: string,
+    readonly failure: HubFailure = 'refused',
+  ) {
+    super(message);
+  }
 }
 
 /** Returns the snapshot folder holding every file of the model, downloading what the cache lacks. */
@@ -68,6 +77,7 @@ export async function downloadModel(repo: string, options: DownloadOptions = {})
       `${repo} is not fully cached and HF_HUB_OFFLINE is set: missing ${missing.join(', ')} in ${folders.root}. ` +
         `Download it on a connected machine (same command without HF_HUB_OFFLINE) and copy ${folders.root}, ` +
         `or pass --model with a local folder.`,
+      'unavailable',
     );
   }
 
@@ -185,6 +195,7 @@ async function fetchOrExplain(url: string, init: RequestInit, repo: string, file
     throw new HubError(
       `cannot reach ${new URL(url).origin} to download ${repo} (${file}): ${cause}. ` +
         `Check the network, set HF_ENDPOINT to a mirror, or pass --model with a local folder.`,
+      'unavailable',
     );
   }
   if (response.status === 404)

@@ -11,14 +11,14 @@ import { InferenceSession } from 'onnxruntime-node';
 import type { ModelCapability } from '../../shared/api.js';
 import type { ModelInfo } from '../../shared/results.js';
 import { isHubId } from '../hub/cache.js';
-import { downloadModel, type DownloadProgress } from '../hub/download.js';
+import { downloadModel, modelFiles, type DownloadProgress, type Dtype } from '../hub/download.js';
+import { PUBLISHED_SHA256 } from '../hub/known-models.js';
 import { defaultCacheDir, defaultResourcesDir, DEMO_MODEL_ID } from '../paths.js';
 import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
 import { TextTokenizer } from './tokenizer.js';
 
-export const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'] as const;
 export const ATTENTION_MASK = 'attention_mask';
 export const TOKEN_TYPE_IDS = 'token_type_ids';
 export const LOGITS = 'logits';
@@ -31,6 +31,8 @@ export interface LoadOptions {
   /** Where derived graphs are cached (not the hub cache, which follows HF_HOME/HF_HUB_CACHE). */
   cacheDir?: string;
   resourcesDir?: string;
+  /** `q8` loads `onnx/model_quantized.onnx` (transformers.js' int8 export) instead of `onnx/model.onnx`. */
+  dtype?: Dtype;
   /** Progress of a hub download, when the source is a hub id not yet cached. */
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
@@ -56,13 +58,15 @@ export class ModelBundle {
 
   /** Loads `demo` (the bundled model), a transformers.js-style folder, or a hub id (downloaded on first use). */
   static async load(source: string, options: LoadOptions = {}): Promise<ModelBundle> {
-    const dir = await resolveModelDir(source, options);
-    await checkModelFolder(dir);
+    const dtype = options.dtype ?? 'fp32';
+    const dir = await resolveModelDir(source, options, dtype);
+    const files = modelFiles(dtype);
+    await checkModelFolder(dir, files);
     const config = await readConfig(dir);
     const tokenizer = await TextTokenizer.load(dir, config.maxPositions).catch((error: unknown) => {
       throw new ModelLoadError(`${join(dir, 'tokenizer.json')} could not be loaded: ${messageOf(error)}`);
     });
-    const modelPath = join(dir, 'onnx', 'model.onnx');
+    const modelPath = join(dir, files.at(-1)!);
     const sha256 = await hashFile(modelPath);
     const info: ModelInfo = {
       source,
@@ -79,6 +83,7 @@ export class ModelBundle {
       hiddenSize: config.hiddenSize,
       maxLength: tokenizer.maxLength,
       vocabSize: config.vocabSize,
+      dtype,
       sha256,
     };
     const graphs = DerivedGraphs.forModel(modelPath, sha256, options.cacheDir ?? defaultCacheDir());
@@ -124,33 +129,37 @@ export class ModelBundle {
   }
 }
 
-async function resolveModelDir(source: string, options: LoadOptions): Promise<string> {
+async function resolveModelDir(source: string, options: LoadOptions, dtype: Dtype): Promise<string> {
   if (source === DEMO_MODEL_ID) return join(options.resourcesDir ?? defaultResourcesDir(), 'models', 'demo-sst2');
   // A folder of that name wins over a hub id, as in transformers.
   if (existsSync(source) || !isHubId(source)) return resolve(source);
   try {
-    return await downloadModel(source, options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {});
+    return await downloadModel(source, {
+      dtype,
+      expectedSha256: PUBLISHED_SHA256[source] ?? {},
+      ...(options.onDownloadProgress ? { onProgress: options.onDownloadProgress } : {}),
+    });
   } catch (error) {
-    throw new ModelLoadError(messageOf(error));
+    throw new ModelLoadError(messageOf(error), { cause: error });
   }
 }
 
-async function checkModelFolder(dir: string): Promise<void> {
+async function checkModelFolder(dir: string, files: string[]): Promise<void> {
   const folder = await stat(dir).catch(() => undefined);
   if (!folder?.isDirectory()) throw new ModelLoadError(`model folder not found: ${dir}`);
   const present = await Promise.all(
-    MODEL_FILES.map((file) =>
+    files.map((file) =>
       stat(join(dir, file)).then(
         (s) => s.isFile(),
         () => false,
       ),
     ),
   );
-  const missing = MODEL_FILES.filter((_, i) => !present[i]);
+  const missing = files.filter((_, i) => !present[i]);
   if (missing.length > 0) {
     throw new ModelLoadError(
       `model folder ${dir} is missing ${missing.join(', ')} ` +
-        `(a transformers.js-style folder has ${MODEL_FILES.join(', ')})`,
+        `(a transformers.js-style folder has ${files.join(', ')})`,
     );
   }
 }
