@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Explanation, ResultsDocument, SentenceResult } from '../../shared/results.js';
+import { reportDocument, scoresCsv } from './data-files.js';
+
+function explanation(method: string, tokens: string[], scores: number[]): Explanation {
+  return {
+    method,
+    options: {},
+    tokens,
+    raw: scores.map((s) => s * 2),
+    scores,
+    evaluations: 1,
+    seconds: 0,
+    warnings: [],
+  };
+}
+
+function sentence(text: string, explanations: Explanation[]): SentenceResult {
+  return {
+    text,
+    tokens: explanations[0]!.tokens,
+    ids: [],
+    truncated: false,
+    logits: [0, 0],
+    probabilities: { A: 0.5, B: 0.5 },
+    predictedIndex: 0,
+    predictedLabel: 'A',
+    warnings: [],
+    explanations: Object.fromEntries(explanations.map((e) => [e.method, e])),
+  };
+}
+
+const results = {
+  schema: 'xai-workbench/results',
+  version: 1,
+  model: {} as ResultsDocument['model'],
+  sentences: [
+    sentence('Hello, "world"', [
+      explanation('m1', ['[CLS]', 'hello', ',', '[SEP]'], [0.1, 0.2, -0.3, 0.4]),
+      explanation('m2', ['[CLS]', 'hello', ',', '[SEP]'], [1, 0, 0, 0]),
+    ]),
+    sentence('bye', [explanation('m1', ['[CLS]', 'bye', '[SEP]'], [0, 1e-17, 0])]),
+  ],
+} satisfies ResultsDocument;
+
+/** A small RFC 4180 reader, independent of the writer. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const endCell = (): void => {
+    row.push(cell);
+    cell = '';
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i += 1;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted || (c !== ',' && c !== '\n' && c !== '\r')) {
+      cell += c;
+    } else if (c === ',') {
+      endCell();
+    } else if (c === '\n') {
+      endCell();
+      rows.push(row);
+      row = [];
+    }
+  }
+  return rows;
+}
+
+describe('scoresCsv', () => {
+  it('has one row per sentence × method × token, quoted where needed, with exact numbers', () => {
+    const [header, ...rows] = parseCsv(scoresCsv(results));
+    expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score']);
+    expect(rows).toHaveLength(4 + 4 + 3);
+    expect(rows[2]).toEqual(['0', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3']);
+    const sum = (method: string, index: string): number =>
+      rows.filter((r) => r[0] === index && r[2] === method).reduce((total, r) => total + Number(r[6]), 0);
+    expect(sum('m1', '0')).toBeCloseTo(0.4, 15);
+    expect(rows.at(-2)![6]).toBe('1e-17');
+  });
+});
+
+describe('reportDocument', () => {
+  it('adds the app version, the time and whether the report is partial', () => {
+    const document = reportDocument(results, true, new Date('2026-01-02T03:04:05Z'));
+    expect(document.report).toMatchObject({ createdAt: '2026-01-02T03:04:05.000Z', partial: true });
+    expect(document.report.appVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(document.sentences).toBe(results.sentences);
+  });
+});

@@ -1,0 +1,46 @@
+/** The data files of a report: `results.json` (versioned) and `scores.csv` (one row per sentence × method × token). */
+import type { ResultsDocument } from '../../shared/results.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ReportMeta {
+  appVersion: string;
+  createdAt: string;
+  /** True when the job was cancelled or interrupted: only the finished sentences are in the report. */
+  partial: boolean;
+}
+
+export type ReportDocument = ResultsDocument & { report: ReportMeta };
+
+export function appVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function reportDocument(results: ResultsDocument, partial: boolean, now = new Date()): ReportDocument {
+  return { ...results, report: { appVersion: appVersion(), createdAt: now.toISOString(), partial } };
+}
+
+export const CSV_COLUMNS = ['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score'] as const;
+
+export function scoresCsv(results: ResultsDocument): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  results.sentences.forEach((sentence, index) => {
+    for (const explanation of Object.values(sentence.explanations)) {
+      explanation.tokens.forEach((token, i) => {
+        rows.push(
+          [index, sentence.text, explanation.method, i, token, explanation.raw[i], explanation.scores[i]]
+            .map(csvCell)
+            .join(','),
+        );
+      });
+    }
+  });
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+/** RFC 4180 quoting; numbers keep full precision so sums can be checked against results.json. */
+function csvCell(value: string | number | undefined): string {
+  const text = value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
