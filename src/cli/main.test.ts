@@ -1,5 +1,5 @@
 /** The command line on the bundled demo model, through `main()` and once through the installed `bin`. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../shared/results.js';
 import { PACKAGE_ROOT } from '../engine/paths.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main } from './main.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, main } from './main.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
 let folder: string;
@@ -250,6 +250,37 @@ describe('methods', () => {
       'view',
       'include_maps',
     ]);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a long run, keeps the finished sentences and exits 130', async () => {
+    const input = await file('long-run.txt', Array.from({ length: 3000 }, (_, i) => `${SEED} ${i}`).join('\n'));
+    const bin = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
+    const child = spawn(
+      process.execPath,
+      [bin, 'explain', input, '--model', 'demo', '--methods', 'attention', '--include-maps', '--jsonl'],
+      {
+        env: { ...process.env },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        const first = out === '';
+        out += chunk.toString();
+        if (first) child.kill('SIGINT');
+      });
+      child.on('exit', resolve);
+    });
+    expect(code).toBe(EXIT_INTERRUPTED);
+    const lines = out.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThan(3000);
+    lines.forEach((line, i) => expect((JSON.parse(line) as { text: string }).text).toBe(`${SEED} ${i}`));
+    expect(err).toContain(`interrupted: ${lines.length} of 3000 sentences finished`);
   });
 });
 

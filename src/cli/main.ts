@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
-import type { SentenceResult } from '../shared/results.js';
+import type { ResultsDocument, SentenceResult } from '../shared/results.js';
 import { explainTexts, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
@@ -19,6 +19,27 @@ import { predictTexts } from '../engine/predict.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** As shells report a process ended by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}
+
+/** Runs `work` with a signal that Ctrl-C aborts; resolves undefined when it was interrupted. */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) return undefined;
+    throw error;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+}
 
 interface Io {
   out: (text: string) => void;
@@ -38,6 +59,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof InterruptedError) {
+      io.err(`${error.message}\n`);
+      return EXIT_INTERRUPTED;
     }
     if (error instanceof OptionError || error instanceof UnknownMethodError) {
       io.err(`error: ${error.message}\n`);
@@ -93,13 +118,22 @@ function buildProgram(io: Io): Command {
             .map((id) => id.trim());
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
-      // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
-      const onSentence = flags.jsonl ? (result: SentenceResult) => io.out(`${JSON.stringify(result)}\n`) : undefined;
-      const document = await explainTexts(model, texts, methods, onSentence ? { onSentence } : {});
-      if (flags.jsonl) return;
-      io.out(
-        flags.json ? `${JSON.stringify(document, null, 2)}\n` : document.sentences.map(formatExplained).join('\n'),
-      );
+      const finished: SentenceResult[] = [];
+      const onSentence = (result: SentenceResult): void => {
+        finished.push(result);
+        // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
+        if (flags.jsonl) io.out(`${JSON.stringify(result)}\n`);
+      };
+      const document = await untilInterrupted((signal) => explainTexts(model, texts, methods, { signal, onSentence }));
+      const partial = document === undefined;
+      const output: ResultsDocument = partial ? { ...resultsDocument(model, finished), partial } : document;
+      if (!flags.jsonl) {
+        io.out(flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'));
+      }
+      if (partial)
+        throw new InterruptedError(
+          `interrupted: ${finished.length} of ${texts.length} sentences finished and were printed`,
+        );
     });
   });
 

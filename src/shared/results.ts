@@ -111,4 +111,6 @@ export interface ResultsDocument {
   version: typeof RESULTS_SCHEMA_VERSION;
   model: ModelInfo;
   sentences: SentenceResult[];
+  /** Set when the run was cancelled or interrupted: `sentences` holds only those that finished. */
+  partial?: boolean;
 }
