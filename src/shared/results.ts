@@ -98,9 +98,25 @@ export interface Explanation {
 /** ferret's faithfulness (`aopc_*`, `taucorr_loo`) and plausibility (`*_plau`) metrics; see methods.md. */
 export type MetricId = 'aopc_compr' | 'aopc_suff' | 'taucorr_loo' | 'auprc_plau' | 'token_f1_plau' | 'token_iou_plau';
 
+/** Metric id → value; `null` where the value is undefined (τ of constant scores, a rationale with no 1). */
+export type MetricValues = Partial<Record<MetricId, number | null>>;
+
 export interface SentenceResult extends TokenizedText, Prediction {
   warnings: ResultWarning[];
   explanations: Record<string, Explanation>;
+}
+
+/** A side-by-side comparison of methods on one sentence (the engine's `compareMethods`). */
+export interface Comparison {
+  sentence: SentenceResult;
+  /** Method id → metric values. */
+  evaluation: Record<string, MetricValues>;
+  /** Kendall τ-b between the methods' scores on the non-special tokens; `null` where undefined. */
+  agreement: { methods: string[]; tau: (number | null)[][] };
+  /** Method id → wall time and model evaluations of the explanation itself. */
+  costs: Record<string, { seconds: number; evaluations: number }>;
+  /** Distinct sequences the model ran for the whole comparison (explanations and metrics, shared). */
+  forwardEvaluations: number;
 }
 
 export const RESULTS_SCHEMA = 'xai-workbench/results';

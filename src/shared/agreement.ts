@@ -1,0 +1,45 @@
+/**
+ * How much two explanations agree on the ranking of tokens: Kendall's τ-b, which (unlike τ-a) stays in
+ * [−1, 1] when scores tie — and attributions tie often (zeros, identical special tokens).
+ */
+
+/**
+ * τ-b = (C − D) / √((P − Tₐ)(P − T_b)), with C/D the concordant/discordant pairs, P all pairs and Tₐ, T_b
+ * the pairs tied in a, in b. `undefined` when a side is constant (the ranking is undefined). O(n²), which is
+ * fine for sentence lengths.
+ */
+export function kendallTauB(a: readonly number[], b: readonly number[]): number | undefined {
+  if (a.length !== b.length) throw new Error(`kendallTauB needs equal lengths; got ${a.length} and ${b.length}`);
+  let concordant = 0;
+  let discordant = 0;
+  let tiedA = 0;
+  let tiedB = 0;
+  let pairs = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    for (let j = i + 1; j < a.length; j += 1) {
+      pairs += 1;
+      const sign = Math.sign(a[i]! - a[j]!) * Math.sign(b[i]! - b[j]!);
+      if (a[i] === a[j]) tiedA += 1;
+      if (b[i] === b[j]) tiedB += 1;
+      if (sign > 0) concordant += 1;
+      else if (sign < 0) discordant += 1;
+    }
+  }
+  const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
+  return denominator > 0 ? (concordant - discordant) / denominator : undefined;
+}
+
+/** Special tokens ([CLS], [SEP], <s>…) carry no word meaning; attention piles onto them, so they skew agreement. */
+export function isSpecialToken(token: string): boolean {
+  return /^\[(CLS|SEP|PAD|UNK|MASK)\]$/.test(token) || /^<\/?(s|pad|unk|mask)>$/.test(token);
+}
+
+/** τ-b of every pair of methods over the tokens that are not special; the diagonal is 1. */
+export function agreementMatrix(
+  tokens: readonly string[],
+  scores: readonly (readonly number[])[],
+): (number | undefined)[][] {
+  const keep = tokens.map((token, i) => (isSpecialToken(token) ? -1 : i)).filter((i) => i >= 0);
+  const picked = scores.map((row) => keep.map((i) => row[i]!));
+  return picked.map((a, i) => picked.map((b, j) => (i === j ? 1 : kendallTauB(a, b))));
+}

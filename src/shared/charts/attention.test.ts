@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { attentionHeatmapOption, headGridOption, thumbnailIndex } from './attention.js';
+import { SEQUENTIAL_STOPS } from './scale.js';
+import type { AxisOption, GridOption, HeatmapSeries } from './types.js';
+
+describe('attention heatmap', () => {
+  it('puts keys on x and queries on y, labelled by token and position, on the sequential half-scale', () => {
+    const option = attentionHeatmapOption(
+      ['[CLS]', 'hi', '[SEP]'],
+      [
+        [0.5, 0.3, 0.2],
+        [0.1, 0.8, 0.1],
+        [0.4, 0.4, 0.2],
+      ],
+      'layer 0 · head 1',
+    );
+    const series = option.series[0] as HeatmapSeries;
+    expect(series.data).toHaveLength(9);
+    expect(series.data).toContainEqual([1, 1, 0.8]);
+    expect(series.data).toContainEqual([2, 0, 0.2]); // row 0 (query [CLS]) → key [SEP]
+    expect((option.xAxis as AxisOption).data).toEqual(['[CLS] 0', 'hi 1', '[SEP] 2']);
+    expect((option.yAxis as AxisOption).inverse).toBe(true);
+    expect(option.title).toMatchObject({ text: 'layer 0 · head 1', subtext: 'rows: queries · columns: keys' });
+    expect(option.visualMap).toMatchObject({ min: 0, max: 0.8, inRange: { color: [...SEQUENTIAL_STOPS] } });
+    expect((option.xAxis as AxisOption).axisLabel?.interval).toBe(0);
+  });
+
+  it('lets ECharts thin the labels of a long input', () => {
+    const n = 100;
+    const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+    const map = tokens.map(() => tokens.map(() => 1 / n));
+    const option = attentionHeatmapOption(tokens, map, 'long');
+    expect((option.series[0] as HeatmapSeries).data).toHaveLength(n * n);
+    expect((option.xAxis as AxisOption).axisLabel?.interval).toBe('auto');
+    expect((option.series[0] as HeatmapSeries).progressive).toBe(0);
+  });
+});
+
+describe('layers × heads thumbnails', () => {
+  it('makes one grid and one strip per layer and head, in layer-major order', () => {
+    const clsRows = [
+      [
+        [0.9, 0.1],
+        [0.5, 0.5],
+        [0.2, 0.8],
+      ],
+      [
+        [0.6, 0.4],
+        [0.3, 0.7],
+        [1, 0],
+      ],
+    ];
+    const option = headGridOption(clsRows);
+    const series = option.series as HeatmapSeries[];
+    expect(series).toHaveLength(6);
+    expect((option.grid as GridOption[]).length).toBe(6);
+    const index = thumbnailIndex(1, 2, 3);
+    expect(index).toBe(5);
+    expect(series[index]!.name).toBe('layer 1 · head 2');
+    expect(series[index]!.data).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+    expect(series[index]!.xAxisIndex).toBe(5);
+    expect(option.visualMap?.max).toBe(1);
+    expect(option.title?.text).toContain('2 layers × 3 heads');
+    expect((option.grid as GridOption[]).some((grid) => grid.show)).toBe(false);
+  });
+
+  it('frames the selected head', () => {
+    const option = headGridOption(
+      [
+        [[1], [0]],
+        [[0], [1]],
+      ],
+      { layer: 1, head: 0 },
+    );
+    const grids = option.grid as GridOption[];
+    expect(grids.map((grid) => grid.show ?? false)).toEqual([false, false, true, false]);
+    expect(grids[2]).toMatchObject({ borderWidth: 2, borderColor: '#1b9e77' });
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { agreementHeatmapOption, comparisonRows } from './comparison.js';
+import type { AxisOption, HeatmapSeries } from './types.js';
+
+describe('comparison table', () => {
+  it('puts every method on one −1…1 scale by dividing each row by its largest |score|', () => {
+    const rows = comparisonRows(
+      ['good', 'bad'],
+      [
+        { method: 'attention', label: 'Attention', scores: [0.2, 0.1] },
+        { method: 'occlusion', label: 'Occlusion', scores: [3, -6] },
+      ],
+    );
+    expect(rows.map((row) => row.label)).toEqual(['Attention', 'Occlusion']);
+    expect(rows[0]!.cells.map((cell) => cell.relative)).toEqual([1, 0.5]);
+    expect(rows[1]!.cells.map((cell) => cell.relative)).toEqual([0.5, -1]);
+    expect(rows[0]!.cells[0]!.background).toBe('#b2182b'); // both row maxima saturate the same red
+    expect(rows[1]!.cells[1]!.background).toBe('#2166ac');
+    expect(rows[1]!.cells[0]!.background).toBe(rows[0]!.cells[1]!.background); // same relative → same color
+    expect(rows[1]!.cells[1]!.title).toBe('Occlusion · bad: -6.00');
+  });
+
+  it('refuses a row whose length does not match the tokens', () => {
+    expect(() => comparisonRows(['a'], [{ method: 'm', label: 'M', scores: [1, 2] }])).toThrow(/2 scores for 1 tokens/);
+  });
+});
+
+describe('agreement heatmap', () => {
+  it('draws τ-b per method pair on the full diverging scale, leaving undefined cells empty', () => {
+    const option = agreementHeatmapOption(
+      ['A', 'B'],
+      [
+        [1, 0.3333],
+        [0.3333, undefined],
+      ],
+    );
+    const series = option.series[0] as HeatmapSeries;
+    expect(series.data).toEqual([
+      [0, 0, 1],
+      [1, 0, 0.33],
+      [0, 1, 0.33],
+    ]);
+    expect((option.xAxis as AxisOption).data).toEqual(['A', 'B']);
+    expect(option.visualMap).toMatchObject({ min: -1, max: 1 });
+    expect(option.visualMap?.inRange.color).toEqual(['#2166ac', '#67a9cf', '#f7f7f7', '#ef8a62', '#b2182b']);
+  });
+});

@@ -1,0 +1,85 @@
+/** The comparison view: methods × tokens on one signed scale, and the agreement matrix between methods. */
+import { formatScore } from './heat-text.js';
+import { DIVERGING_STOPS, divergingColor, maxAbs, textColorOn } from './scale.js';
+import type { ChartOption, HeatCell } from './types.js';
+
+export interface MethodScores {
+  method: string;
+  label: string;
+  scores: readonly number[];
+}
+
+export interface ComparisonCell {
+  value: number;
+  /** The value divided by the row's largest |value|: what the color shows. */
+  relative: number;
+  background: string;
+  color: string;
+  title: string;
+}
+
+export interface ComparisonRow {
+  method: string;
+  label: string;
+  cells: ComparisonCell[];
+}
+
+/**
+ * ferret's table. Methods live on different scales (probability drops, attention weights, logits), so each row
+ * is divided by its own largest |score| first; then one diverging scale from −1 to 1 colors every cell, and
+ * the raw value stays in the hover text.
+ */
+export function comparisonRows(tokens: readonly string[], methods: readonly MethodScores[]): ComparisonRow[] {
+  return methods.map(({ method, label, scores }) => {
+    if (scores.length !== tokens.length) {
+      throw new Error(`${method} has ${scores.length} scores for ${tokens.length} tokens`);
+    }
+    const limit = maxAbs(scores);
+    const cells = scores.map((value, i) => {
+      const relative = value / limit;
+      const background = divergingColor(relative, 1);
+      return {
+        value,
+        relative,
+        background,
+        color: textColorOn(background),
+        title: `${label} · ${tokens[i]}: ${formatScore(value)}`,
+      };
+    });
+    return { method, label, cells };
+  });
+}
+
+/** A method × method heatmap of Kendall τ-b on the same diverging scale (−1 disagree … +1 agree). */
+export function agreementHeatmapOption(
+  labels: readonly string[],
+  matrix: readonly (number | undefined)[][],
+): ChartOption {
+  const data: HeatCell[] = [];
+  // An undefined τ (a constant explanation) is left out: an empty cell says "no ranking" better than a 0.
+  matrix.forEach((row, y) =>
+    row.forEach((value, x) => value !== undefined && data.push([x, y, Math.round(value * 100) / 100])),
+  );
+  const axis = { type: 'category' as const, data: [...labels], splitArea: { show: false } };
+  return {
+    title: { text: "Agreement (Kendall's τ-b over tokens)", left: 'center', textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'item' },
+    grid: { left: 8, right: 64, top: 36, bottom: 8, containLabel: true },
+    // Method names are long: slanted column labels keep them from running into each other.
+    xAxis: { ...axis, axisLabel: { interval: 0, rotate: 30 } },
+    yAxis: { ...axis, axisLabel: { interval: 0 }, inverse: true },
+    visualMap: {
+      type: 'continuous',
+      min: -1,
+      max: 1,
+      calculable: true,
+      orient: 'vertical',
+      right: 4,
+      top: 'middle',
+      itemHeight: 120,
+      inRange: { color: [...DIVERGING_STOPS] },
+    },
+    series: [{ type: 'heatmap', name: 'τ-b', data, label: { show: true } }],
+    animation: false,
+  };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { forceBar } from './force.js';
+import { divergingColor } from './scale.js';
+
+describe('force bar', () => {
+  it('lays red pushes left of f(x) and blue pushes right of it, strongest next to f(x)', () => {
+    // base 0.5; +0.3 (good) +0.1 (very) −0.2 (not) → f(x) = 0.7. Strip spans 0.3 … 0.9.
+    const bar = forceBar(['[CLS]', 'very', 'good', 'not', '[SEP]'], [0, 0.1, 0.3, -0.2, 0], 0.5, 0.7);
+    expect(bar.min).toBeCloseTo(0.3);
+    expect(bar.max).toBeCloseTo(0.9);
+    expect(bar.baseAt).toBeCloseTo(100 / 3);
+    expect(bar.outputAt).toBeCloseTo(200 / 3);
+    expect(bar.segments.map((s) => s.token)).toEqual(['very', 'good', 'not']);
+    const [very, good, not] = bar.segments;
+    expect(very!.left).toBeCloseTo(0);
+    expect(very!.width).toBeCloseTo(100 / 6);
+    expect(good!.left + good!.width).toBeCloseTo(bar.outputAt); // meets f(x)
+    expect(not!.left).toBeCloseTo(bar.outputAt);
+    expect(not!.width).toBeCloseTo(100 / 3);
+    expect(good!.color).toBe('#b2182b');
+    expect(not!.color).toBe(divergingColor(-0.2, 0.3));
+    expect(not!.title).toBe('not: -0.200');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * shap's force bar (the strip above its text plot): from the base value (every token masked) to the output
+ * f(x), tokens that raise the output push from the left in red, tokens that lower it push from the right in
+ * blue, and they meet at f(x). Plain layout data (positions in % of the strip) so that any face can draw it.
+ */
+import { formatScore } from './heat-text.js';
+import { divergingColor, maxAbs } from './scale.js';
+
+export interface ForceSegment {
+  token: string;
+  value: number;
+  /** Left edge and width, in % of the strip. */
+  left: number;
+  width: number;
+  color: string;
+  title: string;
+}
+
+export interface ForceBar {
+  base: number;
+  output: number;
+  /** Where the base value and f(x) sit, in % of the strip. */
+  baseAt: number;
+  outputAt: number;
+  /** The value range the strip spans, for axis labels. */
+  min: number;
+  max: number;
+  segments: ForceSegment[];
+}
+
+export function forceBar(tokens: readonly string[], values: readonly number[], base: number, output: number): ForceBar {
+  const limit = maxAbs(values);
+  const pieces = values.map((value, i) => ({ token: tokens[i]!, value })).filter(({ value }) => value !== 0);
+  // Strongest next to f(x), as in shap: the ranking reads outward from the meeting point.
+  const positive = pieces.filter(({ value }) => value > 0).sort((a, b) => a.value - b.value);
+  const negative = pieces.filter(({ value }) => value < 0).sort((a, b) => a.value - b.value);
+  const pushUp = positive.reduce((sum, { value }) => sum + value, 0);
+  const pushDown = -negative.reduce((sum, { value }) => sum + value, 0);
+  const min = Math.min(base, output - pushUp, output);
+  const max = Math.max(base, output + pushDown, output);
+  const span = max - min || 1;
+  const at = (value: number) => ((value - min) / span) * 100;
+  const segments: ForceSegment[] = [];
+  let edge = output - pushUp;
+  for (const { token, value } of positive) {
+    segments.push(segment(token, value, at(edge), at(edge + value) - at(edge), limit));
+    edge += value;
+  }
+  for (const { token, value } of [...negative].reverse()) {
+    segments.push(segment(token, value, at(edge), at(edge - value) - at(edge), limit));
+    edge -= value;
+  }
+  return { base, output, baseAt: at(base), outputAt: at(output), min, max, segments };
+}
+
+function segment(token: string, value: number, left: number, width: number, limit: number): ForceSegment {
+  return { token, value, left, width, color: divergingColor(value, limit), title: `${token}: ${formatScore(value)}` };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatScore, heatText } from './heat-text.js';
+
+const tokens = ['[CLS]', 'you', 'look', 'terr', '##ible', '!', '[SEP]'];
+const scores = [0, 0.1, 0.2, -0.5, -0.3, 0, 0];
+
+describe('heat text', () => {
+  it('gives one chip per token colored on a scale saturating at the largest |score|', () => {
+    const { chips, limit } = heatText(tokens, scores);
+    expect(chips.map((chip) => chip.text)).toEqual(tokens);
+    expect(limit).toBe(0.5);
+    expect(chips[3]!.background).toBe('#2166ac'); // −0.5 is the blue extreme
+    expect(chips[0]!.background).toBe('#f7f7f7');
+    expect(chips[3]!.color).toBe('#ffffff');
+    expect(chips[3]!.title).toBe('terr: -0.500');
+    expect(chips[4]!.span).toEqual([4, 5]);
+  });
+
+  it('merges ## pieces into words by summing, and rescales after merging', () => {
+    const { chips, limit } = heatText(tokens, scores, true);
+    expect(chips.map((chip) => chip.text)).toEqual(['[CLS]', 'you', 'look', 'terrible', '!', '[SEP]']);
+    expect(chips[3]!.value).toBeCloseTo(-0.8);
+    expect(chips[3]!.span).toEqual([3, 5]);
+    expect(limit).toBeCloseTo(0.8);
+    expect(chips[3]!.background).toBe('#2166ac');
+  });
+
+  it('formats scores of any magnitude with 3 significant digits', () => {
+    expect(formatScore(0)).toBe('0');
+    expect(formatScore(0.012345)).toBe('0.0123');
+    expect(formatScore(1.5e-6)).toBe('1.50e-6');
+  });
+});

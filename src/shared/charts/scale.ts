@@ -1,0 +1,53 @@
+/**
+ * The one signed color scale of the workbench: every chart, table and heat text colors a score with it, so
+ * that "how red" means the same in every view and in the report. Blue = against the target class, red = for
+ * it, near-white = nothing. Stops are ColorBrewer's RdBu (colorblind-safe), evenly spaced so that ECharts'
+ * `visualMap` (which interpolates linearly between evenly spaced colors) draws exactly `divergingColor`.
+ */
+
+/** From −1 to +1, evenly spaced. */
+export const DIVERGING_STOPS = ['#2166ac', '#67a9cf', '#f7f7f7', '#ef8a62', '#b2182b'] as const;
+
+/** The non-negative half (0 → +1), for quantities without a sign such as attention probabilities. */
+export const SEQUENTIAL_STOPS = DIVERGING_STOPS.slice(2);
+
+type Rgb = [number, number, number];
+
+function parseHex(hex: string): Rgb {
+  return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as Rgb;
+}
+
+function toHex(rgb: Rgb): string {
+  return `#${rgb.map((channel) => Math.round(channel).toString(16).padStart(2, '0')).join('')}`;
+}
+
+function interpolate(stops: readonly string[], t: number): string {
+  const position = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
+  const low = Math.min(Math.floor(position), stops.length - 2);
+  const fraction = position - low;
+  const a = parseHex(stops[low]!);
+  const b = parseHex(stops[low + 1]!);
+  return toHex([0, 1, 2].map((c) => a[c]! + (b[c]! - a[c]!) * fraction) as Rgb);
+}
+
+/** The largest |value|, or 1 when every value is 0 (or there are none), so that dividing by it is safe. */
+export function maxAbs(values: Iterable<number>): number {
+  let largest = 0;
+  for (const value of values) if (Number.isFinite(value)) largest = Math.max(largest, Math.abs(value));
+  return largest > 0 ? largest : 1;
+}
+
+/** Color of `value` on a symmetric scale from −`limit` to +`limit`; values beyond the limit saturate. */
+export function divergingColor(value: number, limit: number): string {
+  if (!Number.isFinite(value) || limit <= 0) return DIVERGING_STOPS[2];
+  return interpolate(DIVERGING_STOPS, (value / limit + 1) / 2);
+}
+
+/** Black or white, whichever reads better on `background` (WCAG relative luminance). */
+export function textColorOn(background: string): string {
+  const [r, g, b] = parseHex(background).map((channel) => {
+    const c = channel / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as Rgb;
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#111111' : '#ffffff';
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import type { AxisOption, BarSeries } from './types.js';
+import { divergingColor } from './scale.js';
+import { topKBarOption } from './top-k.js';
+
+describe('top-k bars', () => {
+  it('ranks tokens by |score|, keeps signs and colors them on the diverging scale', () => {
+    const option = topKBarOption({
+      tokens: ['a', 'good', 'bad', 'a'],
+      scores: [0.1, 0.6, -0.9, 0.1],
+      classLabel: 'POSITIVE',
+      k: 3,
+    });
+    const series = option.series[0] as BarSeries;
+    const axis = option.yAxis as AxisOption;
+    expect(axis.data).toEqual(['bad (2)', 'good (1)', 'a (0)']);
+    expect(axis.inverse).toBe(true);
+    expect(series.data.map((bar) => bar.value)).toEqual([-0.9, 0.6, 0.1]);
+    expect(series.data[0]!.itemStyle.color).toBe('#2166ac');
+    expect(series.data[1]!.itemStyle.color).toBe(divergingColor(0.6, 0.9)); // red side, two thirds out
+    expect(option.xAxis).toMatchObject({ min: -0.9, max: 0.9 });
+    expect(option.title?.text).toBe('Top 3 tokens for POSITIVE');
+    expect(series.label?.formatter({ value: 0.123456 })).toBe('0.123');
+  });
+});

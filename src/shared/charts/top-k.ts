@@ -1,0 +1,39 @@
+/** Top-k bar chart: the k tokens with the largest |score| for the explained class, strongest on top. */
+import type { ChartOption } from './types.js';
+import { formatScore } from './heat-text.js';
+import { divergingColor, maxAbs } from './scale.js';
+
+export interface TopKInput {
+  tokens: readonly string[];
+  scores: readonly number[];
+  /** The class the scores explain, for the title. */
+  classLabel: string;
+  k?: number;
+}
+
+export function topKBarOption({ tokens, scores, classLabel, k = 10 }: TopKInput): ChartOption {
+  const limit = maxAbs(scores);
+  const top = scores
+    .map((value, index) => ({ value, index }))
+    .sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || a.index - b.index)
+    .slice(0, k);
+  // Tokens repeat within a sentence ("the … the"); the position keeps category names unique.
+  const names = top.map(({ index }) => `${tokens[index]} (${index})`);
+  return {
+    title: { text: `Top ${top.length} tokens for ${classLabel}`, left: 'center', textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'axis' },
+    grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', min: -limit, max: limit },
+    // Inverse puts the strongest token first (top), as one reads a ranking.
+    yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
+    series: [
+      {
+        type: 'bar',
+        name: classLabel,
+        data: top.map(({ value }) => ({ value, itemStyle: { color: divergingColor(value, limit) } })),
+        label: { show: true, position: 'right', formatter: ({ value }) => formatScore(Number(value)) },
+      },
+    ],
+    animation: false,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The slice of the ECharts option schema our builders produce. Declared here rather than imported from
+ * `echarts` because src/shared may not depend on it (design.md, "Rooms"); the shapes are a subset of
+ * `EChartsOption`, so the renderer and the report's server-side renderer pass them to ECharts unchanged.
+ */
+
+export interface AxisOption {
+  type: 'category' | 'value';
+  data?: string[];
+  name?: string;
+  gridIndex?: number;
+  inverse?: boolean;
+  min?: number;
+  max?: number;
+  show?: boolean;
+  splitArea?: { show: boolean };
+  axisLabel?: { interval?: number | 'auto'; rotate?: number; show?: boolean; fontSize?: number };
+  axisTick?: { show: boolean };
+  axisLine?: { show: boolean };
+  splitLine?: { show: boolean };
+}
+
+export interface GridOption {
+  left: number | string;
+  top: number | string;
+  width?: number | string;
+  height?: number | string;
+  right?: number | string;
+  bottom?: number | string;
+  containLabel?: boolean;
+  show?: boolean;
+  borderColor?: string;
+  borderWidth?: number;
+}
+
+/** A heatmap cell: `[x index, y index, value]`. */
+export type HeatCell = [number, number, number];
+
+export interface HeatmapSeries {
+  type: 'heatmap';
+  name?: string;
+  data: HeatCell[];
+  xAxisIndex?: number;
+  yAxisIndex?: number;
+  label?: { show: boolean; fontSize?: number; formatter?: string };
+  emphasis?: { itemStyle: { borderColor: string; borderWidth: number } };
+  /** 0 draws every cell in one frame; ECharts otherwise spreads large heatmaps over frames. */
+  progressive?: number;
+}
+
+export interface BarDatum {
+  value: number;
+  itemStyle: { color: string };
+}
+
+export interface BarSeries {
+  type: 'bar';
+  name?: string;
+  data: BarDatum[];
+  label?: { show: boolean; position: string; formatter: (params: { value: unknown }) => string };
+}
+
+export interface VisualMapOption {
+  type: 'continuous';
+  min: number;
+  max: number;
+  seriesIndex?: number | number[];
+  calculable?: boolean;
+  precision?: number;
+  show?: boolean;
+  orient?: 'horizontal' | 'vertical';
+  right?: number;
+  top?: number | string;
+  itemHeight?: number;
+  inRange: { color: string[] };
+}
+
+export interface ChartOption {
+  title?: { text: string; subtext?: string; left?: string; textStyle?: { fontSize: number } };
+  tooltip?: { trigger?: 'item' | 'axis'; position?: string };
+  grid: GridOption | GridOption[];
+  xAxis: AxisOption | AxisOption[];
+  yAxis: AxisOption | AxisOption[];
+  visualMap?: VisualMapOption;
+  series: (HeatmapSeries | BarSeries)[];
+  animation?: boolean;
+}
