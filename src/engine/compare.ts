@@ -1,0 +1,61 @@
+/**
+ * Comparing methods on one sentence: every explanation, ferret's evaluation of each, the agreement between
+ * them (Kendall τ-b of token scores), and what each cost. Perturbation methods run concurrently so that
+ * their requests pool into shared batches of the sentence's forward service; methods with their own graphs
+ * (gradients, attention) run one after another so that their timings stay their own.
+ */
+import { agreementMatrix } from '../shared/agreement.js';
+import type { Comparison } from '../shared/results.js';
+import { planMethods, sentenceResult, type MethodPlan, type MethodRequest } from './explain.js';
+import { forwardServiceFor } from './forward-service.js';
+import { evaluateExplanation } from './metrics/evaluate.js';
+import type { ModelBundle } from './model/bundle.js';
+import { predictTexts } from './predict.js';
+
+export interface CompareOptions {
+  /** Human rationale (0/1 per token or per word) for the plausibility metrics. */
+  rationale?: readonly number[];
+  topK?: number;
+  /** Keep explanations marked `degenerate` in the agreement matrix (methods.md leaves them out by default). */
+  includeDegenerate?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function compareMethods(
+  model: ModelBundle,
+  text: string,
+  methods: MethodRequest,
+  { rationale, topK, includeDegenerate = false, signal }: CompareOptions = {},
+): Promise<Comparison> {
+  const plan = await planMethods(model, methods);
+  const [input] = await predictTexts(model, [text], { signal });
+  const sentence = sentenceResult(input!, model);
+  const explain = ({ explainer, options }: MethodPlan) => explainer.explain(input!, { model, signal }, options);
+  const pooled = plan.filter(({ explainer }) => explainer.needs.length === 0);
+  const own = plan.filter(({ explainer }) => explainer.needs.length > 0);
+  const explanations = await Promise.all(pooled.map(explain));
+  for (const step of own) explanations.push(await explain(step));
+  for (const explanation of explanations) sentence.explanations[explanation.method] = explanation;
+
+  const evaluated = await Promise.all(
+    explanations.map((explanation) => evaluateExplanation(model, input!, explanation, { rationale, topK, signal })),
+  );
+  const ranked = explanations.filter(
+    (explanation) => includeDegenerate || !explanation.warnings.some((warning) => warning.code === 'degenerate'),
+  );
+  return {
+    sentence,
+    evaluation: Object.fromEntries(explanations.map((explanation, i) => [explanation.method, evaluated[i]!])),
+    agreement: {
+      methods: ranked.map((explanation) => explanation.method),
+      tau: agreementMatrix(
+        sentence.tokens,
+        ranked.map((explanation) => explanation.scores),
+      ).map((row) => row.map((tau) => tau ?? null)),
+    },
+    costs: Object.fromEntries(
+      explanations.map(({ method, seconds, evaluations }) => [method, { seconds, evaluations }]),
+    ),
+    forwardEvaluations: forwardServiceFor(model, input!.encoded).evaluations,
+  };
+}

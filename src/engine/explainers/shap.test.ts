@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../shared/options.js';
+import { ForwardService } from '../forward-service.js';
+import { ModelBundle } from '../model/bundle.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { predictTexts } from '../predict.js';
+import { nodeLeaves, partitionTree, type Merge } from './shap-partition.js';
+import { maskedString, partitionTokens, tokenOffsets, tokenSegments } from './shap-text.js';
+import { shapExplainer } from './shap.js';
+
+const FIXTURES = [
+  { name: 'tiny-distilbert', dir: 'fixtures/models/tiny-distilbert' },
+  { name: 'tiny-bert', dir: 'fixtures/models/tiny-bert' },
+  { name: 'demo-sst2', dir: 'resources/models/demo-sst2' },
+];
+
+function goldenTexts(name: string): string[] {
+  const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.json`), 'utf8')) as {
+    sentences: { text: string }[];
+  };
+  return golden.sentences.map((sentence) => sentence.text);
+}
+
+async function load(dir: string): Promise<ModelBundle> {
+  return ModelBundle.load(join(PACKAGE_ROOT, dir), { cacheDir: await mkdtemp(join(tmpdir(), 'xai-shap-')) });
+}
+
+describe.each(FIXTURES)('shap on $name', ({ name, dir }) => {
+  let model: ModelBundle;
+  beforeAll(async () => {
+    model = await load(dir);
+  });
+  afterAll(() => model.dispose());
+
+  it('is efficient for every class on every fixture sentence: Σφ = f(x) − base (≤ 1e-5)', async () => {
+    const inputs = await predictTexts(model, goldenTexts(name));
+    const options = resolveOptions(shapExplainer.options, {});
+    for (const input of inputs) {
+      const { shap, raw, evaluations } = await shapExplainer.explain(input, { model }, options);
+      const labels = model.config.labels;
+      labels.forEach((label, c) => {
+        // f(x) from the predict path, not from the recursion itself.
+        expect(shap!.outputs[c], `${input.encoded.text}: f(x)`).toBeCloseTo(input.prediction.probabilities[label]!, 5);
+        const sum = shap!.values.reduce((total, values) => total + values[c]!, 0);
+        expect(Math.abs(sum - (shap!.outputs[c]! - shap!.baseValues[c]!)), input.encoded.text).toBeLessThanOrEqual(
+          1e-5,
+        );
+      });
+      expect(raw).toEqual(shap!.values.map((values) => values[input.prediction.predictedIndex]));
+      expect(shap!.rows).toBeLessThanOrEqual(500);
+      expect(evaluations).toBeLessThanOrEqual(shap!.rows);
+    }
+  });
+});
+
+/** Exact Owen values of a binary hierarchy: every sibling group on the path all in or all out, weight ½ each. */
+async function bruteForceOwen(
+  merges: Merge[],
+  leaves: number,
+  f: (masks: Uint8Array[]) => Promise<Float64Array[]>,
+): Promise<number[][]> {
+  const masks = nodeLeaves(merges, leaves);
+  const parent = new Map<number, [number, number]>();
+  merges.forEach(({ left, right }, k) => {
+    parent.set(left, [leaves + k, right]);
+    parent.set(right, [leaves + k, left]);
+  });
+  const values: number[][] = [];
+  for (let leaf = 0; leaf < leaves; leaf += 1) {
+    const siblings: number[] = [];
+    for (let node = leaf; parent.has(node); node = parent.get(node)![0]) siblings.push(parent.get(node)![1]);
+    const pairs: Uint8Array[] = [];
+    for (let subset = 0; subset < 1 << siblings.length; subset += 1) {
+      const context = new Uint8Array(leaves);
+      siblings.forEach((sibling, k) => {
+        if (subset & (1 << k)) masks[sibling]!.forEach((bit, i) => (context[i] ||= bit));
+      });
+      const withLeaf = Uint8Array.from(context);
+      withLeaf[leaf] = 1;
+      pairs.push(withLeaf, context);
+    }
+    const outputs = await f(pairs);
+    const value = Array.from(outputs[0]!, () => 0);
+    for (let p = 0; p < outputs.length; p += 2) {
+      value.forEach((_, c) => (value[c]! += (outputs[p]![c]! - outputs[p + 1]![c]!) / 2 ** siblings.length));
+    }
+    values.push(value);
+  }
+  return values;
+}
+
+describe('shap against brute force and on the demo model', () => {
+  let demo: ModelBundle;
+  let bert: ModelBundle;
+  beforeAll(async () => {
+    [demo, bert] = await Promise.all([load('resources/models/demo-sst2'), load('fixtures/models/tiny-bert')]);
+  });
+  afterAll(async () => {
+    await demo.dispose();
+    await bert.dispose();
+  });
+
+  it('equals exact Owen values over coalitions for a short sentence (≤ 1e-6, 3 classes)', async () => {
+    const text = 'I love this movie, it is great.';
+    const [input] = await predictTexts(bert, [text]);
+    const { encoded } = input!;
+    const explanation = await shapExplainer.explain(
+      input!,
+      { model: bert },
+      resolveOptions(shapExplainer.options, { max_evals: 100_000 }),
+    );
+    const special = encoded.ids.map((id) => bert.tokenizer.isSpecial(id));
+    const segments = tokenSegments(text, tokenOffsets(text, encoded.tokens, special));
+    const merges = partitionTree(partitionTokens(segments), ['[SEP]']);
+    const forward = new ForwardService(bert);
+    const exact = await bruteForceOwen(merges, encoded.ids.length, async (masks) =>
+      (await forward.runTexts(masks.map((mask) => maskedString(segments, mask, special, '[MASK]')))).map(
+        (output) => output.probabilities,
+      ),
+    );
+    exact.forEach((values, i) =>
+      values.forEach((value, c) =>
+        expect(Math.abs(explanation.shap!.values[i]![c]! - value), `token ${i} class ${c}`).toBeLessThanOrEqual(1e-6),
+      ),
+    );
+  });
+
+  it('gives "terrible" the largest NEGATIVE attribution in the seed sentence', async () => {
+    const [input] = await predictTexts(demo, ['You look terrible! Maybe you should rest?']);
+    const explanation = await shapExplainer.explain(input!, { model: demo }, resolveOptions(shapExplainer.options, {}));
+    expect(explanation.options).toMatchObject({ targetLabel: 'NEGATIVE', maskToken: '[MASK]', max_evals: 500 });
+    // The shap library asks for 140 rows on this sentence (issue #4's measurement): same tree, full expansion.
+    expect(explanation.shap!.rows).toBe(140);
+    const terrible = explanation.tokens.indexOf('terrible');
+    expect(explanation.raw.indexOf(Math.max(...explanation.raw))).toBe(terrible);
+    // Base: every word masked, a sentence with no sentiment word → 0.5 for both classes (demo model's design).
+    expect(explanation.shap!.baseValues[0]).toBeCloseTo(0.5, 3);
+    const positive = explanation.shap!.values.map((values) => values[1]!);
+    expect(positive.indexOf(Math.min(...positive))).toBe(terrible);
+  });
+});

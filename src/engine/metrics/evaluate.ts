@@ -1,0 +1,84 @@
+/**
+ * ferret's evaluation of any explanation on the model: faithfulness always, plausibility when a human rationale
+ * is given. Every removal goes through the sentence's forward service, so metrics of several explanations
+ * share (and mostly re-use) their rows.
+ */
+import type { Explanation, MetricValues } from '../../shared/results.js';
+import { mergeWords, wordsToTokens } from '../../shared/words.js';
+import type { ExplainInput } from '../explainers/explainer.js';
+import { forwardServiceFor } from '../forward-service.js';
+import type { ModelBundle } from '../model/bundle.js';
+import { aopcComprehensiveness, aopcSufficiency, taucorrLoo, type RemovalModel } from './faithfulness.js';
+import { auprc, DEFAULT_TOP_K, tokenF1, tokenIoU } from './plausibility.js';
+import { deleteTokens, keepTokens } from './removal.js';
+
+export interface EvaluateOptions {
+  /** Human rationale, 0/1 per token (all tokens, or all but the first and last) or per word. */
+  rationale?: readonly number[];
+  /** Hard-rationale size for token F1 / IoU (ferret: 5). */
+  topK?: number;
+  signal?: AbortSignal;
+}
+
+/** The class an explanation explains: its recorded target index, else the predicted class. */
+function targetOf(explanation: Explanation, input: ExplainInput): number {
+  const target = explanation.options.target;
+  return typeof target === 'number' ? target : input.prediction.predictedIndex;
+}
+
+function removalModel(model: ModelBundle, input: ExplainInput, target: number, signal?: AbortSignal): RemovalModel {
+  const forward = forwardServiceFor(model, input.encoded);
+  const { ids } = input.encoded;
+  const probabilities = async (sequences: number[][]) =>
+    (await forward.run(sequences, signal)).map((output) => output.probabilities[target]!);
+  return {
+    full: async () => (await probabilities([[...ids]]))[0]!,
+    without: (sets) => probabilities(sets.map((set) => deleteTokens(model.tokenizer, ids, set))),
+    only: (sets) => probabilities(sets.map((set) => keepTokens(model.tokenizer, ids, set))),
+  };
+}
+
+export async function evaluateExplanation(
+  model: ModelBundle,
+  input: ExplainInput,
+  explanation: Explanation,
+  { rationale, topK = DEFAULT_TOP_K, signal }: EvaluateOptions = {},
+): Promise<MetricValues> {
+  const removal = removalModel(model, input, targetOf(explanation, input), signal);
+  const { scores } = explanation;
+  const [compr, suff, tau] = await Promise.all([
+    aopcComprehensiveness(scores, removal),
+    aopcSufficiency(scores, removal),
+    taucorrLoo(scores, removal),
+  ]);
+  const values: MetricValues = { aopc_compr: compr, aopc_suff: suff, taucorr_loo: finite(tau) };
+  if (rationale) {
+    const human = innerRationale(explanation.tokens, rationale);
+    const inner = scores.slice(1, -1);
+    values.auprc_plau = finite(auprc(inner, human));
+    values.token_f1_plau = tokenF1(inner, human, topK);
+    values.token_iou_plau = tokenIoU(inner, human, topK);
+  }
+  return values;
+}
+
+/** The rationale on the non-special tokens, from whichever granularity the user gave. */
+export function innerRationale(tokens: readonly string[], rationale: readonly number[]): number[] {
+  const n = tokens.length;
+  if (rationale.length === n) return rationale.slice(1, -1);
+  if (rationale.length === n - 2) return [...rationale];
+  const { spans } = mergeWords(
+    tokens,
+    tokens.map(() => 0),
+  );
+  if (rationale.length === spans.length) return wordsToTokens(rationale, spans).slice(1, -1);
+  if (rationale.length === spans.length - 2) return wordsToTokens([0, ...rationale, 0], spans).slice(1, -1);
+  throw new Error(
+    `the rationale has ${rationale.length} values; expected one per token (${n} or ${n - 2} without ` +
+      `[CLS]/[SEP]) or one per word (${spans.length} or ${spans.length - 2})`,
+  );
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
