@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import onnx_numpy  # noqa: E402
 from demo_model import build_demo_model  # noqa: E402
 from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
+from gradient_golden import gradient_golden  # noqa: E402
 from modeling import (  # noqa: E402
     BertConfig,
     BertForSequenceClassification,
@@ -399,11 +400,26 @@ def build(target: Target) -> None:
         golden["checks"] = demo_checks(model, tokenizer, labels)
         write_demo_readme(target.folder, golden["checks"], len(vocab), onnx_path.stat().st_size)
     _write_json(target.golden, golden, pretty_depth=3)
+    if target.golden.parent == REPO / "fixtures/golden":  # the committed fixtures; not the full-size model
+        write_gradient_golden(target, model, tokenizer, max_length)
 
     check_tokenization(target, golden, vocab)
     check_torch_paths(model, target.architecture, golden)
     ops = check_onnx(onnx_path, target.architecture, n_layers, golden)
     report(target, golden, ops)
+
+
+def write_gradient_golden(target: Target, model, tokenizer: WordPieceTokenizer, max_length: int) -> None:
+    """<model>.gradients.json beside the golden file: PyTorch autograd values for the gradient explainers."""
+    golden = gradient_golden(target.name, model, target.architecture, tokenizer, SENTENCES, max_length)
+    _write_json(target.golden.with_name(f"{target.name}.gradients.json"), golden, pretty_depth=3)
+
+
+def gradients_only(target: Target) -> None:
+    """Rebuilds the (deterministic) PyTorch model and writes only its gradient goldens, exporting nothing."""
+    vocab = target.make_vocab()
+    model = target.make_model(vocab)
+    write_gradient_golden(target, model, WordPieceTokenizer(vocab), model.config.max_position_embeddings)
 
 
 def report(target: Target, golden: dict, ops: collections.Counter) -> None:
@@ -468,6 +484,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_FULL_OUT, help="folder of the full model")
     parser.add_argument("--tokenizer-dir", type=Path, default=DEFAULT_TOKENIZER_DIR,
                         help="tokenizer files of distilbert-base-uncased(-finetuned-sst-2-english), for full")
+    parser.add_argument("--gradients-only", action="store_true",
+                        help="only (re)write the gradient golden files, without exporting the models")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # same reduction order on every run
     targets = _targets(args.out.resolve(), args.tokenizer_dir)
@@ -475,7 +493,7 @@ def main(argv=None) -> None:
     if unknown:
         parser.error(f"unknown target(s) {unknown}; choose from {sorted(targets)}")
     for name in args.targets or ["demo", "tiny-distilbert", "tiny-bert"]:
-        build(targets[name])
+        (gradients_only if args.gradients_only else build)(targets[name])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,28 @@ import type { MethodInfo } from '../../shared/api.js';
 import type { ModelBundle } from '../model/bundle.js';
 import { attentionExplainer } from './attention.js';
 import type { Explainer } from './explainer.js';
+import { gradientExplainer } from './gradient.js';
+import { gradientNormExplainer } from './gradient-norm.js';
+import { gradientXInputExplainer } from './gradient-x-input.js';
+import { integratedGradientsExplainer } from './integrated-gradients.js';
+import { integratedGradientsXInputExplainer } from './integrated-gradients-x-input.js';
+import { layerIntegratedGradientsExplainer } from './layer-integrated-gradients.js';
+import { limeExplainer } from './lime.js';
+import { occlusionExplainer } from './occlusion.js';
+import { shapExplainer } from './shap.js';
 
-export const EXPLAINERS: readonly Explainer[] = [attentionExplainer];
+export const EXPLAINERS: readonly Explainer[] = [
+  attentionExplainer,
+  occlusionExplainer,
+  shapExplainer,
+  limeExplainer,
+  gradientExplainer,
+  gradientNormExplainer,
+  gradientXInputExplainer,
+  integratedGradientsExplainer,
+  integratedGradientsXInputExplainer,
+  layerIntegratedGradientsExplainer,
+];
 
 export class UnknownMethodError extends Error {
   override name = 'UnknownMethodError';

@@ -6,22 +6,30 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeModel, readModel } from '../onnx/proto.js';
+import { withGradients } from '../autodiff/gradient-graph.js';
+import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
 
-export type GraphVariant = 'attentions' | 'embeds';
+export type GraphVariant = 'attentions' | 'embeds' | 'gradients';
 
 interface Manifest {
+  /** Bumped when the derivations change, so that an older cache folder is derived again. */
+  version: number;
   attentionLayers: number;
   /** Why a variant could not be derived, when it could not. */
   unsupported: Partial<Record<GraphVariant, string>>;
   embeddings?: { vocabSize: number; dim: number };
+  /** The word embeddings reach a LayerNorm through additions only (gradients summed over hidden are zero). */
+  layerNormAfterEmbeddings: boolean;
 }
 
 const MANIFEST = 'manifest.json';
+const MANIFEST_VERSION = 2;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
   private manifest?: Promise<Manifest>;
+  private embeddings?: Promise<WordEmbeddings>;
 
   constructor(
     private readonly modelPath: string,
@@ -49,7 +57,17 @@ export class DerivedGraphs {
     return (await this.load()).attentionLayers;
   }
 
-  async wordEmbeddings(): Promise<WordEmbeddings> {
+  async layerNormAfterEmbeddings(): Promise<boolean> {
+    return (await this.load()).layerNormAfterEmbeddings;
+  }
+
+  /** Read once and kept: gradient methods need rows of it for every sentence (94 MB for a full-size model). */
+  wordEmbeddings(): Promise<WordEmbeddings> {
+    this.embeddings ??= this.readWordEmbeddings();
+    return this.embeddings;
+  }
+
+  private async readWordEmbeddings(): Promise<WordEmbeddings> {
     const manifest = await this.load();
     if (!manifest.embeddings) throw new UnsupportedGraphError(manifest.unsupported.embeds ?? 'no word embeddings');
     const bytes = await readFile(join(this.folder, EMBEDDINGS));
@@ -62,13 +80,20 @@ export class DerivedGraphs {
   }
 
   private async readManifest(): Promise<Manifest> {
-    return JSON.parse(await readFile(join(this.folder, MANIFEST), 'utf8')) as Manifest;
+    const manifest = JSON.parse(await readFile(join(this.folder, MANIFEST), 'utf8')) as Manifest;
+    if (manifest.version !== MANIFEST_VERSION) throw new Error('derived graphs from an older version');
+    return manifest;
   }
 
   private async derive(): Promise<Manifest> {
     await mkdir(this.folder, { recursive: true });
     const model = await readModel(this.modelPath);
-    const manifest: Manifest = { attentionLayers: 0, unsupported: {} };
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      attentionLayers: 0,
+      unsupported: {},
+      layerNormAfterEmbeddings: false,
+    };
     try {
       const derived = withAttentionOutputs(model);
       manifest.attentionLayers = derived.outputs.length;
@@ -85,8 +110,15 @@ export class DerivedGraphs {
         new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength),
       );
       manifest.embeddings = { vocabSize, dim };
+      manifest.layerNormAfterEmbeddings = embeddingsFeedLayerNorm(derived.model.graph ?? {});
+      try {
+        await writeAtomically(join(this.folder, 'gradients.onnx'), encodeModel(await withGradients(derived.model)));
+      } catch (error) {
+        manifest.unsupported.gradients = reasonOf(error);
+      }
     } catch (error) {
       manifest.unsupported.embeds = reasonOf(error);
+      manifest.unsupported.gradients = manifest.unsupported.embeds;
     }
     // The manifest goes last: its presence is what marks the folder complete.
     await writeAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));

@@ -1,0 +1,109 @@
+/**
+ * The model-level gradient graph on a hand-written `inputs_embeds` classifier whose gradient is known in
+ * closed form: logits = W · mean_i(mask_i · x_i) + b, so ∂logit_c/∂x_i = mask_i · W_c / n.
+ */
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '../onnx/proto.js';
+import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED, withGradients } from './gradient-graph.js';
+import { embeddingsFeedLayerNorm } from './layer-norm.js';
+
+const { AttributeType } = onnx.AttributeProto;
+const W = [0.5, -1, 2, -0.25, 0.75, 1.5];
+
+function node(opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto {
+  return { opType, input, output: [output], name: output, attribute };
+}
+
+function classifier(extra: NodeProto[] = [], pooled = 'pooled'): ModelProto {
+  const tokens = { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] };
+  return {
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 14 }],
+    graph: {
+      name: 'embeds',
+      input: [
+        {
+          name: 'inputs_embeds',
+          type: {
+            tensorType: { elemType: DataType.FLOAT, shape: { dim: [...tokens.dim, { dimValue: 3 }] } },
+          },
+        },
+        { name: 'attention_mask', type: { tensorType: { elemType: DataType.INT64, shape: tokens } } },
+      ],
+      output: [{ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      initializer: [
+        { name: 'W', dataType: DataType.FLOAT, dims: [2, 3], floatData: W },
+        { name: 'b', dataType: DataType.FLOAT, dims: [2], floatData: [0.1, -0.2] },
+        { name: 'two', dataType: DataType.INT64, dims: [1], int64Data: [2] },
+      ],
+      node: [
+        node('Cast', ['attention_mask'], 'mask', [{ name: 'to', type: AttributeType.INT, i: DataType.FLOAT }]),
+        node('Unsqueeze', ['mask', 'two'], 'mask3'),
+        node('Mul', ['inputs_embeds', 'mask3'], 'masked'),
+        node('ReduceMean', ['masked'], 'pooled', [
+          { name: 'axes', type: AttributeType.INTS, ints: [1] },
+          { name: 'keepdims', type: AttributeType.INT, i: 0 },
+        ]),
+        ...extra,
+        node('Gemm', [pooled, 'W', 'b'], 'logits', [{ name: 'transB', type: AttributeType.INT, i: 1 }]),
+      ],
+    },
+  };
+}
+
+describe('withGradients', () => {
+  it('outputs the selected logit or probability and its gradient', async () => {
+    const session = await InferenceSession.create(encodeModel(await withGradients(classifier())));
+    const [batch, n] = [2, 4];
+    const embeds = Float32Array.from({ length: batch * n * 3 }, (_, i) => Math.sin(i));
+    const mask = BigInt64Array.from({ length: batch * n }, (_, i) => (i === 7 ? 0n : 1n));
+    // Row 0 explains logit 1, row 1 the probability of class 0.
+    const outputs = await session.run({
+      inputs_embeds: new Tensor('float32', embeds, [batch, n, 3]),
+      attention_mask: new Tensor('int64', mask, [batch, n]),
+      [LOGIT_WEIGHTS]: new Tensor('float32', Float32Array.of(0, 1, 0, 0), [batch, 2]),
+      [PROB_WEIGHTS]: new Tensor('float32', Float32Array.of(0, 0, 1, 0), [batch, 2]),
+    });
+    const logits = outputs.logits!.data as Float32Array;
+    const selected = outputs[SELECTED]!.data as Float32Array;
+    const grad = outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array;
+    expect(outputs[INPUTS_EMBEDS_GRAD]!.dims).toEqual([batch, n, 3]);
+    const p0 = 1 / (1 + Math.exp(logits[3]! - logits[2]!));
+    expect(selected[0]).toBeCloseTo(logits[1]!, 6);
+    expect(selected[1]).toBeCloseTo(p0, 6);
+    for (let i = 0; i < n; i += 1) {
+      for (let d = 0; d < 3; d += 1) {
+        const m0 = Number(mask[i]);
+        const m1 = Number(mask[n + i]);
+        expect(grad[i * 3 + d]).toBeCloseTo((m0 * W[3 + d]!) / n, 6);
+        // ∂p0/∂logits = p0·(1 − p0, −p0)ᵀ, so ∂p0/∂x = p0(1 − p0)(W_0 − W_1)·mask / n.
+        expect(grad[(n + i) * 3 + d]).toBeCloseTo((p0 * (1 - p0) * (W[d]! - W[3 + d]!) * m1) / n, 6);
+      }
+    }
+    await session.release();
+  });
+
+  it('refuses a model with an op it cannot differentiate, naming the op', async () => {
+    await expect(withGradients(classifier([node('Sin', ['pooled'], 'sin')], 'sin'))).rejects.toThrow(
+      /gradient methods unavailable for this model: op Sin/,
+    );
+  });
+});
+
+describe('embeddingsFeedLayerNorm', () => {
+  it('finds a LayerNorm (as exported: mean, subtract) after the embedding sum', () => {
+    const graph = {
+      node: [
+        node('Add', ['inputs_embeds', 'positions'], 'summed'),
+        node('ReduceMean', ['summed'], 'mean', [{ name: 'axes', type: AttributeType.INTS, ints: [-1] }]),
+        node('Sub', ['summed', 'mean'], 'centered'),
+      ],
+    };
+    expect(embeddingsFeedLayerNorm(graph)).toBe(true);
+  });
+
+  it('is false when the embeddings go elsewhere first', () => {
+    expect(embeddingsFeedLayerNorm(classifier().graph!)).toBe(false);
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * Every gradient rule against central finite differences, through onnxruntime itself: a one-op (or few-op)
+ * graph Y = f(X…), a random seed v, the backward graph's ∂⟨v, Y⟩/∂X against (⟨v, f(X+h)⟩ − ⟨v, f(X−h)⟩)/2h.
+ */
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { DataType, encodeModel, onnx, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
+import { backward } from './backward.js';
+import { probeFeeds, probeShapes } from './shapes.js';
+
+const { AttributeType } = onnx.AttributeProto;
+
+interface InputSpec {
+  name: string;
+  dims: number[];
+  /** Axes declared dynamic (as exported batch and sequence axes are). */
+  dynamic?: number[];
+  /** Keep values in [0.5, 1.5] (divisors, roots, logarithms). */
+  positive?: boolean;
+}
+
+interface Case {
+  name: string;
+  /** Differentiated inputs. */
+  inputs: InputSpec[];
+  nodes: NodeProto[];
+  initializers?: TensorProto[];
+  opset?: number;
+}
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+const node = (opType: string, input: string[], attribute: NodeProto['attribute'] = [], output = 'Y'): NodeProto => ({
+  opType,
+  input,
+  output: [output],
+  name: output,
+  attribute,
+});
+const ints = (name: string, values: number[]) => ({ name, type: AttributeType.INTS, ints: values });
+const intAttr = (name: string, value: number) => ({ name, type: AttributeType.INT, i: value });
+const floatTensor = (name: string, dims: number[], values: number[]): TensorProto => ({
+  name,
+  dataType: DataType.FLOAT,
+  dims,
+  floatData: values,
+});
+const int64Tensor = (name: string, values: number[], dims = [values.length]): TensorProto => ({
+  name,
+  dataType: DataType.INT64,
+  dims,
+  int64Data: values,
+});
+const x = (dims: number[], extra: Partial<InputSpec> = {}): InputSpec => ({ name: 'X', dims, ...extra });
+const w = (dims: number[], extra: Partial<InputSpec> = {}): InputSpec => ({ name: 'W', dims, ...extra });
+
+function model(test: Case, withBackward: boolean, shapes?: Map<string, (number | undefined)[]>): ModelProto {
+  const opset = test.opset ?? 14;
+  const inputs = test.inputs.map((spec) => ({
+    name: spec.name,
+    type: {
+      tensorType: {
+        elemType: DataType.FLOAT,
+        shape: {
+          dim: spec.dims.map((size, axis) =>
+            spec.dynamic?.includes(axis) ? { dimParam: `${spec.name}_${axis}` } : { dimValue: size },
+          ),
+        },
+      },
+    },
+  }));
+  const graph = {
+    name: test.name,
+    node: test.nodes,
+    initializer: test.initializers ?? [],
+    input: inputs,
+    output: [{ name: 'Y', type: { tensorType: { elemType: DataType.FLOAT } } }],
+  };
+  if (!withBackward) return { irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph };
+  const pass = backward(graph, shapes!, opset, { output: 'Y', seed: 'seed', wrt: test.inputs.map((i) => i.name) });
+  return {
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: opset }],
+    graph: {
+      ...graph,
+      node: [
+        ...graph.node,
+        ...pass.nodes,
+        ...test.inputs.map((spec) => node('Identity', [pass.gradients.get(spec.name)!], [], `grad_${spec.name}`)),
+      ],
+      initializer: [...graph.initializer, ...pass.initializers],
+      input: [...inputs, { name: 'seed', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      output: test.inputs.map((spec) => ({
+        name: `grad_${spec.name}`,
+        type: { tensorType: { elemType: DataType.FLOAT } },
+      })),
+    },
+  };
+}
+
+async function check(test: Case): Promise<void> {
+  const next = random(test.name.length * 7919 + 17);
+  const forwardModel = model(test, false);
+  const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
+  const forward = await InferenceSession.create(encodeModel(forwardModel));
+  const gradient = await InferenceSession.create(encodeModel(model(test, true, shapes)));
+  const values = test.inputs.map((spec) =>
+    Float32Array.from({ length: spec.dims.reduce((a, b) => a * b, 1) }, () =>
+      spec.positive ? 0.5 + next() : (next() - 0.5) * 3,
+    ),
+  );
+  const feeds = (data: Float32Array[]) =>
+    Object.fromEntries(test.inputs.map((spec, i) => [spec.name, new Tensor('float32', data[i]!, spec.dims)]));
+  const y = (await forward.run(feeds(values))).Y!;
+  const seed = Float32Array.from({ length: y.data.length }, () => next() - 0.5);
+  const dot = async (data: Float32Array[]) => {
+    const out = (await forward.run(feeds(data))).Y!.data as Float32Array;
+    return out.reduce((sum, value, i) => sum + value * seed[i]!, 0);
+  };
+  const analytic = await gradient.run({ ...feeds(values), seed: new Tensor('float32', seed, y.dims) });
+  const h = 1e-2;
+  for (const [k, spec] of test.inputs.entries()) {
+    const grad = analytic[`grad_${spec.name}`]!;
+    expect(grad.dims, `${spec.name} gradient shape`).toEqual(spec.dims);
+    for (let i = 0; i < values[k]!.length; i += 1) {
+      const shifted = (delta: number) =>
+        values.map((array, j) => (j === k ? array.map((v, e) => (e === i ? v + delta : v)) : array));
+      const numeric = ((await dot(shifted(h))) - (await dot(shifted(-h)))) / (2 * h);
+      const value = (grad.data as Float32Array)[i]!;
+      expect(Math.abs(value - numeric), `${spec.name}[${i}]: ${value} vs ${numeric}`).toBeLessThanOrEqual(
+        3e-3 + 1e-2 * Math.abs(numeric),
+      );
+    }
+  }
+  await forward.release();
+  await gradient.release();
+}
+
+const CASES: Case[] = [
+  { name: 'Add, same shape', inputs: [x([2, 3]), w([2, 3])], nodes: [node('Add', ['X', 'W'])] },
+  { name: 'Add, trailing broadcast', inputs: [x([2, 3, 4]), w([4])], nodes: [node('Add', ['X', 'W'])] },
+  { name: 'Add, size-1 axes', inputs: [x([2, 3, 4]), w([1, 3, 1])], nodes: [node('Add', ['W', 'X'])] },
+  {
+    name: 'Add, dynamic batch and sequence',
+    inputs: [x([2, 3, 4], { dynamic: [0, 1] }), w([4])],
+    nodes: [node('Add', ['X', 'W'])],
+  },
+  { name: 'Sub, broadcast', inputs: [x([2, 3]), w([2, 1])], nodes: [node('Sub', ['X', 'W'])] },
+  { name: 'Mul, broadcast', inputs: [x([2, 3, 4]), w([3, 1])], nodes: [node('Mul', ['X', 'W'])] },
+  { name: 'Div, broadcast', inputs: [x([2, 3]), w([3], { positive: true })], nodes: [node('Div', ['X', 'W'])] },
+  {
+    name: 'Pow, constant exponent (LayerNorm variance)',
+    inputs: [x([2, 3])],
+    nodes: [node('Pow', ['X', 'two'])],
+    initializers: [floatTensor('two', [], [2])],
+  },
+  {
+    name: 'Pow, both',
+    inputs: [x([2, 3], { positive: true }), w([3])],
+    nodes: [node('Pow', ['X', 'W'])],
+  },
+  { name: 'Sqrt', inputs: [x([2, 3], { positive: true })], nodes: [node('Sqrt', ['X'])] },
+  { name: 'Erf', inputs: [x([2, 5])], nodes: [node('Erf', ['X'])] },
+  { name: 'Tanh', inputs: [x([2, 5])], nodes: [node('Tanh', ['X'])] },
+  { name: 'Relu', inputs: [x([3, 5])], nodes: [node('Relu', ['X'])] },
+  {
+    name: 'Neg, Exp, Log',
+    inputs: [x([4], { positive: true })],
+    nodes: [node('Log', ['X'], [], 'l'), node('Exp', ['l'], [], 'e'), node('Neg', ['e'])],
+  },
+  { name: 'Softmax, last axis', inputs: [x([2, 3, 4])], nodes: [node('Softmax', ['X'], [intAttr('axis', -1)])] },
+  { name: 'Softmax, middle axis', inputs: [x([2, 3, 4])], nodes: [node('Softmax', ['X'], [intAttr('axis', 1)])] },
+  {
+    name: 'ReduceMean, keepdims',
+    inputs: [x([2, 3, 4], { dynamic: [0, 1] })],
+    nodes: [node('ReduceMean', ['X'], [ints('axes', [-1])])],
+  },
+  {
+    name: 'ReduceMean, dynamic axis dropped',
+    inputs: [x([2, 3, 4], { dynamic: [1] })],
+    nodes: [node('ReduceMean', ['X'], [ints('axes', [1]), intAttr('keepdims', 0)])],
+  },
+  {
+    name: 'ReduceSum, axes input',
+    inputs: [x([2, 3, 4])],
+    nodes: [node('ReduceSum', ['X', 'axes'], [intAttr('keepdims', 0)])],
+    initializers: [int64Tensor('axes', [0, 2])],
+  },
+  { name: 'MatMul, batch × matrix', inputs: [x([2, 3, 4]), w([4, 5])], nodes: [node('MatMul', ['X', 'W'])] },
+  {
+    name: 'MatMul, broadcast batches',
+    inputs: [x([2, 1, 3, 4]), w([3, 4, 2])],
+    nodes: [node('MatMul', ['X', 'W'])],
+  },
+  {
+    name: 'Gemm, transB and broadcast bias',
+    inputs: [x([2, 3]), w([4, 3]), { name: 'C', dims: [4] }],
+    nodes: [
+      node(
+        'Gemm',
+        ['X', 'W', 'C'],
+        [
+          intAttr('transB', 1),
+          { name: 'alpha', type: AttributeType.FLOAT, f: 0.5 },
+          { name: 'beta', type: AttributeType.FLOAT, f: 2 },
+        ],
+      ),
+    ],
+  },
+  {
+    name: 'Gemm, transA',
+    inputs: [x([3, 2]), w([3, 4])],
+    nodes: [node('Gemm', ['X', 'W'], [intAttr('transA', 1)])],
+  },
+  {
+    name: 'Where, mask broadcast to scores',
+    inputs: [x([2, 3, 4]), w([4])],
+    nodes: [node('Where', ['mask', 'X', 'W'])],
+    initializers: [{ name: 'mask', dataType: DataType.BOOL, dims: [3, 1], int32Data: [1, 0, 1] }],
+  },
+  {
+    name: 'Reshape, Transpose, Unsqueeze, Squeeze, Flatten',
+    inputs: [x([2, 3, 4])],
+    nodes: [
+      node('Reshape', ['X', 'shape'], [], 'r'),
+      node('Transpose', ['r'], [ints('perm', [1, 0])], 't'),
+      node('Unsqueeze', ['t', 'one'], [], 'u'),
+      node('Transpose', ['u'], [], 'v'),
+      node('Squeeze', ['v', 'one'], [], 's'),
+      node('Flatten', ['s'], [intAttr('axis', 1)]),
+    ],
+    initializers: [int64Tensor('shape', [6, 4]), int64Tensor('one', [1])],
+  },
+  {
+    name: 'Identity and float Cast',
+    inputs: [x([3])],
+    nodes: [node('Identity', ['X'], [], 'i'), node('Cast', ['i'], [intAttr('to', DataType.FLOAT)])],
+  },
+  { name: 'Concat', inputs: [x([2, 3]), w([2, 2])], nodes: [node('Concat', ['X', 'W'], [intAttr('axis', 1)])] },
+  {
+    name: 'Gather, [CLS] position',
+    inputs: [x([2, 3, 4], { dynamic: [0, 1] })],
+    nodes: [node('Gather', ['X', 'zero'], [intAttr('axis', 1)])],
+    initializers: [int64Tensor('zero', [0], [])],
+  },
+  {
+    name: 'Gather, repeated rows',
+    inputs: [x([3, 4])],
+    nodes: [node('Gather', ['X', 'rows'])],
+    initializers: [int64Tensor('rows', [2, 0, 2, -1], [2, 2])],
+  },
+  {
+    name: 'Expand',
+    inputs: [x([3, 1])],
+    nodes: [node('Expand', ['X', 'shape'])],
+    initializers: [int64Tensor('shape', [2, 3, 4])],
+  },
+  {
+    name: 'Slice, negative bounds',
+    inputs: [x([2, 5, 3])],
+    nodes: [node('Slice', ['X', 'starts', 'ends', 'axes'])],
+    initializers: [int64Tensor('starts', [1, -2]), int64Tensor('ends', [-1, 100]), int64Tensor('axes', [1, 2])],
+  },
+  {
+    name: 'fan-out: X·tanh(X)',
+    inputs: [x([2, 3])],
+    nodes: [node('Tanh', ['X'], [], 't'), node('Mul', ['X', 't'])],
+  },
+  {
+    name: 'LayerNormalization (opset 17)',
+    opset: 17,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
+    nodes: [node('LayerNormalization', ['X', 'S', 'B'], [{ name: 'epsilon', type: AttributeType.FLOAT, f: 1e-5 }])],
+  },
+];
+
+describe('gradient rules against central finite differences', () => {
+  it.each(CASES.map((test) => [test.name, test] as const))('%s', async (_name, test) => check(test));
+
+  it('names the op that has no rule', async () => {
+    const test: Case = { name: 'Sin', inputs: [x([2])], nodes: [node('Sin', ['X'])] };
+    const forwardModel = model(test, false);
+    const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
+    expect(() => model(test, true, shapes)).toThrow(/gradient methods unavailable for this model: op Sin/);
+  });
+
+  it('refuses a path through another element type rather than cutting the gradient', async () => {
+    const test: Case = {
+      name: 'half',
+      inputs: [x([2])],
+      nodes: [
+        node('Cast', ['X'], [intAttr('to', DataType.FLOAT16)], 'half'),
+        node('Cast', ['half'], [intAttr('to', DataType.FLOAT)]),
+      ],
+    };
+    const forwardModel = model(test, false);
+    const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
+    expect(() => model(test, true, shapes)).toThrow(/op Cast .* only float32 paths are differentiated/);
+  });
+});

@@ -1,0 +1,346 @@
+/**
+ * Reverse-mode rules, one per ONNX op: given the gradients of a node's outputs, emit the nodes that compute
+ * the gradients of its inputs (vector–Jacobian products). The math follows onnxruntime's training gradient
+ * builder; each rule is checked against central finite differences in rules.test.ts.
+ */
+import { DataType, int, type NodeProto } from '../onnx/proto.js';
+import type { Emitter } from './emitter.js';
+import type { Dims } from './shapes.js';
+
+export interface RuleContext {
+  emit: Emitter;
+  opset: number;
+  /** Static dims of a forward tensor (undefined entries are dynamic). */
+  dims(tensor: string): Dims;
+  /** Sums `grad`, whose dims are `from`, over the axes along which `target` was broadcast to `from`. */
+  unbroadcast(grad: string, from: Dims, target: string): string;
+  /** The values of a constant integer tensor (initializer or Constant node), or undefined. */
+  constantInts(tensor: string): number[] | undefined;
+}
+
+/**
+ * `grads[k]` is the gradient of output k (undefined when nothing downstream needs it); `needs[i]` whether input
+ * i carries a gradient. Returns one gradient per input (undefined where not needed).
+ */
+export type Rule = (
+  node: NodeProto,
+  grads: (string | undefined)[],
+  needs: boolean[],
+  context: RuleContext,
+) => (string | undefined)[];
+
+export class GradientRuleError extends Error {
+  override name = 'GradientRuleError';
+}
+
+const ins = (node: NodeProto): string[] => node.input ?? [];
+const outs = (node: NodeProto): string[] => node.output ?? [];
+
+function intAttribute(node: NodeProto, name: string, fallback: number): number {
+  const found = node.attribute?.find((candidate) => candidate.name === name);
+  return found ? int(found.i) : fallback;
+}
+
+function floatAttribute(node: NodeProto, name: string, fallback: number): number {
+  return node.attribute?.find((candidate) => candidate.name === name)?.f ?? fallback;
+}
+
+function intsAttribute(node: NodeProto, name: string): number[] | undefined {
+  return node.attribute?.find((candidate) => candidate.name === name)?.ints?.map(int);
+}
+
+const normalizeAxis = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
+
+/** Only the first output of these nodes may carry a gradient (the others are statistics or masks). */
+function firstOutput(node: NodeProto, grads: (string | undefined)[]): string {
+  if (grads.slice(1).some(Boolean)) {
+    throw new GradientRuleError(`${node.opType ?? '?'}: only the first output is differentiable`);
+  }
+  return grads[0]!;
+}
+
+/** A copy of `tensor` with the last two axes swapped (matrix transpose of a batch of matrices). */
+function swapLastTwo(emit: Emitter, tensor: string, rank: number): string {
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1]!, perm[rank - 2]!];
+  return emit.op('Transpose', [tensor], { perm });
+}
+
+/** ReduceMean over `axes` keeping them, in the form the model's opset expects (axes moved to an input in 18). */
+function reduceMean(context: RuleContext, tensor: string, axes: number[]): string {
+  const { emit } = context;
+  return context.opset >= 18
+    ? emit.op('ReduceMean', [tensor, emit.int64(axes)], { keepdims: 1 })
+    : emit.op('ReduceMean', [tensor], { axes, keepdims: 1 });
+}
+
+/** The reduced axes of a ReduceSum/ReduceMean node: an input from opset 13 (Sum) or 18 (Mean), else attribute. */
+function reducedAxes(node: NodeProto, context: RuleContext): number[] | undefined {
+  const fromInput = node.opType === 'ReduceSum' ? context.opset >= 13 : context.opset >= 18;
+  if (!fromInput) return intsAttribute(node, 'axes');
+  const input = ins(node)[1];
+  if (!input) return undefined;
+  const axes = context.constantInts(input);
+  if (!axes) throw new GradientRuleError(`${node.opType ?? '?'} with axes computed at run time`);
+  return axes;
+}
+
+const reduceRule: Rule = (node, grads, _needs, context) => {
+  const { emit } = context;
+  const [x] = ins(node) as [string];
+  const xDims = context.dims(x);
+  const rank = xDims.length;
+  const given = reducedAxes(node, context);
+  if ((!given || given.length === 0) && intAttribute(node, 'noop_with_empty_axes', 0) === 1) return [grads[0]];
+  const axes = (given && given.length > 0 ? given : [...Array(rank).keys()])
+    .map((axis) => normalizeAxis(axis, rank))
+    .sort((a, b) => a - b);
+  let grad = grads[0]!;
+  if (intAttribute(node, 'keepdims', 1) === 0) grad = emit.op('Unsqueeze', [grad, emit.int64(axes)]);
+  grad = emit.op('Expand', [grad, emit.op('Shape', [x])]);
+  if (node.opType === 'ReduceMean') {
+    const reduced = axes.map((axis) => xDims[axis]);
+    const count = reduced.every((size) => size !== undefined)
+      ? emit.float([1 / reduced.reduce((a, b) => a * b, 1)])
+      : emit.op('Div', [
+          emit.op('Cast', [emit.op('Size', [outs(node)[0]!])], { to: DataType.FLOAT }),
+          emit.op('Cast', [emit.op('Size', [x])], { to: DataType.FLOAT }),
+        ]);
+    grad = emit.op('Mul', [grad, count]);
+  }
+  return [grad];
+};
+
+/** Ops that only rearrange or relabel elements of their first input: the gradient takes the input's shape back. */
+const reshapeRule: Rule = (node, grads, _needs, { emit }) => [
+  emit.op('Reshape', [firstOutput(node, grads), emit.op('Shape', [ins(node)[0]!])]),
+];
+
+const passThroughRule: Rule = (node, grads) => [firstOutput(node, grads)];
+
+export const RULES: Record<string, Rule> = {
+  Identity: passThroughRule,
+  // Reached only for float-to-float casts: a cast to an integer or boolean type is never on a gradient path.
+  Cast: passThroughRule,
+  Dropout: passThroughRule, // inference graphs: Dropout is the identity
+  Reshape: reshapeRule,
+  Flatten: reshapeRule,
+  Squeeze: reshapeRule,
+  Unsqueeze: reshapeRule,
+
+  Add: (node, [grad], [a, b], { dims, unbroadcast }) => {
+    const out = dims(outs(node)[0]!);
+    return [
+      a ? unbroadcast(grad!, out, ins(node)[0]!) : undefined,
+      b ? unbroadcast(grad!, out, ins(node)[1]!) : undefined,
+    ];
+  },
+  Sub: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+    const out = dims(outs(node)[0]!);
+    return [
+      a ? unbroadcast(grad!, out, ins(node)[0]!) : undefined,
+      b ? unbroadcast(emit.op('Neg', [grad!]), out, ins(node)[1]!) : undefined,
+    ];
+  },
+  Mul: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+    const [x, y] = ins(node) as [string, string];
+    const out = dims(outs(node)[0]!);
+    return [
+      a ? unbroadcast(emit.op('Mul', [grad!, y]), out, x) : undefined,
+      b ? unbroadcast(emit.op('Mul', [grad!, x]), out, y) : undefined,
+    ];
+  },
+  Div: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+    const [x, y] = ins(node) as [string, string];
+    const quotient = outs(node)[0]!;
+    const out = dims(quotient);
+    // ∂(x/y)/∂y = −(x/y)/y: reuses the forward quotient instead of squaring y.
+    return [
+      a ? unbroadcast(emit.op('Div', [grad!, y]), out, x) : undefined,
+      b ? unbroadcast(emit.op('Neg', [emit.op('Div', [emit.op('Mul', [grad!, quotient]), y])]), out, y) : undefined,
+    ];
+  },
+  Pow: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+    const [x, exponent] = ins(node) as [string, string];
+    const power = outs(node)[0]!;
+    const out = dims(power);
+    const dx = () => {
+      const derivative = emit.op('Mul', [exponent, emit.op('Pow', [x, emit.op('Sub', [exponent, emit.float([1])])])]);
+      return unbroadcast(emit.op('Mul', [grad!, derivative]), out, x);
+    };
+    const dExponent = () =>
+      unbroadcast(emit.op('Mul', [grad!, emit.op('Mul', [power, emit.op('Log', [x])])]), out, exponent);
+    return [a ? dx() : undefined, b ? dExponent() : undefined];
+  },
+  Neg: (_node, [grad], _needs, { emit }) => [emit.op('Neg', [grad!])],
+  Sqrt: (node, [grad], _needs, { emit }) => [
+    emit.op('Div', [emit.op('Mul', [grad!, emit.float([0.5])]), outs(node)[0]!]),
+  ],
+  Exp: (node, [grad], _needs, { emit }) => [emit.op('Mul', [grad!, outs(node)[0]!])],
+  Log: (node, [grad], _needs, { emit }) => [emit.op('Div', [grad!, ins(node)[0]!])],
+  Erf: (node, [grad], _needs, { emit }) => {
+    const x = ins(node)[0]!;
+    const gaussian = emit.op('Exp', [emit.op('Neg', [emit.op('Mul', [x, x])])]);
+    return [emit.op('Mul', [grad!, emit.op('Mul', [gaussian, emit.float([2 / Math.sqrt(Math.PI)])])])];
+  },
+  Tanh: (node, [grad], _needs, { emit }) => {
+    const y = outs(node)[0]!;
+    return [emit.op('Mul', [grad!, emit.op('Sub', [emit.float([1]), emit.op('Mul', [y, y])])])];
+  },
+  Relu: (node, [grad], _needs, { emit }) => {
+    const positive = emit.op('Greater', [ins(node)[0]!, emit.float([0])]);
+    return [emit.op('Where', [positive, grad!, emit.float([0])])];
+  },
+  Softmax: (node, [grad], _needs, context) => {
+    const { emit } = context;
+    const y = outs(node)[0]!;
+    const rank = context.dims(y).length;
+    const axis = normalizeAxis(intAttribute(node, 'axis', context.opset >= 13 ? -1 : 1), rank);
+    // Before opset 13 Softmax flattened everything from `axis` on; that equals a per-axis softmax only at the end.
+    if (context.opset < 13 && axis !== rank - 1) {
+      throw new GradientRuleError(`Softmax over flattened axes ${axis}… (opset ${context.opset})`);
+    }
+    const dot = emit.op('ReduceSum', [emit.op('Mul', [grad!, y]), emit.int64([axis])], { keepdims: 1 });
+    return [emit.op('Mul', [y, emit.op('Sub', [grad!, dot])])];
+  },
+  ReduceMean: reduceRule,
+  ReduceSum: reduceRule,
+  Expand: (node, [grad], _needs, { dims, unbroadcast }) => [unbroadcast(grad!, dims(outs(node)[0]!), ins(node)[0]!)],
+  Transpose: (node, [grad], _needs, { emit, dims }) => {
+    const rank = dims(ins(node)[0]!).length;
+    const perm = intsAttribute(node, 'perm') ?? [...Array(rank).keys()].reverse();
+    const inverse = new Array<number>(rank);
+    perm.forEach((axis, i) => (inverse[axis] = i));
+    return [emit.op('Transpose', [grad!], { perm: inverse })];
+  },
+  Where: (node, [grad], [, a, b], { emit, dims, unbroadcast }) => {
+    const [condition, x, y] = ins(node) as [string, string, string];
+    const out = dims(outs(node)[0]!);
+    const zero = emit.float([0]);
+    return [
+      undefined,
+      a ? unbroadcast(emit.op('Where', [condition, grad!, zero]), out, x) : undefined,
+      b ? unbroadcast(emit.op('Where', [condition, zero, grad!]), out, y) : undefined,
+    ];
+  },
+  MatMul: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+    const [x, y] = ins(node) as [string, string];
+    const [xDims, yDims, out] = [dims(x), dims(y), dims(outs(node)[0]!)];
+    if (xDims.length < 2 || yDims.length < 2) throw new GradientRuleError('MatMul with a vector operand');
+    const batch = out.slice(0, -2);
+    return [
+      a
+        ? unbroadcast(emit.op('MatMul', [grad!, swapLastTwo(emit, y, yDims.length)]), [...batch, ...xDims.slice(-2)], x)
+        : undefined,
+      b
+        ? unbroadcast(emit.op('MatMul', [swapLastTwo(emit, x, xDims.length), grad!]), [...batch, ...yDims.slice(-2)], y)
+        : undefined,
+    ];
+  },
+  Gemm: (node, [grad], [needA, needB, needC], { emit, dims, unbroadcast }) => {
+    const [a, b, c] = ins(node) as [string, string, string | undefined];
+    const alpha = floatAttribute(node, 'alpha', 1);
+    const beta = floatAttribute(node, 'beta', 1);
+    const transA = intAttribute(node, 'transA', 0);
+    const transB = intAttribute(node, 'transB', 0);
+    const g = grad!;
+    // Y = α·A'·B' + β·C with A' = transA ? Aᵀ : A, B' likewise; each case is again one Gemm.
+    const gradA = () =>
+      transA
+        ? emit.op('Gemm', [b, g], { alpha, transA: transB, transB: 1 })
+        : emit.op('Gemm', [g, b], { alpha, transB: transB ? 0 : 1 });
+    const gradB = () =>
+      transB
+        ? emit.op('Gemm', [g, a], { alpha, transA: 1, transB: transA })
+        : emit.op('Gemm', [a, g], { alpha, transA: transA ? 0 : 1 });
+    const gradC = () => unbroadcast(emit.op('Mul', [g, emit.float([beta])]), dims(outs(node)[0]!), c!);
+    return [needA ? gradA() : undefined, needB ? gradB() : undefined, needC && c ? gradC() : undefined];
+  },
+  Concat: (node, [grad], needs, { emit, dims }) => {
+    const inputs = ins(node);
+    const axis = normalizeAxis(intAttribute(node, 'axis', 0), dims(inputs[0]!).length);
+    const axes = emit.int64([axis]);
+    const sizes = inputs.map((input) => emit.op('Slice', [emit.op('Shape', [input]), axes, emit.int64([axis + 1])]));
+    let start = emit.int64([0]);
+    return inputs.map((_, i) => {
+      const end = emit.op('Add', [start, sizes[i]!]);
+      const piece = needs[i] ? emit.op('Slice', [grad!, start, end, axes]) : undefined;
+      start = end;
+      return piece;
+    });
+  },
+  Gather: (node, [grad], [data], context) => {
+    if (!data) return [undefined, undefined];
+    const { emit } = context;
+    const [x, indices] = ins(node) as [string, string];
+    const xDims = context.dims(x);
+    const axis = normalizeAxis(intAttribute(node, 'axis', 0), xDims.length);
+    const indexDims = context.dims(indices);
+    const trailing = xDims.slice(axis + 1);
+    if ([...indexDims, ...trailing].some((size) => size === undefined)) {
+      throw new GradientRuleError('Gather with dynamic indices or trailing dims');
+    }
+    const product = (values: Dims) => values.reduce<number>((p, size) => p * size!, 1);
+    // Scatter-add as a matrix product: onehot(indices)ᵀ [D×K] · grad [P×K×Q] → [P×D×Q], which also sums
+    // repeated indices, as the gradient of a gather must.
+    const depth = emit.op('Slice', [emit.op('Shape', [x]), emit.int64([axis]), emit.int64([axis + 1])]);
+    // OneHot wants indices of rank ≥ 1: a scalar index (x[:, 0]) becomes a one-element list.
+    const indexList = indexDims.length === 0 ? emit.op('Unsqueeze', [indices, emit.int64([0])]) : indices;
+    const oneHot = emit.op('OneHot', [indexList, depth, emit.float([0, 1], [2])], { axis: -1 });
+    const flat = emit.op('Flatten', [oneHot], { axis: Math.max(indexDims.length, 1) });
+    const selection = emit.op('Transpose', [flat], { perm: [1, 0] });
+    const grouped = emit.op('Reshape', [grad!, emit.int64([-1, product(indexDims), product(trailing)])]);
+    return [emit.op('Reshape', [emit.op('MatMul', [selection, grouped]), emit.op('Shape', [x])]), undefined];
+  },
+  Slice: (node, [grad], [data], context) => {
+    if (!data) return [];
+    const [x, startsName, endsName, axesName, stepsName] = ins(node) as [string, string, string, string?, string?];
+    const xDims = context.dims(x);
+    const read = (name: string | undefined) => (name ? context.constantInts(name) : undefined);
+    const [starts, ends] = [read(startsName), read(endsName)];
+    const axes = read(axesName) ?? starts?.map((_, i) => i);
+    const steps = read(stepsName) ?? starts?.map(() => 1);
+    if (!starts || !ends || !axes || !steps || steps.some((step) => step !== 1)) {
+      throw new GradientRuleError('Slice with run-time bounds or steps other than 1');
+    }
+    // The gradient is the output gradient padded back with zeros to the input's extent along each sliced axis.
+    const pads = new Array<number>(2 * xDims.length).fill(0);
+    axes.forEach((given, i) => {
+      const axis = normalizeAxis(given, xDims.length);
+      const size = xDims[axis];
+      if (size === undefined) throw new GradientRuleError('Slice along a dynamic axis');
+      const clamp = (value: number) => Math.min(Math.max(value < 0 ? value + size : value, 0), size);
+      const begin = clamp(starts[i]!);
+      pads[axis] = begin;
+      pads[axis + xDims.length] = size - Math.max(clamp(ends[i]!), begin);
+    });
+    return [context.emit.op('Pad', [grad!, context.emit.int64(pads)])];
+  },
+  LayerNormalization: (node, grads, [needX, needScale, needBias], context) => {
+    const { emit, dims, unbroadcast } = context;
+    const [x, scale, bias] = ins(node) as [string, string, string | undefined];
+    const grad = firstOutput(node, grads);
+    const out = dims(outs(node)[0]!);
+    const rank = out.length;
+    const first = normalizeAxis(intAttribute(node, 'axis', -1), rank);
+    const axes = [...Array(rank - first).keys()].map((i) => first + i);
+    const epsilon = floatAttribute(node, 'epsilon', 1e-5);
+    // Recomputes the statistics rather than reading the optional Mean/InvStdDev outputs, which exporters omit.
+    const centered = emit.op('Sub', [x, reduceMean(context, x, axes)]);
+    const variance = reduceMean(context, emit.op('Mul', [centered, centered]), axes);
+    const inverse = emit.op('Reciprocal', [emit.op('Sqrt', [emit.op('Add', [variance, emit.float([epsilon])])])]);
+    const normalized = emit.op('Mul', [centered, inverse]);
+    const gradX = () => {
+      // ∂x = σ⁻¹·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = grad·scale.
+      const scaled = emit.op('Mul', [grad, scale]);
+      const projection = emit.op('Mul', [normalized, reduceMean(context, emit.op('Mul', [scaled, normalized]), axes)]);
+      const centeredGrad = emit.op('Sub', [emit.op('Sub', [scaled, reduceMean(context, scaled, axes)]), projection]);
+      return emit.op('Mul', [inverse, centeredGrad]);
+    };
+    return [
+      needX ? gradX() : undefined,
+      needScale ? unbroadcast(emit.op('Mul', [grad, normalized]), out, scale) : undefined,
+      needBias && bias ? unbroadcast(grad, out, bias) : undefined,
+    ];
+  },
+};

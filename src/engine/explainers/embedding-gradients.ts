@@ -1,0 +1,194 @@
+/**
+ * Gradients of the target's logit or probability with respect to the word embeddings, from the gradient graph
+ * (src/engine/autodiff). Results are memoized per sentence, so that methods sharing an evaluation share it:
+ * Gradient and Gradient×Input one gradient, IG and IG×Input (same baseline, steps, method) one set of path
+ * gradients. The path points of IG run as batches (`internal_batch_size` rows at most, fewer for long texts).
+ */
+import { Tensor } from 'onnxruntime-node';
+import type { Prediction } from '../../shared/results.js';
+import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED } from '../autodiff/gradient-graph.js';
+import { ATTENTION_MASK, TOKEN_TYPE_IDS, type ModelBundle } from '../model/bundle.js';
+import { run, softmax } from '../model/forward.js';
+import type { EncodedText } from '../model/tokenizer.js';
+import { INPUTS_EMBEDS } from '../onnx/surgery.js';
+import type { OutputSpace } from './common.js';
+import { integrationPoints, type IntegrationMethod } from './integration.js';
+
+export const BASELINES = ['pad', 'zero', 'mask'] as const;
+export type Baseline = (typeof BASELINES)[number];
+
+export interface Selection {
+  output: OutputSpace;
+  target: number;
+}
+
+export interface InputGradient {
+  /** The sentence's word embeddings and ∂f/∂E, both `n × dim` row-major. */
+  input: Float32Array;
+  gradient: Float32Array;
+  dim: number;
+  evaluations: number;
+}
+
+export interface PathOptions extends Selection {
+  baseline: Baseline;
+  method: IntegrationMethod;
+  steps: number;
+  batchSize: number;
+}
+
+export interface PathGradient {
+  input: Float32Array;
+  baseline: Float32Array;
+  /** Σ_k w_k ∂f/∂E at x' + α_k(x − x'), `n × dim`, in float64. */
+  averaged: Float64Array;
+  dim: number;
+  /** Σ_{i,d} (x − x')·averaged − (f(x) − f(x')). */
+  delta: number;
+  evaluations: number;
+}
+
+const memo = new WeakMap<EncodedText, Map<string, Promise<unknown>>>();
+
+/** Computes once per sentence and key; a failed (e.g. cancelled) computation is forgotten, not cached. */
+function memoized<T>(encoded: EncodedText, key: string, compute: () => Promise<T>): Promise<T> {
+  const entries = memo.get(encoded) ?? new Map<string, Promise<unknown>>();
+  memo.set(encoded, entries);
+  let result = entries.get(key) as Promise<T> | undefined;
+  if (!result) {
+    result = compute();
+    entries.set(key, result);
+    result.catch(() => entries.delete(key));
+  }
+  return result;
+}
+
+export function inputGradient(
+  model: ModelBundle,
+  encoded: EncodedText,
+  selection: Selection,
+  signal?: AbortSignal,
+): Promise<InputGradient> {
+  const key = `${model.info.sha256}:gradient:${selection.output}:${selection.target}`;
+  return memoized(encoded, key, async () => {
+    const { matrix, dim } = await model.graphs.wordEmbeddings();
+    const input = lookup(matrix, dim, encoded.ids);
+    const { gradients } = await gradientRows(model, encoded, input, 1, selection, 1, signal);
+    return { input, gradient: gradients, dim, evaluations: 1 };
+  });
+}
+
+export function pathGradient(
+  model: ModelBundle,
+  encoded: EncodedText,
+  prediction: Prediction,
+  options: PathOptions,
+  signal?: AbortSignal,
+): Promise<PathGradient> {
+  const { output, target, baseline: kind, method, steps, batchSize } = options;
+  const key = `${model.info.sha256}:path:${output}:${target}:${kind}:${method}:${steps}`;
+  return memoized(encoded, key, async () => {
+    const { matrix, dim } = await model.graphs.wordEmbeddings();
+    const input = lookup(matrix, dim, encoded.ids);
+    const baseline = baselineEmbeddings(model, encoded, kind, matrix, dim);
+    const size = input.length;
+    const { alphas, weights } = integrationPoints(method, steps);
+    // One row per path point, then the baseline itself for f(x') (f(x) is the prediction's).
+    const rows = new Float32Array((steps + 1) * size);
+    alphas.forEach((alpha, k) => {
+      const offset = k * size;
+      for (let e = 0; e < size; e += 1) rows[offset + e] = baseline[e]! + alpha * (input[e]! - baseline[e]!);
+    });
+    rows.set(baseline, steps * size);
+    const { gradients, selected } = await gradientRows(model, encoded, rows, steps + 1, options, batchSize, signal);
+    const averaged = new Float64Array(size);
+    weights.forEach((weight, k) => {
+      const step = gradients.subarray(k * size, (k + 1) * size);
+      for (let e = 0; e < size; e += 1) averaged[e]! += weight * step[e]!;
+    });
+    let total = 0;
+    for (let e = 0; e < size; e += 1) total += (input[e]! - baseline[e]!) * averaged[e]!;
+    const atInput = output === 'logit' ? prediction.logits[target]! : softmax(prediction.logits)[target]!;
+    const delta = total - (atInput - selected[steps]!);
+    return { input, baseline, averaged, dim, delta, evaluations: steps + 1 };
+  });
+}
+
+/** The baseline x' of IG: `[CLS] + [PAD]… + [SEP]` (first and last tokens kept), zeros, or `[CLS] + [MASK]… + [SEP]`. */
+function baselineEmbeddings(
+  model: ModelBundle,
+  encoded: EncodedText,
+  kind: Baseline,
+  matrix: Float32Array,
+  dim: number,
+): Float32Array {
+  const n = encoded.ids.length;
+  if (kind === 'zero') return new Float32Array(n * dim);
+  const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.maskId;
+  const ids = encoded.ids.map((id, i) => (i === 0 || i === n - 1 ? id : filler));
+  return lookup(matrix, dim, ids);
+}
+
+function lookup(matrix: Float32Array, dim: number, ids: readonly number[]): Float32Array {
+  const out = new Float32Array(ids.length * dim);
+  ids.forEach((id, i) => out.set(matrix.subarray(id * dim, (id + 1) * dim), i * dim));
+  return out;
+}
+
+/**
+ * Tokens per gradient call at most: the backward pass keeps every forward activation (attention maps grow with
+ * n²) alive, so long sentences run in fewer rows per call. Results do not depend on the split.
+ */
+export const TOKENS_PER_CALL = 2048;
+
+/** Runs `count` rows of `n × dim` embeddings through the gradient graph, at most `batchSize` rows per call. */
+async function gradientRows(
+  model: ModelBundle,
+  encoded: EncodedText,
+  embeds: Float32Array,
+  count: number,
+  { output, target }: Selection,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<{ gradients: Float32Array; selected: Float32Array }> {
+  const session = await model.session('gradients');
+  const n = encoded.ids.length;
+  const size = embeds.length / count;
+  const classes = model.config.labels.length;
+  const gradients = new Float32Array(embeds.length);
+  const selected = new Float32Array(count);
+  const perCall = Math.max(1, Math.min(batchSize, Math.floor(TOKENS_PER_CALL / n)));
+  for (let start = 0; start < count; start += perCall) {
+    const rows = Math.min(perCall, count - start);
+    const weights = new Float32Array(rows * classes);
+    for (let row = 0; row < rows; row += 1) weights[row * classes + target] = 1;
+    const zeros = new Float32Array(rows * classes);
+    const feeds: Record<string, Tensor> = {
+      [INPUTS_EMBEDS]: new Tensor('float32', embeds.slice(start * size, (start + rows) * size), [rows, n, size / n]),
+      // The reference tools explain the sentence alone, every token attended: the mask is all ones.
+      [ATTENTION_MASK]: new Tensor('int64', new BigInt64Array(rows * n).fill(1n), [rows, n]),
+      [LOGIT_WEIGHTS]: new Tensor('float32', output === 'logit' ? weights : zeros, [rows, classes]),
+      [PROB_WEIGHTS]: new Tensor('float32', output === 'prob' ? weights : zeros, [rows, classes]),
+    };
+    if (model.takesTokenTypes) {
+      const types = new BigInt64Array(rows * n);
+      for (let row = 0; row < rows; row += 1) encoded.tokenTypeIds.forEach((t, i) => (types[row * n + i] = BigInt(t)));
+      feeds[TOKEN_TYPE_IDS] = new Tensor('int64', types, [rows, n]);
+    }
+    const outputs = await run(session, feeds, signal);
+    gradients.set(outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array, start * size);
+    selected.set(outputs[SELECTED]!.data as Float32Array, start);
+  }
+  return { gradients, selected };
+}
+
+/** Per-token sums over the hidden dimension of `term(e)`, e the flat `n × dim` index. */
+export function tokenSums(n: number, dim: number, term: (e: number) => number): number[] {
+  const sums = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i += 1) {
+    let sum = 0;
+    for (let e = i * dim; e < (i + 1) * dim; e += 1) sum += term(e);
+    sums[i] = sum;
+  }
+  return sums;
+}

@@ -1,0 +1,140 @@
+/**
+ * The gradient graph and the gradient explainers against PyTorch autograd: golden files written by
+ * scripts/export_models.py (scripts/gradient_golden.py) hold raw gradients, every explainer's preset scores
+ * and integrated-gradients convergence deltas for a few sentences per model.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../shared/options.js';
+import type { Prediction } from '../../shared/results.js';
+import { ModelBundle } from '../model/bundle.js';
+import type { EncodedText } from '../model/tokenizer.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { predictEncoded } from '../predict.js';
+import { inputGradient } from './embedding-gradients.js';
+import type { Explainer } from './explainer.js';
+import { gradientExplainer } from './gradient.js';
+import { gradientNormExplainer } from './gradient-norm.js';
+import { gradientXInputExplainer } from './gradient-x-input.js';
+import { integratedGradientsExplainer } from './integrated-gradients.js';
+import { integratedGradientsXInputExplainer } from './integrated-gradients-x-input.js';
+import { layerIntegratedGradientsExplainer } from './layer-integrated-gradients.js';
+
+interface GoldenScores {
+  raw: number[];
+  scores: number[];
+  delta?: number;
+}
+
+interface GoldenSentence {
+  text: string;
+  ids: number[];
+  target: number;
+  grad_logit: number[][];
+  grad_prob: number[][];
+  explainers: Record<string, GoldenScores>;
+  ig_variants: { method: string; n_steps: number; delta: number }[];
+  ig_x_input_baselines: Record<string, GoldenScores>;
+}
+
+const TOLERANCE = 1e-4;
+const EXPLAINERS: Explainer[] = [
+  gradientExplainer,
+  gradientNormExplainer,
+  gradientXInputExplainer,
+  integratedGradientsExplainer,
+  integratedGradientsXInputExplainer,
+  layerIntegratedGradientsExplainer,
+];
+
+const FIXTURES = [
+  { name: 'tiny-distilbert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert') },
+  { name: 'tiny-bert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert') },
+  { name: 'demo-sst2', dir: join(PACKAGE_ROOT, 'resources/models/demo-sst2') },
+];
+
+function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  return worst;
+}
+
+const maxAbs = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+describe.each(FIXTURES)('gradients of $name against PyTorch autograd', ({ name, dir }) => {
+  const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.gradients.json`), 'utf8')) as {
+    sentences: GoldenSentence[];
+  };
+  let model: ModelBundle;
+  const inputs: { encoded: EncodedText; prediction: Prediction }[] = [];
+
+  beforeAll(async () => {
+    model = await ModelBundle.load(dir, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-gradients-')) });
+    const encodings = golden.sentences.map((sentence) => model.tokenizer.encode(sentence.text));
+    const predictions = await predictEncoded(model, encodings);
+    encodings.forEach((encoded, i) => inputs.push({ encoded, prediction: predictions[i]! }));
+  });
+  afterAll(() => model.dispose());
+
+  const explain = (i: number, explainer: Explainer, given: Record<string, unknown> = {}) =>
+    explainer.explain(inputs[i]!, { model }, resolveOptions(explainer.options, given));
+
+  describe.each(golden.sentences.map((sentence, i) => ({ i, sentence, text: sentence.text })))(
+    '"$text"',
+    ({ i, sentence }) => {
+      it('tokenizes and predicts as PyTorch did', () => {
+        expect(inputs[i]!.encoded.ids).toEqual(sentence.ids);
+        expect(inputs[i]!.prediction.predictedIndex).toBe(sentence.target);
+      });
+
+      it.each(['logit', 'prob'] as const)('raw ∂%s/∂inputs_embeds within 1e-4 relative', async (output) => {
+        const expected = (output === 'logit' ? sentence.grad_logit : sentence.grad_prob).flat();
+        const { gradient } = await inputGradient(model, inputs[i]!.encoded, { output, target: sentence.target });
+        expect(maxDifference(gradient, expected)).toBeLessThanOrEqual(TOLERANCE * maxAbs(expected));
+      });
+
+      it.each(EXPLAINERS.map((explainer) => [explainer.id, explainer] as const))(
+        '%s preset scores within 1e-4',
+        async (id, explainer) => {
+          const expected = sentence.explainers[id]!;
+          const result = await explain(i, explainer);
+          if (id === 'integrated_gradients') {
+            // Degenerate: both sides are rounding noise around zero, so only that (and the warning) is comparable.
+            expect(result.warnings.map((warning) => warning.code)).toContain('degenerate');
+            const scale = maxAbs(sentence.explainers.gradient!.raw);
+            expect(maxAbs(result.raw)).toBeLessThanOrEqual(TOLERANCE * scale);
+            expect(maxAbs(expected.raw)).toBeLessThanOrEqual(TOLERANCE * scale);
+          } else {
+            expect(result.warnings).toEqual([]);
+            expect(maxDifference(result.scores, expected.scores)).toBeLessThanOrEqual(TOLERANCE);
+          }
+          if (expected.delta !== undefined)
+            expect(Math.abs(result.delta! - expected.delta)).toBeLessThanOrEqual(TOLERANCE);
+        },
+      );
+
+      it.each(['zero', 'mask'])('IG × input from the %s baseline', async (baseline) => {
+        const expected = sentence.ig_x_input_baselines[baseline]!;
+        const result = await explain(i, integratedGradientsXInputExplainer, { baseline });
+        expect(maxDifference(result.scores, expected.scores)).toBeLessThanOrEqual(TOLERANCE);
+        expect(Math.abs(result.delta! - expected.delta!)).toBeLessThanOrEqual(TOLERANCE);
+      });
+
+      it('has PyTorch’s convergence delta for every method and step count, shrinking with the steps', async () => {
+        const deltas = new Map<string, number>();
+        for (const { method, n_steps, delta } of sentence.ig_variants) {
+          const result = await explain(i, integratedGradientsXInputExplainer, { method, n_steps });
+          expect(Math.abs(result.delta! - delta), `${method} ${n_steps}`).toBeLessThanOrEqual(TOLERANCE);
+          deltas.set(`${method}:${n_steps}`, result.delta!);
+        }
+        for (const { method } of sentence.ig_variants) {
+          expect(Math.abs(deltas.get(`${method}:50`)!)).toBeLessThan(Math.abs(deltas.get(`${method}:8`)!));
+        }
+      });
+    },
+  );
+});
