@@ -4,6 +4,7 @@
  */
 import { _electron as electron, expect, test } from '@playwright/test';
 import { createRequire } from 'node:module';
+import { compareFlow } from './flows.js';
 
 function electronBinary(): string | undefined {
   try {
@@ -34,6 +35,17 @@ test.describe('Electron app', () => {
         bridge: typeof (window as unknown as { workbench?: unknown }).workbench,
       }));
       expect(exposed).toEqual({ require: 'undefined', process: 'undefined', bridge: 'object' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('drop a file and compare two methods side by side in the window', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: ['out/main/index.js'] });
+    try {
+      const window = await app.firstWindow();
+      await expect(window.getByTestId('status')).toHaveText('Ready', { timeout: 30_000 });
+      await compareFlow(window, 'electron');
     } finally {
       await app.close();
     }

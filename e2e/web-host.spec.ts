@@ -3,37 +3,18 @@
  * engine in its worker thread, driven in Debian's Chromium.
  */
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { serveFolder } from './static-server.js';
+import { startWebHost, type WebHost } from './web-host.js';
 
-let host: ChildProcess;
+let host: WebHost;
 let url: string;
 
 test.beforeAll(async () => {
-  for (const built of ['dist/web/main.js', 'out/renderer/index.html']) {
-    if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
-  }
-  host = spawn(process.execPath, ['dist/web/main.js'], {
-    env: { ...process.env, XAI_WORKBENCH_CACHE: mkdtempSync(join(tmpdir(), 'xai-e2e-')) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    host.stdout!.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-      const match = /XAI Workbench is at (\S+)/.exec(printed);
-      if (match) resolve(match[1]!);
-    });
-    host.on('exit', (code) => reject(new Error(`the web host exited with code ${code}`)));
-  });
+  host = await startWebHost();
+  url = host.url;
 });
 
-test.afterAll(() => {
-  host.kill('SIGTERM');
-});
+test.afterAll(() => host.stop());
 
 test('the web host serves the app, which loads the demo model through the engine', async ({ page }) => {
   const errors: string[] = [];

@@ -1,0 +1,278 @@
+/**
+ * The app's state in one small module: what is loaded, what is selected, what the panes show, and the
+ * explanation cache that every view reads. Components read `state` and call the actions below; only this
+ * module talks to the bridge, so the UI has one place where engine calls, errors and races are handled.
+ */
+import { markRaw, reactive, shallowReactive } from 'vue';
+import type { JobStatus, MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
+import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
+import type { Explanation, ModelInfo, SentenceResult } from '../../shared/results';
+import type { InputSentence } from '../../shared/sentences';
+
+export interface Row extends InputSentence {
+  /** Prediction (from `predict`) or full result (from a job); kept raw, as it can hold large attention arrays. */
+  result?: SentenceResult;
+  /** True once a job finished this sentence. */
+  explained: boolean;
+}
+
+export interface Pane {
+  method: string;
+  /** Option values this pane changes on top of the methods panel (e.g. attention layer and head). */
+  overrides: OptionValues;
+  /** Show words (## pieces merged) instead of subword tokens. */
+  words: boolean;
+}
+
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  done: number;
+  total: number;
+  etaSeconds?: number;
+  error?: string;
+}
+
+export type CacheEntry =
+  { state: 'pending' } | { state: 'ready'; explanation: Explanation } | { state: 'error'; message: string };
+
+export const MAX_PANES = 4;
+/** Sentences per `predict` call while filling the list: small enough to keep a running job responsive. */
+const PREDICT_CHUNK = 32;
+
+export const state = reactive({
+  status: 'Connecting to the engine…',
+  model: undefined as ModelInfo | undefined,
+  methods: [] as MethodInfo[],
+  inputError: '',
+  /** Shallow: rows are replaced, never mutated deeply, and a file can hold thousands. */
+  rows: shallowReactive<Row[]>([]),
+  selected: -1,
+  /** Methods the Run button runs, and the options it runs them with (also the panes' defaults). */
+  enabled: {} as Record<string, boolean>,
+  options: {} as Record<string, OptionValues>,
+  job: undefined as JobView | undefined,
+  panes: [] as Pane[],
+  focusedPane: 0,
+  theme: (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') as 'light' | 'dark',
+});
+
+/** Explanations by `cacheKey`; a shallow reactive Map so that views re-render when an entry lands. */
+export const cache = shallowReactive(new Map<string, CacheEntry>());
+
+let bridge: WorkbenchBridge | undefined;
+/** Bumped on every new input, so that answers for a previous list are dropped instead of landing on new rows. */
+let generation = 0;
+/** The options each method of the running job was started with, to file its results under the right key. */
+let jobOptions: Record<string, OptionValues> = {};
+/** Events can overtake the `startJob` answer; while it is on its way they wait here instead of being dropped. */
+let starting = false;
+const early: WorkbenchEvent[] = [];
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function methodInfo(id: string): MethodInfo | undefined {
+  return state.methods.find((method) => method.id === id);
+}
+
+export function availableMethods(): MethodInfo[] {
+  return state.methods.filter((method) => method.available);
+}
+
+/** The full, validated options of `method` with `overrides`; throws an OptionError for invalid values. */
+function effectiveOptions(method: string, overrides: OptionValues = {}): OptionValues {
+  const info = methodInfo(method);
+  return resolveOptions(info?.options ?? [], { ...state.options[method], ...overrides }, info?.label ?? method);
+}
+
+/** `effectiveOptions` for views: an invalid value becomes a message to show instead of an exception. */
+export function tryOptions(
+  method: string,
+  overrides: OptionValues = {},
+): { options: OptionValues } | { error: string } {
+  try {
+    return { options: effectiveOptions(method, overrides) };
+  } catch (error) {
+    return { error: message(error) };
+  }
+}
+
+/** Resolved options list every option in spec order, so equal settings give equal keys. */
+export function cacheKey(index: number, method: string, options: OptionValues): string {
+  return `${index}|${method}|${JSON.stringify(options)}`;
+}
+
+export async function connect(connected: WorkbenchBridge | undefined): Promise<void> {
+  if (!connected) {
+    state.status = 'Engine not connected: open the app in Electron or through the URL `npm run serve` prints.';
+    return;
+  }
+  bridge = connected;
+  bridge.onEvent(onEvent);
+  await loadModel('demo');
+}
+
+export async function loadModel(source: string): Promise<void> {
+  if (!bridge) return;
+  state.status = `Loading ${source}…`;
+  try {
+    state.model = await bridge.loadModel(source);
+    state.methods = await bridge.listMethods();
+    state.enabled = Object.fromEntries(state.methods.map((method) => [method.id, method.available]));
+    state.options = Object.fromEntries(state.methods.map((method) => [method.id, resolveOptions(method.options, {})]));
+    resetPanes();
+    state.status = 'Ready';
+    // Predictions and explanations belong to the previous model.
+    setRows(state.rows.map(({ text, label }) => (label === undefined ? { text } : { text, label })));
+  } catch (error) {
+    state.status = `Engine error: ${message(error)}`;
+  }
+}
+
+/** Two panes with two different methods when the model has them; otherwise one method, two score views. */
+function resetPanes(): void {
+  const ids = availableMethods().map((method) => method.id);
+  const first = ids[0] ?? '';
+  const second = ids[1];
+  const fallback: OptionValues = methodInfo(first)?.options.some((spec) => spec.name === 'view')
+    ? { view: 'rollout' }
+    : {};
+  state.panes = [
+    { method: first, overrides: {}, words: false },
+    { method: second ?? first, overrides: second ? {} : fallback, words: false },
+  ];
+  state.focusedPane = 0;
+}
+
+export function setRows(sentences: InputSentence[]): void {
+  generation += 1;
+  cache.clear();
+  // A new array rather than splice(…spread): spreading a very long file would overflow the call stack.
+  state.rows = shallowReactive(sentences.map((sentence) => ({ ...sentence, explained: false })));
+  state.selected = sentences.length > 0 ? 0 : -1;
+  void predictRows(generation, 0);
+}
+
+async function predictRows(current: number, from: number): Promise<void> {
+  for (let start = from; start < state.rows.length && bridge; start += PREDICT_CHUNK) {
+    const chunk = state.rows.slice(start, start + PREDICT_CHUNK);
+    try {
+      const results = await bridge.predict(chunk.map((row) => row.text));
+      if (current !== generation) return;
+      results.forEach((result, i) => {
+        const row = state.rows[start + i];
+        if (row && !row.result) state.rows[start + i] = { ...row, result: markRaw(result) };
+      });
+    } catch (error) {
+      if (current === generation) state.inputError = `Prediction failed: ${message(error)}`;
+      return;
+    }
+  }
+}
+
+/** Appends one typed sentence; the rows already there keep their predictions and explanations. */
+export function addSentence(text: string): void {
+  const trimmed = text.trim();
+  if (!trimmed) return;
+  state.inputError = '';
+  state.rows.push({ text: trimmed, explained: false });
+  state.selected = state.rows.length - 1;
+  void predictRows(generation, state.rows.length - 1);
+}
+
+export function select(index: number): void {
+  if (state.rows.length === 0) return;
+  state.selected = Math.min(Math.max(index, 0), state.rows.length - 1);
+}
+
+/** Makes sure the explanation of (sentence, method, options) is cached or on its way. */
+export async function ensureExplanation(index: number, method: string, options: OptionValues): Promise<void> {
+  const key = cacheKey(index, method, options);
+  const row = state.rows[index];
+  if (!bridge || !row || cache.has(key)) return;
+  const current = generation;
+  cache.set(key, { state: 'pending' });
+  try {
+    const document = await bridge.explain({ texts: [row.text], methods: { [method]: options } });
+    if (current !== generation) return;
+    const result = document.sentences[0]!;
+    const explanation = result.explanations[method];
+    if (!explanation) throw new Error(`the engine returned no ${method} explanation`);
+    cache.set(key, { state: 'ready', explanation: markRaw(explanation) });
+    const latest = state.rows[index];
+    if (latest && !latest.result) state.rows[index] = { ...latest, result: markRaw(result) };
+  } catch (error) {
+    if (current === generation) cache.set(key, { state: 'error', message: message(error) });
+  }
+}
+
+export async function startJob(): Promise<void> {
+  if (!bridge || state.rows.length === 0) return;
+  const methods = availableMethods().filter((method) => state.enabled[method.id]);
+  if (methods.length === 0) {
+    state.inputError = 'Choose at least one method to run.';
+    return;
+  }
+  state.inputError = '';
+  starting = true;
+  try {
+    jobOptions = Object.fromEntries(methods.map((method) => [method.id, effectiveOptions(method.id)]));
+    const job = await bridge.startJob({ texts: state.rows.map((row) => row.text), methods: jobOptions });
+    state.job = { id: job.id, status: job.status, done: job.done, total: job.total };
+  } catch (error) {
+    state.inputError = `Could not start the job: ${message(error)}`;
+  } finally {
+    starting = false;
+    early.splice(0).forEach(onEvent);
+  }
+}
+
+export async function cancelJob(): Promise<void> {
+  if (!bridge || state.job?.status !== 'running') return;
+  try {
+    const job = await bridge.cancelJob(state.job.id);
+    state.job = { ...state.job, status: job.status, done: job.done };
+  } catch (error) {
+    state.inputError = `Could not cancel: ${message(error)}`;
+  }
+}
+
+function onEvent(event: WorkbenchEvent): void {
+  const job = state.job;
+  if (!job || event.jobId !== job.id) {
+    if (starting) early.push(event);
+    return;
+  }
+  if (event.type === 'job-progress') {
+    state.job = { ...job, done: event.done, total: event.total, etaSeconds: event.etaSeconds };
+  } else if (event.type === 'sentence-done') {
+    const row = state.rows[event.index];
+    if (!row) return;
+    const result = markRaw(event.result);
+    state.rows[event.index] = { ...row, result, explained: true };
+    for (const [method, explanation] of Object.entries(result.explanations)) {
+      const options = jobOptions[method];
+      if (options)
+        cache.set(cacheKey(event.index, method, options), { state: 'ready', explanation: markRaw(explanation) });
+    }
+  } else {
+    state.job = { ...job, status: event.status, ...(event.error ? { error: event.error } : {}) };
+  }
+}
+
+export function setPaneCount(count: number): void {
+  const clamped = Math.min(Math.max(count, 1), MAX_PANES);
+  while (state.panes.length < clamped) {
+    const used = new Set(state.panes.map((pane) => pane.method));
+    const next = availableMethods().find((method) => !used.has(method.id)) ?? availableMethods()[0];
+    state.panes.push({ method: next?.id ?? '', overrides: {}, words: false });
+  }
+  state.panes.splice(clamped);
+  state.focusedPane = Math.min(state.focusedPane, clamped - 1);
+}
+
+export function setPaneOption(pane: Pane, name: string, value: OptionValue): void {
+  pane.overrides = { ...pane.overrides, [name]: value };
+}
