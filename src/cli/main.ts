@@ -89,7 +89,7 @@ function buildProgram(io: Io): Command {
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
-      const texts = await readSentenceFile(file);
+      const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
       await withModel(flags, io, async (model) => {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
         const sentences = predicted.map((input) => sentenceResult(input, model));
@@ -109,7 +109,7 @@ function buildProgram(io: Io): Command {
     .option('--jsonl', 'print one JSON line per sentence as it finishes');
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
-    const texts = await readSentenceFile(file);
+    const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
     const ids =
       String(flags.methods) === 'all'
         ? EXPLAINERS.map((e) => e.id)

@@ -29,9 +29,13 @@ describe('sentence files', () => {
   });
 
   it('refuses empty, binary and non-UTF-8 files with a clear message', () => {
-    expect(() => parseSentenceFile('e.txt', new Uint8Array())).toThrow(/e.txt is empty/);
-    expect(() => parseSentenceFile('b.txt', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00]))).toThrow(/NUL bytes/);
-    expect(() => parseSentenceFile('l.txt', new Uint8Array([0x68, 0xe9, 0x6c]))).toThrow(/not valid UTF-8/);
-    expect(() => parseSentenceFile('w.txt', bytes('\n  \n'))).toThrow(InputFileError);
+    expect(() => parseSentenceFile('e.txt', new Uint8Array())).toThrow(/e.txt is empty: expected text/);
+    expect(() => parseSentenceFile('b.txt', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00]))).toThrow(
+      /is not a text file \(binary data: NUL bytes, the first at offset 4\)/,
+    );
+    expect(() => parseSentenceFile('l.txt', new Uint8Array([0x68, 0xe9, 0x6c]))).toThrow(
+      /not valid UTF-8 text .*save it as UTF-8/,
+    );
+    expect(() => parseSentenceFile('w.txt', bytes('\n  \n'))).toThrow(/w.txt has no sentences: every line is blank/);
   });
 });

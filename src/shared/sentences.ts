@@ -15,13 +15,15 @@ export class InputFileError extends Error {
 }
 
 export function parseSentenceFile(name: string, bytes: Uint8Array): InputSentence[] {
-  if (bytes.length === 0) throw new InputFileError(`${name} is empty`);
-  if (bytes.includes(0)) throw new InputFileError(`${name} is not a text file (it contains NUL bytes)`);
+  if (bytes.length === 0) throw new InputFileError(`${name} is empty: expected text, one sentence per line`);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0)
+    throw new InputFileError(`${name} is not a text file (binary data: NUL bytes, the first at offset ${nul})`);
   let content: string;
   try {
     content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputFileError(`${name} is not valid UTF-8 text`);
+    throw new InputFileError(`${name} is not valid UTF-8 text (binary data or another encoding); save it as UTF-8`);
   }
   const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
   const sentences =
@@ -30,14 +32,14 @@ export function parseSentenceFile(name: string, bytes: Uint8Array): InputSentenc
       : extension === 'jsonl'
         ? parseJsonl(name, content)
         : parseLines(content);
-  if (sentences.length === 0) throw new InputFileError(`${name} has no sentences`);
+  if (sentences.length === 0) throw new InputFileError(`${name} has no sentences: every line is blank`);
   return sentences;
 }
 
 function parseLines(content: string): InputSentence[] {
   return content
     .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
+    .split(/\r?\n|\r/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .map((text) => ({ text }));
