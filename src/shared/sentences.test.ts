@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputFileError, parseSentenceFile } from './sentences.js';
+import { parseSentenceFile } from './sentences.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
