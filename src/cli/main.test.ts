@@ -86,6 +86,23 @@ describe('explain', () => {
     expect(attention.attention!.maps).toBeUndefined();
   });
 
+  it('prints every method readably, with the IG convergence delta and warnings', async () => {
+    const { code, out } = await cli(
+      'explain',
+      await file('all.txt', `${SEED}\n`),
+      '--model',
+      'demo',
+      '--methods',
+      'all',
+    );
+    expect(code).toBe(EXIT_OK);
+    for (const method of ['attention', 'occlusion', 'shap', 'lime', 'gradient', 'integrated_gradients_x_input']) {
+      expect(out).toContain(`  ${method} (`);
+    }
+    expect(out).toMatch(/convergence delta -?\d\.\d{3}e[-+]\d+/);
+    expect(out).toContain('warning: ');
+  });
+
   it('streams one JSON line per sentence with --jsonl', async () => {
     const input = await file('stream.txt', `${SEED}\nWhat a wonderful, delightful film!\n`);
     const { code, out } = await cli('explain', input, '--model', 'demo', '--methods', 'attention', '--jsonl');

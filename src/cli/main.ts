@@ -270,6 +270,7 @@ function formatExplained(sentence: SentenceResult): string {
     explanation.tokens.forEach((token, i) =>
       lines.push(`    ${token.padEnd(16)} ${explanation.scores[i]!.toFixed(4)}`),
     );
+    if (explanation.delta !== undefined) lines.push(`    convergence delta ${explanation.delta.toExponential(3)}`);
     for (const warning of explanation.warnings) lines.push(`    warning: ${warning.message}`);
   }
   return `${lines.join('\n')}\n`;
