@@ -92,6 +92,18 @@ describe('EngineWorker', () => {
     });
   });
 
+  it('shuts down cleanly while a job is running', async () => {
+    const other = new EngineWorker({ cacheDir: await mkdtemp(join(tmpdir(), 'xai-worker-')) });
+    await other.loadModel('demo');
+    const texts = Array.from({ length: 2000 }, (_, i) => `${SEED} ${i}`);
+    const finished = new Promise<WorkbenchEvent>((resolve) =>
+      other.onEvent((event) => event.type === 'job-finished' && resolve(event)),
+    );
+    await other.startJob({ texts, methods: { attention: { include_maps: true } } });
+    await other.terminate();
+    expect(await finished).toMatchObject({ type: 'job-finished', status: 'cancelled' });
+  });
+
   it('refuses a job with a bad option before starting it', async () => {
     await expect(engine.startJob({ texts: [SEED], methods: { attention: { aggregation: 'mode' } } })).rejects.toThrow(
       /must be one of median, mean, max, min/,

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkbenchApi, WorkbenchBridge, WorkbenchCall, WorkbenchEvent } from '../../shared/api.js';
 import { WORKBENCH_CALLS } from '../../shared/api.js';
-import type { CallMessage, WorkerMessage, WorkerOptions } from './protocol.js';
+import type { CallMessage, ShutdownMessage, WorkerMessage, WorkerOptions } from './protocol.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -58,8 +58,16 @@ export class EngineWorker implements WorkbenchBridge {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Stops the engine: running jobs are cancelled between model calls and sessions released before the thread
+   * ends (terminating it in the middle of an onnxruntime call would abort the whole process).
+   */
   async terminate(): Promise<void> {
-    await this.worker.terminate();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.postMessage({ type: 'shutdown' } satisfies ShutdownMessage);
+    const timeout = setTimeout(() => void this.worker.terminate(), 30_000);
+    await exited;
+    clearTimeout(timeout);
   }
 
   private caller<C extends WorkbenchCall>(call: C): WorkbenchApi[C] {

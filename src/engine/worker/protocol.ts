@@ -8,6 +8,11 @@ export interface CallMessage {
   args: unknown[];
 }
 
+/** Asks the worker to stop its jobs and release its sessions, then exit on its own. */
+export interface ShutdownMessage {
+  type: 'shutdown';
+}
+
 export type WorkerMessage =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; name: string; message: string }
