@@ -74,6 +74,21 @@ export async function compareFlow(page: Page, prefix: string): Promise<void> {
   });
   expect(await comparison.getByTestId('comparison-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
   await expect(comparison.getByTestId('agreement-chart').locator('svg')).toBeVisible();
+  // ferret's evaluation table: one row per compared method, the faithfulness metrics, the best of each marked.
+  const evaluation = comparison.getByTestId('evaluation-table');
+  await expect(evaluation.locator('tbody tr')).toHaveCount(
+    await comparison.getByTestId('comparison-table').locator('tbody tr').count(),
+  );
+  for (const metric of ['aopc_compr', 'aopc_suff', 'taucorr_loo']) {
+    const column = await evaluation
+      .locator('thead th')
+      .evaluateAll((headers, id) => headers.findIndex((header) => header.getAttribute('data-metric') === id), metric);
+    expect(column, `${metric} column`).toBeGreaterThan(0);
+    const marked = evaluation.locator(`tbody tr > :nth-child(${column + 1})[data-best]`);
+    expect(await marked.count(), `best ${metric} marked`).toBeGreaterThanOrEqual(1);
+    await expect(marked.first()).toContainText('★');
+  }
+  await expect(evaluation).toContainText(/\d+\.\d\d s/); // per-method time beside the metrics
 
   // Hovering a token shows its score; the word toggle keeps the sentence readable.
   const chip = left.getByTestId('heat-text').locator('span', { hasText: 'terrible' });
@@ -93,6 +108,7 @@ export async function compareFlow(page: Page, prefix: string): Promise<void> {
   await snapshot(page.getByTestId('panes'), `${prefix}-panes`);
   await snapshot(comparison.getByTestId('comparison-table'), `${prefix}-comparison-table`);
   await snapshot(comparison.getByTestId('agreement-chart'), `${prefix}-agreement`);
+  await snapshot(evaluation, `${prefix}-evaluation-table`);
   await snapshot(page.getByTestId('sentence-list'), `${prefix}-sentences`);
 
   // Keyboard: ↓ moves to the next sentence, 2 focuses the second pane.

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { compareFlow, dropFile, snapshot } from './flows.js';
+import { compareFlow, dropFile, SEED, snapshot } from './flows.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 let host: WebHost;
@@ -26,6 +26,14 @@ test('drop a file, select the seed sentence, compare two methods side by side', 
   // CSP violations (inline script, eval) surface as console errors.
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await open(page);
+  // Ticked methods run on every selection: by default the fast, non-redundant ones; the rest on demand.
+  const ticked = await page
+    .locator('[data-method]:has(input[type="checkbox"]:checked)')
+    .evaluateAll((methods) => methods.map((method) => method.getAttribute('data-method')));
+  expect(ticked.sort()).toEqual(
+    ['attention', 'gradient_x_input', 'integrated_gradients_x_input', 'occlusion', 'shap'].sort(),
+  );
+  await expect(page.locator('[data-method="lime"]')).toContainText('on demand');
   await compareFlow(page, 'workbench');
   expect(errors).toEqual([]);
 });
@@ -92,4 +100,17 @@ test('a long sentence draws its attention map on canvas', async ({ page }) => {
   await expect(heatmap.locator('canvas').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('comparison-table').locator('tbody tr')).toHaveCount(1);
   await snapshot(heatmap, 'workbench-long-attention');
+});
+
+test('a rationale in the file adds the plausibility metrics to the evaluation table', async ({ page }) => {
+  await open(page);
+  // One 0/1 per token without [CLS]/[SEP]: "you look terrible ! maybe you should rest ?"
+  const row = { text: SEED, label: 'NEGATIVE', rationale: [0, 0, 1, 0, 0, 0, 0, 0, 0] };
+  await dropFile(page, 'rationale.jsonl', Buffer.from(`${JSON.stringify(row)}\n`));
+  await expect(page.getByTestId('sentence-count')).toHaveText('1');
+  const evaluation = page.getByTestId('evaluation-table');
+  for (const metric of ['aopc_compr', 'aopc_suff', 'taucorr_loo', 'auprc_plau', 'token_f1_plau', 'token_iou_plau'])
+    await expect(evaluation.locator(`thead th[data-metric="${metric}"]`)).toHaveCount(1, { timeout: 30_000 });
+  expect(await evaluation.locator('td[data-best]').count()).toBeGreaterThanOrEqual(6);
+  await snapshot(evaluation, 'workbench-evaluation-plausibility');
 });

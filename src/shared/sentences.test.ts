@@ -11,6 +11,23 @@ describe('sentence files', () => {
     ]);
   });
 
+  it('reads a rationale (0/1 per token or word) from .jsonl arrays and .csv cells, and refuses other values', () => {
+    expect(parseSentenceFile('a.jsonl', bytes('{"text":"hi you","rationale":[0,1]}\n'))).toEqual([
+      { text: 'hi you', rationale: [0, 1] },
+    ]);
+    expect(parseSentenceFile('a.csv', bytes('text,rationale\nhi you,"[1, 0]"\nyo,1\nno,\n'))).toEqual([
+      { text: 'hi you', rationale: [1, 0] },
+      { text: 'yo', rationale: [1] },
+      { text: 'no' },
+    ]);
+    expect(() => parseSentenceFile('b.jsonl', bytes('{"text":"hi","rationale":[0.5]}\n'))).toThrow(
+      'b.jsonl line 1 has a rationale that is not a list of 0 and 1',
+    );
+    expect(() => parseSentenceFile('b.csv', bytes('text,rationale\nhi,yes\n'))).toThrow(
+      'b.csv row 2 has a rationale that is not a list of 0 and 1',
+    );
+  });
+
   it('reads the text and label columns of a .csv, with quoted commas and quotes', () => {
     const csv = 'id,text,label\n1,"Hello, ""you""",POSITIVE\n2,plain,\n';
     expect(parseSentenceFile('a.csv', bytes(csv))).toEqual([

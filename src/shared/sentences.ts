@@ -1,6 +1,6 @@
 /**
  * Reading a file of sentences the user dropped: `.txt` (one per line), `.csv` or `.jsonl` (a `text` column,
- * optional `label`). Works on bytes so that every face (the browser's File, Node's fs) shares it, and refuses
+ * optional `label` and `rationale`). Works on bytes so that every face (the browser's File, Node's fs) shares it, and refuses
  * what is not text with a message a user can act on, instead of feeding binary garbage to the model.
  */
 
@@ -8,6 +8,8 @@ export interface InputSentence {
   text: string;
   /** The true label, when the file gives one. */
   label?: string;
+  /** A human rationale, 0/1 per token or per word (the engine checks which), for the plausibility metrics. */
+  rationale?: number[];
 }
 
 export class InputFileError extends Error {
@@ -64,9 +66,30 @@ function pick(name: string, where: string, row: Record<string, unknown> | null):
   const text = row?.text;
   if (typeof text !== 'string') throw new InputFileError(`${name} ${where} has no "text" field`);
   const label = row?.label;
-  return label === undefined || label === null || label === ''
-    ? { text: text.trim() }
-    : { text: text.trim(), label: String(label) };
+  const rationale = parseRationale(name, where, row?.rationale);
+  return {
+    text: text.trim(),
+    ...(label === undefined || label === null || label === '' ? {} : { label: String(label) }),
+    ...(rationale ? { rationale } : {}),
+  };
+}
+
+/** A JSON array of 0/1 (.jsonl), or in a .csv cell the same written `[0,1,0]` or `0 1 0`. */
+function parseRationale(name: string, where: string, value: unknown): number[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const items =
+    typeof value === 'string'
+      ? value
+          .replace(/[[\]]/g, ' ')
+          .trim()
+          .split(/[\s,]+/)
+      : value;
+  const numbers = Array.isArray(items)
+    ? items.map((item) => (item === 1 || item === '1' ? 1 : item === 0 || item === '0' ? 0 : NaN))
+    : [];
+  if (numbers.length === 0 || numbers.some(Number.isNaN))
+    throw new InputFileError(`${name} ${where} has a rationale that is not a list of 0 and 1`);
+  return numbers;
 }
 
 function parseCsv(name: string, content: string): InputSentence[] {

@@ -25,6 +25,11 @@ export interface Explainer {
   description: string;
   needs: ModelCapability[];
   options: OptionSpec[];
+  /**
+   * `false` keeps the method unticked in the UI until the user asks for it: the UI runs ticked methods on every
+   * selected sentence, so a slow or redundant one there costs time on every click. Absent means `true`.
+   */
+  autorun?: false;
   /** `options` arrive resolved: every declared option present and valid (see `resolveOptions`). */
   explain(input: ExplainInput, context: ExplainContext, options: OptionValues): Promise<Explanation>;
 }

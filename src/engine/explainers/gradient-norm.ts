@@ -7,6 +7,8 @@ import { gradientExplanation, resolveSelection } from './gradient-family.js';
 export const gradientNormExplainer: Explainer = {
   id: 'gradient_norm',
   label: 'Gradient L2 norm',
+  // Unsigned, and close to plain |gradient|: gradient × input is the default of the family.
+  autorun: false,
   description: 'L2 norm of ∂f/∂embedding per token, divided by the sum over tokens (LIT "Grad L2 Norm").',
   needs: ['gradients'],
   // The norms are non-negative, so L1 normalization is LIT's division by their sum.

@@ -7,6 +7,8 @@ import { gradientExplanation, resolveSelection } from './gradient-family.js';
 export const gradientExplainer: Explainer = {
   id: 'gradient',
   label: 'Gradient',
+  // |gradient| without the input: gradient × input carries the same signal with a sign.
+  autorun: false,
   description: 'Saliency: Σ over hidden of |∂f/∂embedding| per token (ferret "Gradient": logit, L1).',
   needs: ['gradients'],
   options: [targetOption, outputSpaceOption('logit'), normalizationOption('l1')],

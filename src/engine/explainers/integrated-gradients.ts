@@ -16,6 +16,8 @@ import {
 export const integratedGradientsExplainer: Explainer = {
   id: 'integrated_gradients',
   label: 'Integrated Gradients',
+  // Degenerate (zero up to rounding) on BERT-family models, see methods.md: kept for ferret compatibility only.
+  autorun: false,
   description:
     'Path-averaged gradient summed over hidden, not × input (ferret "Integrated Gradient": logit, L1). ' +
     'Degenerate when a LayerNorm follows the embeddings.',

@@ -10,6 +10,8 @@ import { IG_OPTIONS, integratedXInput } from './gradient-family.js';
 export const layerIntegratedGradientsExplainer: Explainer = {
   id: 'layer_integrated_gradients',
   label: 'Layer Integrated Gradients',
+  // The same path integral as IG × input in probability space: a second IG run for a preset few need.
+  autorun: false,
   description:
     'Integrated gradients on the word-embedding layer (transformers-interpret: probability, L2); with the convergence delta.',
   needs: ['gradients'],

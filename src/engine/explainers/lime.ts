@@ -42,6 +42,8 @@ export function limeSamples(features: number, count: number, random: NumpyRandom
 export const limeExplainer: Explainer = {
   id: 'lime',
   label: 'LIME',
+  // min(n², 5000) samples: the slowest forward-only method on long sentences.
+  autorun: false,
   description: 'Weighted ridge regression on random [MASK] perturbations of the tokens (ferret preset), seeded.',
   needs: [],
   options: [

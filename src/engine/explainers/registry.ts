@@ -41,11 +41,19 @@ export function getExplainer(id: string): Explainer {
 /** Every method with its option schema; with a model, also whether that model supports it and why not. */
 export async function describeMethods(model?: ModelBundle): Promise<MethodInfo[]> {
   return Promise.all(
-    EXPLAINERS.map(async ({ id, label, description, needs, options }) => {
+    EXPLAINERS.map(async ({ id, label, description, needs, options, autorun = true }) => {
       const reasons = model
         ? (await Promise.all(needs.map((need) => model.unsupportedReason(need)))).filter(Boolean)
         : [];
-      const info: MethodInfo = { id, label, description, needs, options, available: reasons.length === 0 };
+      const info: MethodInfo = {
+        id,
+        label,
+        description,
+        needs,
+        options,
+        autorun,
+        available: reasons.length === 0,
+      };
       if (reasons.length > 0) info.unavailableReason = reasons.join('; ');
       return info;
     }),

@@ -51,3 +51,12 @@ export function textColorOn(background: string): string {
   }) as Rgb;
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#111111' : '#ffffff';
 }
+
+/** ColorBrewer Greens, light → dark: "how good" a metric value is, kept apart from the signed red/blue scale. */
+export const GOODNESS_STOPS = ['#f7fcf5', '#c7e9c0', '#74c476', '#238b45'] as const;
+
+/** Color for a goodness in [0, 1] (0 = worst of the metric's range, 1 = best); undefined values stay neutral. */
+export function goodnessColor(goodness: number): string {
+  if (!Number.isFinite(goodness)) return DIVERGING_STOPS[2];
+  return interpolate(GOODNESS_STOPS, goodness);
+}
