@@ -1,7 +1,7 @@
 /** The command line on the bundled demo model, through `main()` and once through the installed `bin`. */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -298,6 +298,48 @@ describe('Ctrl-C', () => {
     expect(lines.length).toBeLessThan(3000);
     lines.forEach((line, i) => expect((JSON.parse(line) as { text: string }).text).toBe(`${SEED} ${i}`));
     expect(err).toContain(`interrupted: ${lines.length} of 3000 sentences finished`);
+  });
+});
+
+describe('explain --out', () => {
+  it('writes a report folder and refuses one that exists before doing any work', async () => {
+    const input = await file('report.txt', `${SEED}\nWhat a wonderful, delightful film!\n`);
+    const out = join(folder, 'report');
+    const args = ['explain', input, '--model', 'demo', '--methods', 'occlusion,attention', '--json', '--out', out];
+    const first = await cli(...args, '--evaluate');
+    expect(first.code).toBe(EXIT_OK);
+    expect(first.err).toContain(`report written to ${out}`);
+    const document = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+    expect(document.sentences).toHaveLength(2);
+    expect(Object.keys(document.sentences[0]!.evaluation ?? {})).toEqual(['occlusion', 'attention']);
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+    const again = await cli(...args);
+    expect(again.code).toBe(EXIT_FAILURE);
+    expect(again.out).toBe('');
+    expect(again.err).toMatch(/already exists; choose another folder/);
+  });
+
+  it('writes a partial report on Ctrl-C', async () => {
+    const input = await file('long-report.txt', Array.from({ length: 3000 }, (_, i) => `${SEED} ${i}`).join('\n'));
+    const out = join(folder, 'partial-report');
+    const bin = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
+    const args = ['explain', input, '--model', 'demo', '--methods', 'occlusion', '--jsonl', '--out', out];
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env } });
+    let printed = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (printed === '') child.kill('SIGINT');
+        printed += chunk.toString();
+      });
+      child.on('exit', resolve);
+    });
+    expect(code).toBe(EXIT_INTERRUPTED);
+    expect(err).toContain(`partial report written to ${out}`);
+    const document = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsDocument;
+    expect(document.partial).toBe(true);
+    expect(document.sentences).toHaveLength(printed.trimEnd().split('\n').length);
   });
 });
 

@@ -15,6 +15,9 @@ import { DEFAULT_MODEL_ID } from '../engine/hub/known-models.js';
 import { ModelBundle, ModelLoadError } from '../engine/model/bundle.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
+import { evaluateResults } from '../engine/report/evaluate.js';
+import { assertFolderFree } from '../engine/report/folder.js';
+import { writeReport } from '../engine/report/write.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -106,9 +109,12 @@ function buildProgram(io: Io): Command {
     .addOption(dtypeOption())
     .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
     .option('--json', 'print one JSON document (the results schema)')
-    .option('--jsonl', 'print one JSON line per sentence as it finishes');
+    .option('--jsonl', 'print one JSON line per sentence as it finishes')
+    .option('--out <dir>', 'also write a report folder (index.html, charts, results.json, scores.csv); must not exist')
+    .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report");
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
+    if (typeof flags.out === 'string') await assertFolderFree(flags.out);
     const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
     const ids =
       String(flags.methods) === 'all'
@@ -129,6 +135,12 @@ function buildProgram(io: Io): Command {
       const output: ResultsDocument = partial ? { ...resultsDocument(model, finished), partial } : document;
       if (!flags.jsonl) {
         io.out(flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'));
+      }
+      if (typeof flags.out === 'string') {
+        // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
+        const report = flags.evaluate ? await evaluateResults(model, output) : output;
+        const { dir } = await writeReport(report, flags.out, { partial });
+        io.err(`${partial ? 'partial report' : 'report'} written to ${dir}\n`);
       }
       if (partial)
         throw new InterruptedError(

@@ -1,11 +1,22 @@
 /** The engine behind the contract: one loaded model at a time, every call of `WorkbenchApi`. */
-import type { ExplainRequest, JobState, MethodInfo, WorkbenchApi, WorkbenchEvent } from '../shared/api.js';
-import type { ModelInfo, ResultsDocument, SentenceResult } from '../shared/results.js';
+import type {
+  CompareRequest,
+  ExplainRequest,
+  JobState,
+  MethodInfo,
+  SavedReport,
+  SaveReportRequest,
+  WorkbenchApi,
+  WorkbenchEvent,
+} from '../shared/api.js';
+import type { Comparison, ModelInfo, ResultsDocument, SentenceResult } from '../shared/results.js';
+import { compareMethods } from './compare.js';
 import { explainTexts, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
 import { JobRunner } from './jobs.js';
 import { ModelBundle, type LoadOptions } from './model/bundle.js';
 import { predictTexts } from './predict.js';
+import { saveReport } from './report/save.js';
 
 export class Workbench implements WorkbenchApi {
   private model?: ModelBundle;
@@ -40,6 +51,10 @@ export class Workbench implements WorkbenchApi {
     return explainTexts(this.requireModel(), request.texts, request.methods);
   }
 
+  async compare({ text, methods, rationale }: CompareRequest): Promise<Comparison> {
+    return compareMethods(this.requireModel(), text, methods, rationale ? { rationale } : {});
+  }
+
   async startJob(request: ExplainRequest): Promise<JobState> {
     return this.jobs.start(this.requireModel(), request);
   }
@@ -50,6 +65,13 @@ export class Workbench implements WorkbenchApi {
 
   async getJob(jobId: string): Promise<JobState> {
     return this.jobs.get(jobId);
+  }
+
+  async saveReport(request: SaveReportRequest): Promise<SavedReport> {
+    return saveReport(request, {
+      ...(request.jobId ? { job: this.jobs.get(request.jobId) } : {}),
+      ...(this.model ? { model: this.model } : {}),
+    });
   }
 
   async dispose(): Promise<void> {

@@ -2,10 +2,11 @@
  * Electron main: one window with Electron's security defaults kept on, and one IPC handler per contract call.
  * Kept thin on purpose: everything it does is the engine's, which the CLI and the web host share.
  */
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, ipcChannel, WORKBENCH_CALLS } from '../shared/api.js';
+import { CHOOSE_REPORT_FOLDER_CHANNEL } from '../shared/dialogs.js';
 import { EngineWorker } from '../engine/worker/client.js';
 
 // The engine runs in a worker thread so that a long job never blocks the window's IPC.
@@ -51,6 +52,17 @@ function registerIpc(): void {
     });
   }
   engine.onEvent((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event));
+  ipcMain.handle(CHOOSE_REPORT_FOLDER_CHANNEL, async (event) => {
+    if (!fromOurWindow(event) || !mainWindow) throw new Error('refused: IPC from an unknown sender');
+    // A save dialog, not an open one: a report goes into a new folder (the engine refuses an existing one).
+    const { canceled, filePath } = await dialog.showSaveDialog(mainWindow, {
+      title: 'Save report',
+      buttonLabel: 'Save report',
+      defaultPath: 'xai-report',
+      properties: ['createDirectory'],
+    });
+    return canceled || !filePath ? undefined : filePath;
+  });
 }
 
 app.enableSandbox();

@@ -3,7 +3,7 @@
  * The renderer only ever talks to an object of this type (`window.workbench`).
  */
 import type { OptionSpec } from './options.js';
-import type { ModelInfo, ResultsDocument, SentenceResult } from './results.js';
+import type { Comparison, ModelInfo, ResultsDocument, SentenceResult } from './results.js';
 
 /** What a model needs from the runtime beyond a plain forward pass. */
 export type ModelCapability = 'attentions' | 'inputs_embeds' | 'gradients';
@@ -14,6 +14,8 @@ export interface MethodInfo {
   description: string;
   needs: ModelCapability[];
   options: OptionSpec[];
+  /** Ticked by default in the UI: fast, and not redundant with another default (see the explainer's `autorun`). */
+  autorun: boolean;
   /** Whether the loaded model supports this method, and if not, why. */
   available: boolean;
   unavailableReason?: string;
@@ -23,6 +25,14 @@ export interface ExplainRequest {
   texts: string[];
   /** Method id → option values (missing values take the method's defaults). */
   methods: Record<string, Record<string, unknown>>;
+}
+
+export interface CompareRequest {
+  text: string;
+  /** Method id → option values (missing values take the method's defaults). */
+  methods: Record<string, Record<string, unknown>>;
+  /** Human rationale, 0/1 per token or per word: adds the plausibility metrics. */
+  rationale?: number[];
 }
 
 export type JobStatus = 'running' | 'completed' | 'cancelled' | 'failed';
@@ -35,6 +45,25 @@ export interface JobState {
   done: number;
   error?: string;
   results: ResultsDocument;
+}
+
+/** A report folder to write (see the engine's report/): from a job, or from results the UI already holds. */
+export interface SaveReportRequest {
+  /** The folder to create; an existing one is refused unless `onExisting` is `suffix` (then `dir-2`, …). */
+  dir: string;
+  /** A job's results; a cancelled (or still running) job saves the sentences that finished, marked partial. */
+  jobId?: string;
+  results?: ResultsDocument;
+  onExisting?: 'refuse' | 'suffix';
+  /** Also run ferret's metrics for the evaluation tables (needs the model the results came from). */
+  evaluate?: boolean;
+}
+
+export interface SavedReport {
+  /** The folder written (the suffixed name, if one was taken). */
+  dir: string;
+  sentences: number;
+  partial: boolean;
 }
 
 /** Pushed from the engine to every UI while jobs run. */
@@ -58,11 +87,15 @@ export interface WorkbenchApi {
   predict(texts: string[]): Promise<SentenceResult[]>;
   /** Explains a few texts and waits for the result; long inputs go through `startJob`. */
   explain(request: ExplainRequest): Promise<ResultsDocument>;
+  /** Every method on one sentence with ferret's evaluation, their agreement and what each cost. */
+  compare(request: CompareRequest): Promise<Comparison>;
   /** Starts explaining in the background; progress and results arrive as events. */
   startJob(request: ExplainRequest): Promise<JobState>;
   /** Stops a job between model calls; what finished is kept. */
   cancelJob(jobId: string): Promise<JobState>;
   getJob(jobId: string): Promise<JobState>;
+  /** Writes a report folder (index.html, charts, results.json, scores.csv); never overwrites a folder. */
+  saveReport(request: SaveReportRequest): Promise<SavedReport>;
 }
 
 /** The calls of `WorkbenchApi`, in one list so that IPC channels, HTTP routes and bridges are generated from it. */
@@ -71,9 +104,11 @@ export const WORKBENCH_CALLS = [
   'listMethods',
   'predict',
   'explain',
+  'compare',
   'startJob',
   'cancelJob',
   'getJob',
+  'saveReport',
 ] as const satisfies readonly (keyof WorkbenchApi)[];
 export type WorkbenchCall = (typeof WORKBENCH_CALLS)[number];
 

@@ -104,6 +104,8 @@ export type MetricValues = Partial<Record<MetricId, number | null>>;
 export interface SentenceResult extends TokenizedText, Prediction {
   warnings: ResultWarning[];
   explanations: Record<string, Explanation>;
+  /** Method id → ferret's metrics, present when the explanations were evaluated (e.g. for a report). */
+  evaluation?: Record<string, MetricValues>;
 }
 
 /** A side-by-side comparison of methods on one sentence (the engine's `compareMethods`). */

@@ -6,13 +6,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { WORKBENCH_CALLS, type WorkbenchCall, type WorkbenchEvent } from '../shared/api.js';
+import { WORKBENCH_CALLS, type SavedReport, type WorkbenchCall, type WorkbenchEvent } from '../shared/api.js';
+import { zipFolder } from './report-zip.js';
 
 export const TOKEN_HEADER = 'x-workbench-token';
 const CALL_PREFIX = '/api/call/';
 const EVENTS_PATH = '/api/events';
+/** POST `[dir]`: a report folder this host's `saveReport` wrote, as a zip download. */
+const REPORT_ZIP_PATH = '/api/report-zip';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /** What the host needs of the engine: calls by name and a stream of events (an `EngineWorker`). */
@@ -64,6 +67,9 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     return undefined;
   };
 
+  /** Folders written through this host: the only ones the zip route serves, so the token opens no other files. */
+  const savedReports = new Set<string>();
+
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => reply(response, 500, { error: errorBody(error) }));
   });
@@ -76,6 +82,7 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     if (!tokenMatches(request.headers[TOKEN_HEADER] as string | undefined)) {
       return reply(response, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } });
     }
+    if (path === REPORT_ZIP_PATH && request.method === 'POST') return sendReportZip(request, response);
     const call = path.slice(CALL_PREFIX.length) as WorkbenchCall;
     if (request.method !== 'POST' || !path.startsWith(CALL_PREFIX) || !WORKBENCH_CALLS.includes(call)) {
       return reply(response, 404, {
@@ -88,10 +95,26 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
         error: { name: 'BadRequest', message: 'the body must be a JSON array of arguments' },
       });
     try {
-      reply(response, 200, { value: await engine.call(call, args) });
+      const value = await engine.call(call, args);
+      if (call === 'saveReport') savedReports.add((value as SavedReport).dir);
+      reply(response, 200, { value });
     } catch (error) {
       reply(response, 422, { error: errorBody(error) });
     }
+  }
+
+  async function sendReportZip(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const [dir] = JSON.parse((await readBody(request)) || '[]') as unknown[];
+    if (typeof dir !== 'string' || !savedReports.has(dir)) {
+      return reply(response, 404, { error: { name: 'NotFound', message: 'no report saved here under that folder' } });
+    }
+    const name = encodeURIComponent(`${basename(dir)}.zip`);
+    response
+      .writeHead(200, {
+        'content-type': 'application/zip',
+        'content-disposition': `attachment; filename*=UTF-8''${name}`,
+      })
+      .end(await zipFolder(dir));
   }
 
   const sockets = new WebSocketServer({ noServer: true });

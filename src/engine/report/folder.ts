@@ -44,6 +44,11 @@ export async function writeFolderAtomically(
   }
 }
 
+/** Fails early, before hours of work, when a report could not be written to `dir` later. */
+export async function assertFolderFree(dir: string): Promise<void> {
+  await freeName(dir, 'refuse');
+}
+
 async function freeName(dir: string, onExisting: 'refuse' | 'suffix'): Promise<string> {
   if (!(await exists(dir))) return dir;
   if (onExisting === 'refuse')

@@ -38,6 +38,14 @@ describe('EngineWorker', () => {
   it('answers the contract calls', async () => {
     const methods = await engine.listMethods();
     expect(methods.find((method) => method.id === 'attention')?.available).toBe(true);
+    // What the UI ticks by default: fast and not redundant; LIME, plain gradients and the IG presets on demand.
+    expect(methods.filter((method) => method.autorun).map((method) => method.id)).toEqual([
+      'attention',
+      'occlusion',
+      'shap',
+      'gradient_x_input',
+      'integrated_gradients_x_input',
+    ]);
     const [result] = await engine.predict([SEED]);
     expect(result!.predictedLabel).toBe('NEGATIVE');
   });
@@ -47,6 +55,32 @@ describe('EngineWorker', () => {
     await expect(engine.explain({ texts: [SEED], methods: { magic: {} } })).rejects.toThrow('unknown method "magic"');
     // the engine still works after an error
     expect((await engine.predict(['great'])).length).toBe(1);
+  });
+
+  it('compares methods on one sentence: explanations, evaluation, agreement, costs', async () => {
+    const methods = { attention: {}, occlusion: {}, gradient_x_input: {} };
+    const comparison = await engine.compare({ text: SEED, methods });
+    expect(comparison.sentence.tokens).toContain('terrible');
+    expect(Object.keys(comparison.sentence.explanations).sort()).toEqual(Object.keys(methods).sort());
+    for (const method of Object.keys(methods)) {
+      const metrics = comparison.evaluation[method]!;
+      expect(Object.keys(metrics).sort()).toEqual(['aopc_compr', 'aopc_suff', 'taucorr_loo']);
+      expect(metrics.aopc_compr).toBeGreaterThanOrEqual(-1);
+      expect(metrics.aopc_compr).toBeLessThanOrEqual(1);
+      expect(comparison.costs[method]!.seconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(comparison.costs.occlusion!.evaluations).toBeGreaterThan(0);
+    expect(comparison.agreement.methods.sort()).toEqual(Object.keys(methods).sort());
+    expect(comparison.agreement.tau.map((row, i) => row[i])).toEqual([1, 1, 1]);
+    expect(comparison.forwardEvaluations).toBeGreaterThan(0);
+
+    // A rationale (one 0/1 per token) adds the plausibility metrics.
+    const rationale = comparison.sentence.tokens.map((token) => (token === 'terrible' ? 1 : 0));
+    const plausible = await engine.compare({ text: SEED, methods: { occlusion: {} }, rationale });
+    expect(plausible.evaluation.occlusion).toHaveProperty('auprc_plau');
+    expect(plausible.evaluation.occlusion).toHaveProperty('token_f1_plau');
+    expect(plausible.evaluation.occlusion).toHaveProperty('token_iou_plau');
+    await expect(engine.compare({ text: SEED, methods: { magic: {} } })).rejects.toThrow('unknown method "magic"');
   });
 
   it('streams a job sentence by sentence and finishes it', async () => {

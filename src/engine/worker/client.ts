@@ -39,9 +39,11 @@ export class EngineWorker implements WorkbenchBridge {
   listMethods = this.caller('listMethods');
   predict = this.caller('predict');
   explain = this.caller('explain');
+  compare = this.caller('compare');
   startJob = this.caller('startJob');
   cancelJob = this.caller('cancelJob');
   getJob = this.caller('getJob');
+  saveReport = this.caller('saveReport');
 
   /** Calls a contract method by name, as the IPC and HTTP faces receive it. */
   call(call: WorkbenchCall, args: unknown[]): Promise<unknown> {

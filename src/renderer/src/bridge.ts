@@ -58,3 +58,28 @@ function openEvents(token: string, dispatch: (event: WorkbenchEvent) => void): W
   socket.addEventListener('message', (message) => dispatch(JSON.parse(String(message.data)) as WorkbenchEvent));
   return socket;
 }
+
+/** Browser mode only: the web host can hand a report folder it saved to the browser as a zip. */
+export function canDownloadReportZip(): boolean {
+  return !window.workbench && sessionStorage.getItem(TOKEN_KEY) !== null;
+}
+
+/** Fetches the zip of a report folder the web host wrote and offers it as a download. */
+export async function downloadReportZip(dir: string): Promise<void> {
+  const response = await fetch('/api/report-zip', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-workbench-token': sessionStorage.getItem(TOKEN_KEY) ?? '' },
+    body: JSON.stringify([dir]),
+  });
+  if (!response.ok) {
+    const body = (await response.json()) as { error?: { message: string } };
+    throw new Error(body.error?.message ?? `zip download failed (${response.status})`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${dir.split(/[\\/]/).pop() || 'report'}.zip`;
+  link.click();
+  // The download has started from the blob by now; revoking at once can cancel it in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

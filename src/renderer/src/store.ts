@@ -6,7 +6,7 @@
 import { markRaw, reactive, shallowReactive } from 'vue';
 import type { JobStatus, MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
-import type { Explanation, ModelInfo, SentenceResult } from '../../shared/results';
+import type { Comparison, Explanation, ModelInfo, SentenceResult } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
 
 export interface Row extends InputSentence {
@@ -36,6 +36,9 @@ export interface JobView {
 export type CacheEntry =
   { state: 'pending' } | { state: 'ready'; explanation: Explanation } | { state: 'error'; message: string };
 
+export type ComparisonEntry =
+  { state: 'pending' } | { state: 'ready'; comparison: Comparison } | { state: 'error'; message: string };
+
 export const MAX_PANES = 4;
 /** Sentences per `predict` call while filling the list: small enough to keep a running job responsive. */
 const PREDICT_CHUNK = 32;
@@ -59,6 +62,8 @@ export const state = reactive({
 
 /** Explanations by `cacheKey`; a shallow reactive Map so that views re-render when an entry lands. */
 export const cache = shallowReactive(new Map<string, CacheEntry>());
+/** Comparisons by `comparisonKey`, like `cache`. */
+export const comparisons = shallowReactive(new Map<string, ComparisonEntry>());
 
 let bridge: WorkbenchBridge | undefined;
 /** Bumped on every new input, so that answers for a previous list are dropped instead of landing on new rows. */
@@ -120,12 +125,19 @@ export async function loadModel(source: string): Promise<void> {
   try {
     state.model = await bridge.loadModel(source);
     state.methods = await bridge.listMethods();
-    state.enabled = Object.fromEntries(state.methods.map((method) => [method.id, method.available]));
+    // Ticked methods run on every selected sentence: only the engine's autorun ones start ticked.
+    state.enabled = Object.fromEntries(state.methods.map((method) => [method.id, method.available && method.autorun]));
     state.options = Object.fromEntries(state.methods.map((method) => [method.id, resolveOptions(method.options, {})]));
     resetPanes();
     state.status = 'Ready';
     // Predictions and explanations belong to the previous model.
-    setRows(state.rows.map(({ text, label }) => (label === undefined ? { text } : { text, label })));
+    setRows(
+      state.rows.map(({ text, label, rationale }) => ({
+        text,
+        ...(label === undefined ? {} : { label }),
+        ...(rationale ? { rationale } : {}),
+      })),
+    );
   } catch (error) {
     state.status = `Engine error: ${message(error)}`;
   }
@@ -149,6 +161,7 @@ function resetPanes(): void {
 export function setRows(sentences: InputSentence[]): void {
   generation += 1;
   cache.clear();
+  comparisons.clear();
   // A new array rather than splice(…spread): spreading a very long file would overflow the call stack.
   state.rows = shallowReactive(sentences.map((sentence) => ({ ...sentence, explained: false })));
   state.selected = sentences.length > 0 ? 0 : -1;
@@ -205,6 +218,42 @@ export async function ensureExplanation(index: number, method: string, options: 
     if (latest && !latest.result) state.rows[index] = { ...latest, result: markRaw(result) };
   } catch (error) {
     if (current === generation) cache.set(key, { state: 'error', message: message(error) });
+  }
+}
+
+export function comparisonKey(index: number, methods: Record<string, OptionValues>): string {
+  return `${index}|${JSON.stringify(methods)}`;
+}
+
+/**
+ * Makes sure the comparison of `methods` on a sentence is cached or on its way. Its explanations also fill the
+ * explanation cache, so panes showing one of these methods do not ask the engine a second time.
+ */
+export async function ensureComparison(index: number, methods: Record<string, OptionValues>): Promise<void> {
+  const key = comparisonKey(index, methods);
+  const row = state.rows[index];
+  if (!bridge || !row || comparisons.has(key) || Object.keys(methods).length === 0) return;
+  const current = generation;
+  comparisons.set(key, { state: 'pending' });
+  const claimed = Object.entries(methods)
+    .map(([method, options]) => cacheKey(index, method, options))
+    .filter((explanationKey) => !cache.has(explanationKey));
+  claimed.forEach((explanationKey) => cache.set(explanationKey, { state: 'pending' }));
+  try {
+    const request = { text: row.text, methods, ...(row.rationale ? { rationale: row.rationale } : {}) };
+    const comparison = markRaw(await bridge.compare(request));
+    if (current !== generation) return;
+    comparisons.set(key, { state: 'ready', comparison });
+    for (const [method, options] of Object.entries(methods)) {
+      const explanation = comparison.sentence.explanations[method];
+      if (explanation)
+        cache.set(cacheKey(index, method, options), { state: 'ready', explanation: markRaw(explanation) });
+    }
+  } catch (error) {
+    if (current !== generation) return;
+    comparisons.set(key, { state: 'error', message: message(error) });
+    // Release the claims: a pane then asks for its one method itself and shows that method's own outcome.
+    claimed.forEach((explanationKey) => cache.get(explanationKey)?.state === 'pending' && cache.delete(explanationKey));
   }
 }
 
@@ -275,4 +324,13 @@ export function setPaneCount(count: number): void {
 
 export function setPaneOption(pane: Pane, name: string, value: OptionValue): void {
   pane.overrides = { ...pane.overrides, [name]: value };
+}
+
+/**
+ * Writes the current job's results as a report folder (a cancelled job's finished sentences, marked partial).
+ * Returns the folder written; the engine refuses an existing folder with a message worth showing as is.
+ */
+export async function saveReport(dir: string): Promise<string> {
+  if (!bridge || !state.job) throw new Error('Run the methods first: a report holds a run’s results.');
+  return (await bridge.saveReport({ jobId: state.job.id, dir })).dir;
 }

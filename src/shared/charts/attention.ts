@@ -131,3 +131,18 @@ export function headGridOption(
     animation: false,
   };
 }
+
+/**
+ * What an attention explanation shows with its options: the rollout or the aggregated map, its title, and the
+ * head to frame in the grid. One function so that the app's pane and the report agree.
+ */
+export function attentionView(
+  data: { aggregated: number[][]; rollout: number[][] },
+  options: Record<string, unknown>,
+): { map: number[][]; title: string; selected?: { layer: number; head: number } } {
+  const { view, layer, head, aggregation } = options;
+  if (view === 'rollout') return { map: data.rollout, title: 'Attention rollout (all layers)' };
+  const title = `Attention · layer ${String(layer)} · head ${String(head)} · ${String(aggregation)}`;
+  const selected = typeof layer === 'number' && typeof head === 'number' ? { layer, head } : undefined;
+  return { map: data.aggregated, title, ...(selected ? { selected } : {}) };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelInfo } from '../../shared/results.js';
+import { INLINE_SVG_LIMIT, reportHtml, type PageChart } from './html.js';
+
+const model = { name: 'm', source: 'demo', modelType: 'bert', dtype: 'fp32', sha256: 'a'.repeat(64), labels: ['A'] };
+
+function page(charts: PageChart[]): string {
+  return reportHtml({
+    document: {
+      schema: 'xai-workbench/results',
+      version: 1,
+      model: model as ModelInfo,
+      sentences: [
+        {
+          text: '<b>hi</b>',
+          tokens: [],
+          ids: [],
+          truncated: false,
+          logits: [0],
+          probabilities: { A: 1 },
+          predictedIndex: 0,
+          predictedLabel: 'A',
+          warnings: [],
+          explanations: {},
+        },
+      ],
+      report: { appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', partial: false },
+    },
+    charts: [charts],
+    methodLabel: (method) => method,
+  });
+}
+
+describe('reportHtml', () => {
+  it('escapes text and gives every inlined SVG its own id space', () => {
+    const svg = '<svg><defs><clipPath id="zr0-c0"></clipPath></defs><g clip-path="url(#zr0-c0)"></g></svg>';
+    const html = page([{ name: 's1-a', title: 'A', svg, width: 10, height: 10 }]);
+    expect(html).toContain('&#60;b&#62;hi&#60;/b&#62;');
+    expect(html).toContain('id="s1-a-zr0-c0"');
+    expect(html).toContain('url(#s1-a-zr0-c0)');
+  });
+
+  it('puts a chart too large to inline in as its PNG', () => {
+    const svg = `<svg>${' '.repeat(INLINE_SVG_LIMIT)}</svg>`;
+    const html = page([{ name: 's1-big', title: 'Big', svg, width: 10, height: 10, png: new Uint8Array([1, 2, 3]) }]);
+    expect(html).toContain('<img src="data:image/png;base64,AQID" width="10" height="10" alt="Big">');
+    expect(html).not.toContain('<svg>');
+  });
+});

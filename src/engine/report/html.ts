@@ -1,0 +1,182 @@
+/**
+ * `index.html` of a report: one self-contained page (inline CSS, charts inline as SVG, no script, nothing
+ * fetched) with a summary table and, per sentence, the sections of the app's panes and comparison view plus
+ * every method's settings. Laid out to print: one sentence per page, charts scaled to the page width.
+ */
+import { forceBar } from '../../shared/charts/force.js';
+import { formatScore } from '../../shared/charts/heat-text.js';
+import type { Explanation, SentenceResult } from '../../shared/results.js';
+import type { ReportChart } from './charts.js';
+import type { ReportDocument } from './data-files.js';
+import { escapeXml as escape } from './svg-blocks.js';
+
+const STYLE = `
+body { font-family: system-ui, sans-serif; color: #1b1b1f; margin: 1.5rem; max-width: 1100px; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.15rem; border-bottom: 1px solid #d0d0d7; } h3 { font-size: 1rem; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.4rem 0; }
+th, td { border: 1px solid #d0d0d7; padding: 0.2rem 0.4rem; text-align: left; vertical-align: top; }
+.muted { color: #5f5f66; font-size: 0.85rem; }
+.partial { background: #fff4d6; border: 1px solid #e0b000; padding: 0.5rem; }
+.warning { color: #b3261e; }
+figure { margin: 0.5rem 0; } figcaption { font-size: 0.85rem; color: #5f5f66; }
+figure svg, figure img { max-width: 100%; height: auto; }
+.force { position: relative; height: 1.6rem; border: 1px solid #d0d0d7; }
+.force span { position: absolute; top: 0; bottom: 0; overflow: hidden; color: #fff; font-size: 0.75rem;
+  text-align: center; line-height: 1.6rem; white-space: nowrap; }
+.method { border-left: 3px solid #4c5fd5; padding-left: 0.75rem; margin: 1rem 0; }
+@media print {
+  body { margin: 0; max-width: none; }
+  .sentence { break-before: page; }
+  figure, table { break-inside: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}`;
+
+/**
+ * Above this size a chart goes into the page as its PNG: a long sentence's attention map has n² cells, and
+ * 512 tokens make a 40 MB SVG that no browser opens comfortably (the app switches to canvas for the same reason).
+ */
+export const INLINE_SVG_LIMIT = 1_000_000;
+
+/** A chart as the page gets it: with its PNG when the SVG is too large to inline (and only then, to spare memory). */
+export type PageChart = ReportChart & { png?: Uint8Array };
+
+export interface HtmlInput {
+  document: ReportDocument;
+  /** Charts per sentence, in the order of `document.sentences`. */
+  charts: PageChart[][];
+  methodLabel: (method: string) => string;
+}
+
+export function reportHtml({ document, charts, methodLabel }: HtmlInput): string {
+  const { model, report } = document;
+  const title = `XAI Workbench report: ${model.name}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${escape(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escape(title)}</h1>
+${report.partial ? `<p class="partial" data-section="partial">Partial report: the run was cancelled or interrupted; only the ${document.sentences.length} sentences that finished are included.</p>` : ''}
+<table data-section="model">
+<tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}, ${model.dtype})</td></tr>
+<tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
+<tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
+<tr><th>Created</th><td>${escape(report.createdAt)} with XAI Workbench ${escape(report.appVersion)}</td></tr>
+</table>
+${summaryTable(document.sentences)}
+${document.sentences.map((sentence, i) => sentenceSection(sentence, i, charts[i] ?? [], methodLabel)).join('\n')}
+</body>
+</html>
+`;
+}
+
+function summaryTable(sentences: readonly SentenceResult[]): string {
+  const rows = sentences.map(
+    (sentence, i) =>
+      `<tr><td><a href="#s${i + 1}">${i + 1}</a></td><td>${escape(sentence.text)}</td>` +
+      `<td>${escape(sentence.predictedLabel)}</td><td>${(sentence.probabilities[sentence.predictedLabel] ?? 0).toFixed(3)}</td>` +
+      `<td>${Object.keys(sentence.explanations).length}</td></tr>`,
+  );
+  return `<h2>Sentences</h2>
+<table data-section="summary"><tr><th>#</th><th>Text</th><th>Predicted</th><th>Probability</th><th>Methods</th></tr>
+${rows.join('\n')}
+</table>`;
+}
+
+function sentenceSection(
+  sentence: SentenceResult,
+  index: number,
+  charts: readonly PageChart[],
+  methodLabel: (method: string) => string,
+): string {
+  const probabilities = Object.entries(sentence.probabilities)
+    .map(([label, p]) => `${escape(label)} ${p.toFixed(3)}`)
+    .join(' · ');
+  const methods = Object.values(sentence.explanations).map((explanation) =>
+    methodSection(
+      explanation,
+      charts.filter((chart) => chart.method === explanation.method),
+      methodLabel,
+    ),
+  );
+  const shared = charts.filter((chart) => chart.method === undefined);
+  return `<section class="sentence" id="s${index + 1}" data-section="sentence">
+<h2>${index + 1}. ${escape(sentence.text)}</h2>
+<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}</p>
+${warnings(sentence.warnings)}
+${methods.join('\n')}
+<div data-section="comparison"><h3>Comparison</h3>
+${shared.map(figure).join('\n')}
+</div>
+</section>`;
+}
+
+function methodSection(
+  explanation: Explanation,
+  charts: readonly PageChart[],
+  methodLabel: (method: string) => string,
+): string {
+  const sum = explanation.scores.reduce((a, b) => a + b, 0);
+  const target = explanation.options.targetLabel;
+  const settings = Object.entries(explanation.options)
+    .map(([name, value]) => `<tr><th>${escape(name)}</th><td>${escape(JSON.stringify(value) ?? '')}</td></tr>`)
+    .join('');
+  const delta = explanation.delta === undefined ? '' : ` · convergence delta ${explanation.delta.toExponential(3)}`;
+  return `<section class="method" data-section="method" data-method="${escape(explanation.method)}">
+<h3>${escape(methodLabel(explanation.method))}</h3>
+<p class="muted">Target ${escape(typeof target === 'string' ? target : '—')} · attribution sum ${formatScore(sum)} · ${explanation.evaluations} evaluations · ${explanation.seconds.toFixed(2)} s${delta}</p>
+${warnings(explanation.warnings)}
+${explanation.shap ? forceBarHtml(explanation) : ''}
+${charts.map(figure).join('\n')}
+<details open><summary>Settings</summary><table data-section="settings">${settings}</table></details>
+</section>`;
+}
+
+/** shap's base value → f(x) strip, as the app's ForceBar draws it. */
+function forceBarHtml(explanation: Explanation): string {
+  const shap = explanation.shap!;
+  const target = typeof explanation.options.target === 'number' ? explanation.options.target : 0;
+  const bar = forceBar(
+    explanation.tokens,
+    shap.values.map((perClass) => perClass[target] ?? 0),
+    shap.baseValues[target] ?? 0,
+    shap.outputs[target] ?? 0,
+  );
+  const segments = bar.segments
+    .map(
+      (s) =>
+        `<span title="${escape(s.title)}" style="left:${s.left}%;width:${s.width}%;background:${s.color}">${s.width > 6 ? escape(s.token) : ''}</span>`,
+    )
+    .join('');
+  return `<figure data-section="force"><figcaption>Base value ${formatScore(bar.base)} → f(x) ${formatScore(bar.output)}</figcaption><div class="force">${segments}</div></figure>`;
+}
+
+function warnings(list: readonly { message: string }[]): string {
+  return list.map((warning) => `<p class="warning">⚠ ${escape(warning.message)}</p>`).join('\n');
+}
+
+function figure(chart: PageChart): string {
+  const image = chart.png
+    ? `<img src="data:image/png;base64,${Buffer.from(chart.png).toString('base64')}" width="${chart.width}" height="${chart.height}" alt="${escape(chart.title)}">`
+    : inlineSvg(chart);
+  return `<figure data-chart="${chart.name}"><figcaption>${escape(chart.title)} · <a href="charts/${chart.name}.png">PNG</a> · <a href="charts/${chart.name}.svg">SVG</a></figcaption>
+${image}
+</figure>`;
+}
+
+/**
+ * Several SVGs in one page share one id space; ECharts names its clip paths and gradients `zr0-…` in every
+ * chart, so ids are prefixed with the chart's name to keep each `url(#…)` pointing into its own chart.
+ */
+function inlineSvg(chart: ReportChart): string {
+  const prefix = `${chart.name}-`;
+  return chart.svg
+    .replace(/<\?xml[^>]*>\s*/, '')
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}$1"`);
+}
