@@ -2,21 +2,38 @@
  * Electron main: one window with Electron's security defaults kept on, and one IPC handler per contract call.
  * Kept thin on purpose: everything it does is the engine's, which the CLI and the web host share.
  */
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, screen, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, ipcChannel, WORKBENCH_CALLS } from '../shared/api.js';
-import { CHOOSE_REPORT_FOLDER_CHANNEL } from '../shared/dialogs.js';
+import { CHOOSE_MODEL_FOLDER_CHANNEL, CHOOSE_REPORT_FOLDER_CHANNEL } from '../shared/dialogs.js';
+import { boundsToRestore, parseWindowState, type WindowState } from './window-state.js';
 import { EngineWorker } from '../engine/worker/client.js';
 
 // The engine runs in a worker thread so that a long job never blocks the window's IPC.
 const engine = new EngineWorker({ resourcesDir: join(app.getAppPath(), 'resources') });
 let mainWindow: BrowserWindow | undefined;
 
+function windowStatePath(): string {
+  return join(app.getPath('userData'), 'window-state.json');
+}
+
+function readWindowState(): WindowState | undefined {
+  try {
+    return parseWindowState(readFileSync(windowStatePath(), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 function createWindow(): BrowserWindow {
+  const saved = readWindowState();
   const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    ...boundsToRestore(
+      saved,
+      screen.getAllDisplays().map((display) => display.workArea),
+    ),
     show: false,
     title: 'XAI Workbench',
     webPreferences: {
@@ -27,7 +44,14 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (saved?.maximized) window.maximize();
+    window.show();
+  });
+  window.on('close', () => {
+    const state: WindowState = { bounds: window.getNormalBounds(), maximized: window.isMaximized() };
+    writeFileSync(windowStatePath(), JSON.stringify(state));
+  });
   // The app never navigates away or opens windows; links go to the user's browser.
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
@@ -62,6 +86,14 @@ function registerIpc(): void {
       properties: ['createDirectory'],
     });
     return canceled || !filePath ? undefined : filePath;
+  });
+  ipcMain.handle(CHOOSE_MODEL_FOLDER_CHANNEL, async (event) => {
+    if (!fromOurWindow(event) || !mainWindow) throw new Error('refused: IPC from an unknown sender');
+    const { canceled, filePaths } = await dialog.showOpenDialog(mainWindow, {
+      title: 'Open model folder (config.json, tokenizer.json, onnx/model.onnx)',
+      properties: ['openDirectory'],
+    });
+    return canceled ? undefined : filePaths[0];
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { EVENT_CHANNEL, ipcChannel, WORKBENCH_CALLS, type WorkbenchEvent } from '../shared/api.js';
-import { CHOOSE_REPORT_FOLDER_CHANNEL, type WorkbenchDialogs } from '../shared/dialogs.js';
+import { CHOOSE_MODEL_FOLDER_CHANNEL, CHOOSE_REPORT_FOLDER_CHANNEL, type WorkbenchDialogs } from '../shared/dialogs.js';
 
 const calls = Object.fromEntries(
   WORKBENCH_CALLS.map((call) => [call, (...args: unknown[]) => ipcRenderer.invoke(ipcChannel(call), ...args)]),
@@ -19,5 +19,6 @@ contextBridge.exposeInMainWorld('workbench', {
 });
 const dialogs: WorkbenchDialogs = {
   chooseReportFolder: () => ipcRenderer.invoke(CHOOSE_REPORT_FOLDER_CHANNEL) as Promise<string | undefined>,
+  chooseModelFolder: () => ipcRenderer.invoke(CHOOSE_MODEL_FOLDER_CHANNEL) as Promise<string | undefined>,
 };
 contextBridge.exposeInMainWorld('workbenchDialogs', dialogs);
