@@ -5,51 +5,36 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '../onnx/proto.js';
+import {
+  floatTensor,
+  int64Tensor,
+  LOGITS_OUTPUT,
+  meanOverTokens,
+  node,
+  onnxModel,
+  tensorInput,
+} from '../onnx/test-graphs.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED, withGradients } from './gradient-graph.js';
 import { embeddingsFeedLayerNorm } from './layer-norm.js';
 
 const { AttributeType } = onnx.AttributeProto;
 const W = [0.5, -1, 2, -0.25, 0.75, 1.5];
 
-function node(opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []): NodeProto {
-  return { opType, input, output: [output], name: output, attribute };
-}
-
 function classifier(extra: NodeProto[] = [], pooled = 'pooled'): ModelProto {
-  const tokens = { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] };
-  return {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 14 }],
-    graph: {
-      name: 'embeds',
-      input: [
-        {
-          name: 'inputs_embeds',
-          type: {
-            tensorType: { elemType: DataType.FLOAT, shape: { dim: [...tokens.dim, { dimValue: 3 }] } },
-          },
-        },
-        { name: 'attention_mask', type: { tensorType: { elemType: DataType.INT64, shape: tokens } } },
-      ],
-      output: [{ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } }],
-      initializer: [
-        { name: 'W', dataType: DataType.FLOAT, dims: [2, 3], floatData: W },
-        { name: 'b', dataType: DataType.FLOAT, dims: [2], floatData: [0.1, -0.2] },
-        { name: 'two', dataType: DataType.INT64, dims: [1], int64Data: [2] },
-      ],
-      node: [
-        node('Cast', ['attention_mask'], 'mask', [{ name: 'to', type: AttributeType.INT, i: DataType.FLOAT }]),
-        node('Unsqueeze', ['mask', 'two'], 'mask3'),
-        node('Mul', ['inputs_embeds', 'mask3'], 'masked'),
-        node('ReduceMean', ['masked'], 'pooled', [
-          { name: 'axes', type: AttributeType.INTS, ints: [1] },
-          { name: 'keepdims', type: AttributeType.INT, i: 0 },
-        ]),
-        ...extra,
-        node('Gemm', [pooled, 'W', 'b'], 'logits', [{ name: 'transB', type: AttributeType.INT, i: 1 }]),
-      ],
-    },
-  };
+  return onnxModel({
+    name: 'embeds',
+    input: [tensorInput('inputs_embeds', DataType.FLOAT, 3), tensorInput('attention_mask', DataType.INT64)],
+    output: [LOGITS_OUTPUT],
+    initializer: [floatTensor('W', [2, 3], W), floatTensor('b', [2], [0.1, -0.2]), int64Tensor('two', [2])],
+    node: [
+      node('Cast', ['attention_mask'], 'mask', [{ name: 'to', type: AttributeType.INT, i: DataType.FLOAT }]),
+      node('Unsqueeze', ['mask', 'two'], 'mask3'),
+      node('Mul', ['inputs_embeds', 'mask3'], 'masked'),
+      meanOverTokens('masked', 'pooled'),
+      ...extra,
+      node('Gemm', [pooled, 'W', 'b'], 'logits', [{ name: 'transB', type: AttributeType.INT, i: 1 }]),
+    ],
+  });
 }
 
 describe('withGradients', () => {

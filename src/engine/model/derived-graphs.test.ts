@@ -6,46 +6,27 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '../onnx/proto.js';
+import { DataType, encodeModel, type ModelProto } from '../onnx/proto.js';
+import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { DerivedGraphs } from './derived-graphs.js';
-
-const { AttributeType } = onnx.AttributeProto;
 
 /** ids → word vectors → (activation) → mean over tokens → linear: the smallest classifier surgery accepts. */
 function classifier(activation: string): ModelProto {
-  const node = (opType: string, input: string[], output: string, attribute: NodeProto['attribute'] = []) => ({
-    opType,
-    input,
-    output: [output],
-    name: output,
-    attribute,
+  return onnxModel({
+    name: 'tiny',
+    input: [tensorInput('input_ids', DataType.INT64), tensorInput('attention_mask', DataType.INT64)],
+    output: [LOGITS_OUTPUT],
+    initializer: [
+      floatTensor('E', [4, 2], [0.1, 0.2, 0.3, -0.4, 0.5, 0.6, -0.7, 0.8]),
+      floatTensor('W', [2, 2], [1, -1, 0.5, 2]),
+    ],
+    node: [
+      node('Gather', ['E', 'input_ids'], 'words'),
+      node(activation, ['words'], 'active'),
+      meanOverTokens('active', 'pooled'),
+      node('MatMul', ['pooled', 'W'], 'logits'),
+    ],
   });
-  const tokens = { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] };
-  return {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 14 }],
-    graph: {
-      name: 'tiny',
-      input: [
-        { name: 'input_ids', type: { tensorType: { elemType: DataType.INT64, shape: tokens } } },
-        { name: 'attention_mask', type: { tensorType: { elemType: DataType.INT64, shape: tokens } } },
-      ],
-      output: [{ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } }],
-      initializer: [
-        { name: 'E', dataType: DataType.FLOAT, dims: [4, 2], floatData: [0.1, 0.2, 0.3, -0.4, 0.5, 0.6, -0.7, 0.8] },
-        { name: 'W', dataType: DataType.FLOAT, dims: [2, 2], floatData: [1, -1, 0.5, 2] },
-      ],
-      node: [
-        node('Gather', ['E', 'input_ids'], 'words'),
-        node(activation, ['words'], 'active'),
-        node('ReduceMean', ['active'], 'pooled', [
-          { name: 'axes', type: AttributeType.INTS, ints: [1] },
-          { name: 'keepdims', type: AttributeType.INT, i: 0 },
-        ]),
-        node('MatMul', ['pooled', 'W'], 'logits'),
-      ],
-    },
-  };
 }
 
 async function derived(activation: string): Promise<DerivedGraphs> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DerivedGraphs } from '../model/derived-graphs.js';
-import { DataType, encodeModel, type ModelProto, type NodeProto, type TensorProto } from './proto.js';
+import { DataType, encodeModel, type ModelProto, type NodeProto } from './proto.js';
 import {
   findAttentionProbabilities,
   INPUTS_EMBEDS,
@@ -12,6 +12,15 @@ import {
   withAttentionOutputs,
   withInputsEmbeds,
 } from './surgery.js';
+import {
+  floatTensor,
+  int64Tensor,
+  LOGITS_OUTPUT,
+  meanOverTokens,
+  node,
+  onnxModel,
+  tensorInput,
+} from './test-graphs.js';
 
 /**
  * A one-layer, one-head "classifier" written by hand: word lookup, a shape-only use of input_ids (as position
@@ -22,67 +31,31 @@ const DIM = 3;
 const EMBEDDINGS = [0.1, -0.2, 0.3, 0.5, 0.4, -0.1, -0.3, 0.2, 0.6, 0.9, -0.5, 0.05, 0.0, 0.7, -0.4];
 const HEAD = [0.2, -0.1, 0.4, 0.3, -0.6, 0.5];
 
-function floatTensor(name: string, dims: number[], values: number[]): TensorProto {
-  return { name, dataType: DataType.FLOAT, dims, floatData: values };
-}
-
-function int64Tensor(name: string, values: number[]): TensorProto {
-  return { name, dataType: DataType.INT64, dims: [values.length], int64Data: values };
-}
-
 function tinyClassifier(extraNodes: NodeProto[] = []): ModelProto {
-  const node = (
-    opType: string,
-    input: string[],
-    output: string[],
-    attribute: NodeProto['attribute'] = [],
-  ): NodeProto => ({
-    opType,
-    input,
-    output,
-    name: output[0],
-    attribute,
+  return onnxModel({
+    name: 'tiny',
+    input: [tensorInput('input_ids', DataType.INT64), tensorInput('attention_mask', DataType.INT64)],
+    output: [LOGITS_OUTPUT],
+    initializer: [
+      floatTensor('E', [VOCAB, DIM], EMBEDDINGS),
+      floatTensor('W', [DIM, 2], HEAD),
+      int64Tensor('axis2', [2]),
+    ],
+    node: [
+      node('Gather', ['E', 'input_ids'], 'words'),
+      node('Shape', ['input_ids'], 'ids_shape'),
+      node('ConstantOfShape', ['ids_shape'], 'zeros', [{ name: 'value', type: 4, t: floatTensor('', [1], [0]) }]),
+      node('Unsqueeze', ['zeros', 'axis2'], 'zeros3'),
+      node('Add', ['words', 'zeros3'], 'x'),
+      node('Transpose', ['x'], 'xt', [{ name: 'perm', type: 7, ints: [0, 2, 1] }]),
+      node('MatMul', ['x', 'xt'], 'scores'),
+      node('Softmax', ['scores'], 'probs', [{ name: 'axis', type: 2, i: -1 }]),
+      node('MatMul', ['probs', 'x'], 'context'),
+      meanOverTokens('context', 'pooled'),
+      node('MatMul', ['pooled', 'W'], 'logits'),
+      ...extraNodes,
+    ],
   });
-  const ids = { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] };
-  return {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 14 }],
-    graph: {
-      name: 'tiny',
-      input: [
-        { name: 'input_ids', type: { tensorType: { elemType: DataType.INT64, shape: ids } } },
-        { name: 'attention_mask', type: { tensorType: { elemType: DataType.INT64, shape: ids } } },
-      ],
-      output: [{ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } }],
-      initializer: [
-        floatTensor('E', [VOCAB, DIM], EMBEDDINGS),
-        floatTensor('W', [DIM, 2], HEAD),
-        int64Tensor('axis2', [2]),
-      ],
-      node: [
-        node('Gather', ['E', 'input_ids'], ['words']),
-        node('Shape', ['input_ids'], ['ids_shape']),
-        node('ConstantOfShape', ['ids_shape'], ['zeros'], [{ name: 'value', type: 4, t: floatTensor('', [1], [0]) }]),
-        node('Unsqueeze', ['zeros', 'axis2'], ['zeros3']),
-        node('Add', ['words', 'zeros3'], ['x']),
-        node('Transpose', ['x'], ['xt'], [{ name: 'perm', type: 7, ints: [0, 2, 1] }]),
-        node('MatMul', ['x', 'xt'], ['scores']),
-        node('Softmax', ['scores'], ['probs'], [{ name: 'axis', type: 2, i: -1 }]),
-        node('MatMul', ['probs', 'x'], ['context']),
-        node(
-          'ReduceMean',
-          ['context'],
-          ['pooled'],
-          [
-            { name: 'axes', type: 7, ints: [1] },
-            { name: 'keepdims', type: 2, i: 0 },
-          ],
-        ),
-        node('MatMul', ['pooled', 'W'], ['logits']),
-        ...extraNodes,
-      ],
-    },
-  };
 }
 
 async function session(model: ModelProto): Promise<InferenceSession> {
@@ -114,7 +87,7 @@ describe('findAttentionProbabilities', () => {
   });
 
   it('ignores a Softmax that feeds no MatMul (e.g. over logits)', () => {
-    const model = tinyClassifier([{ opType: 'Softmax', input: ['logits'], output: ['p'], name: 'p' }]);
+    const model = tinyClassifier([node('Softmax', ['logits'], 'p')]);
     expect(findAttentionProbabilities(model.graph!)).toEqual(['probs']);
   });
 });
@@ -167,15 +140,7 @@ describe('withInputsEmbeds', () => {
   });
 
   it('refuses a graph that reads input_ids for more than its shape', () => {
-    const model = tinyClassifier([
-      {
-        opType: 'Cast',
-        input: ['input_ids'],
-        output: ['ids_float'],
-        name: 'c',
-        attribute: [{ name: 'to', type: 2, i: 1 }],
-      },
-    ]);
+    const model = tinyClassifier([node('Cast', ['input_ids'], 'ids_float', [{ name: 'to', type: 2, i: 1 }])]);
     expect(() => withInputsEmbeds(model)).toThrow(UnsupportedGraphError);
     expect(() => withInputsEmbeds(model)).toThrow(/input_ids is used by a Cast node/);
   });
@@ -208,7 +173,7 @@ describe('DerivedGraphs', () => {
     const modelPath = join(folder, 'model.onnx');
     const model = tinyClassifier();
     model.graph!.node = model.graph!.node!.filter((n) => n.opType !== 'Softmax');
-    model.graph!.node.push({ opType: 'Identity', input: ['scores'], output: ['probs'], name: 'probs' });
+    model.graph!.node.push(node('Identity', ['scores'], 'probs'));
     await writeFile(modelPath, encodeModel(model));
     const graphs = new DerivedGraphs(modelPath, join(folder, 'cache'));
     expect(await graphs.unsupportedReason('attentions')).toMatch(/no self-attention found/);
