@@ -337,9 +337,100 @@ describe('explain --out', () => {
     });
     expect(code).toBe(EXIT_INTERRUPTED);
     expect(err).toContain(`partial report written to ${out}`);
+    expect(err).toMatch(new RegExp(`finished and were written to ${out}; sentence \\d+ was next`));
     const document = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as ResultsDocument;
     expect(document.partial).toBe(true);
     expect(document.sentences).toHaveLength(printed.trimEnd().split('\n').length);
+  });
+});
+
+describe('explain --shard and merge', () => {
+  const SENTENCES = [
+    SEED,
+    'What a wonderful, delightful film!',
+    'The plot was dull and the acting was awful.',
+    'I loved every minute of it.',
+    'Not good.',
+    'A brilliant, moving story.',
+    'Terrible.',
+  ];
+  const METHODS = ['--model', 'demo', '--methods', 'attention,occlusion,shap,lime'];
+
+  /** results.json without what legitimately differs between runs: timings and the report's creation time. */
+  async function comparable(dir: string): Promise<unknown> {
+    const document = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResultsDocument & {
+      report: { createdAt?: string };
+    };
+    delete document.report.createdAt;
+    for (const sentence of document.sentences) {
+      for (const explanation of Object.values(sentence.explanations)) explanation.seconds = 0;
+    }
+    return document;
+  }
+
+  it('merges three shards into exactly the results of one run (modulo timings)', async () => {
+    const input = await file('shards.txt', `${SENTENCES.join('\n')}\n`);
+    const single = join(folder, 'single-run');
+    expect((await cli('explain', input, ...METHODS, '--out', single, '--jsonl')).code).toBe(EXIT_OK);
+    const shards: string[] = [];
+    for (const i of [2, 0, 1]) {
+      const dir = join(folder, `shard-${i}`);
+      const run = await cli('explain', input, ...METHODS, '--shard', `${i}/3`, '--out', dir, '--jsonl');
+      expect(run.code).toBe(EXIT_OK);
+      // Every third sentence from sentence i, each tagged with its place in the whole input.
+      const streamed = run.out
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { index: number; text: string });
+      expect(streamed.map((sentence) => sentence.index)).toEqual([i, i + 3, i + 6].filter((n) => n < 7));
+      expect(streamed.map((sentence) => sentence.text)).toEqual(streamed.map((sentence) => SENTENCES[sentence.index]));
+      expect(run.err).toContain(`shard ${i}/3: `);
+      shards.push(dir);
+    }
+    const merged = join(folder, 'merged-run');
+    const merge = await cli('merge', merged, ...shards);
+    expect(merge.code).toBe(EXIT_OK);
+    expect(merge.err).toContain(`merged 3 shards (7 sentences) into ${merged}`);
+    expect(await comparable(merged)).toEqual(await comparable(single));
+    const html = await readFile(join(merged, 'index.html'), 'utf8');
+    expect(html).toContain(`<h2>7. ${SENTENCES[6]}</h2>`);
+  });
+
+  it('refuses shards of different runs, a missing shard, and a shard given twice', async () => {
+    const input = await file('shards2.txt', `${SENTENCES.join('\n')}\n`);
+    const shard = async (name: string, spec: string, ...extra: string[]): Promise<string> => {
+      const dir = join(folder, name);
+      expect((await cli('explain', input, ...METHODS, '--shard', spec, '--out', dir, ...extra)).code).toBe(EXIT_OK);
+      return dir;
+    };
+    const a0 = await shard('a0', '0/2');
+    const a1 = await shard('a1', '1/2');
+    const otherSeed = await shard('b1', '1/2', '--seed', '7');
+    const mismatch = await cli('merge', join(folder, 'bad-merge'), a0, otherSeed);
+    expect(mismatch.code).toBe(EXIT_FAILURE);
+    expect(mismatch.err).toContain('are not shards of one run: different methods or method settings');
+    const missing = await cli('merge', join(folder, 'missing-merge'), a0);
+    expect(missing.code).toBe(EXIT_FAILURE);
+    expect(missing.err).toContain('shard 1/2 missing');
+    expect(existsSync(join(folder, 'missing-merge'))).toBe(false);
+    const twice = await cli('merge', join(folder, 'twice-merge'), a0, a1, a1);
+    expect(twice.code).toBe(EXIT_FAILURE);
+    expect(twice.err).toContain('shard 1/2 is given twice');
+    const allowed = await cli('merge', join(folder, 'partial-merge'), a0, '--allow-missing');
+    expect(allowed.code).toBe(EXIT_OK);
+    const document = JSON.parse(await readFile(join(folder, 'partial-merge/results.json'), 'utf8')) as ResultsDocument;
+    expect(document.partial).toBe(true);
+    expect(document.sentences.map((sentence) => sentence.index)).toEqual([0, 2, 4, 6]);
+  });
+
+  it('treats a malformed shard or a merge without folders as a usage error', async () => {
+    const input = await file('shards3.txt', `${SEED}\n`);
+    for (const spec of ['3/3', '1', '-1/2', 'a/b', '0/0']) {
+      const run = await cli('explain', input, ...METHODS, '--shard', spec);
+      expect(run.code, spec).toBe(EXIT_USAGE);
+      expect(run.err).toContain('--shard expects i/n');
+    }
+    expect((await cli('merge', join(folder, 'nothing'))).code).toBe(EXIT_USAGE);
   });
 });
 

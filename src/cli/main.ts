@@ -1,13 +1,14 @@
 /**
- * The command line: `predict`, `explain` and `methods`. Method option flags are generated from the explainer
+ * The command line: `predict`, `explain`, `methods`, `models` and `merge`. Method option flags are generated from the explainer
  * registry, so a new method brings its flags with it. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
-import type { ResultsDocument, SentenceResult } from '../shared/results.js';
-import { explainTexts, resultsDocument, sentenceResult } from '../engine/explain.js';
+import type { ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
+import { inputInfo, parseShard, shardIndices } from '../engine/input/shard.js';
 import { hubCacheDir } from '../engine/hub/cache.js';
 import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
 import { HubError, type DownloadProgress, type Dtype } from '../engine/hub/download.js';
@@ -17,7 +18,9 @@ import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderFree } from '../engine/report/folder.js';
+import { mergeShards, readShardFolder } from '../engine/report/merge.js';
 import { writeReport } from '../engine/report/write.js';
+import { startProgress } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -47,11 +50,14 @@ async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): P
 interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Standard error when it is a terminal: progress is drawn there as a bar instead of written as lines. */
+  tty?: NodeJS.WritableStream;
 }
 
 const defaultIo: Io = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
 };
 
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
@@ -95,7 +101,7 @@ function buildProgram(io: Io): Command {
       const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
       await withModel(flags, io, async (model) => {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
-        const sentences = predicted.map((input) => sentenceResult(input, model));
+        const sentences = predicted.map((input, index) => sentenceResult(input, model, index));
         const document = resultsDocument(model, sentences);
         io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
       });
@@ -104,18 +110,26 @@ function buildProgram(io: Io): Command {
   const explain = program
     .command('explain')
     .description('Explain the prediction for every sentence with one or more methods.')
-    .argument('<file>', 'text file, one sentence per line')
+    .argument('<file>', 'sentences: .txt (one per line), .csv or .jsonl (a text column), or - for standard input')
     .addOption(modelOption())
     .addOption(dtypeOption())
     .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
     .option('--json', 'print one JSON document (the results schema)')
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
     .option('--out <dir>', 'also write a report folder (index.html, charts, results.json, scores.csv); must not exist')
-    .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report");
+    .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report")
+    .option(
+      '--shard <i/n>',
+      'explain only every n-th sentence starting at sentence i (0-based); see `merge`',
+      parseShard,
+    );
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     if (typeof flags.out === 'string') await assertFolderFree(flags.out);
-    const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
+    const allTexts = (await readSentenceFile(file)).map((sentence) => sentence.text);
+    const shard = flags.shard as ShardInfo | undefined;
+    const indices = shard ? shardIndices(allTexts.length, shard) : allTexts.map((_, i) => i);
+    const texts = indices.map((i) => allTexts[i]!);
     const ids =
       String(flags.methods) === 'all'
         ? EXPLAINERS.map((e) => e.id)
@@ -124,30 +138,64 @@ function buildProgram(io: Io): Command {
             .map((id) => id.trim());
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      const settings = methodSettings(await planMethods(model, methods));
+      const run = { input: inputInfo(allTexts), ...(shard ? { shard } : {}) };
       const finished: SentenceResult[] = [];
+      const progress = startProgress(shard ? `shard ${shard.index}/${shard.count}` : 'explain', texts.length, {
+        write: io.err,
+        ...(io.tty ? { tty: io.tty } : {}),
+      });
       const onSentence = (result: SentenceResult): void => {
         finished.push(result);
+        progress.update(finished.length);
         // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
         if (flags.jsonl) io.out(`${JSON.stringify(result)}\n`);
       };
-      const document = await untilInterrupted((signal) => explainTexts(model, texts, methods, { signal, onSentence }));
-      const partial = document === undefined;
-      const output: ResultsDocument = partial ? { ...resultsDocument(model, finished), partial } : document;
+      const completed = await untilInterrupted((signal) =>
+        explainTexts(model, texts, methods, { signal, onSentence, indices }),
+      ).finally(() => progress.stop());
+      const partial = completed === undefined;
+      const output: ResultsDocument = {
+        ...resultsDocument(model, finished, settings),
+        ...run,
+        ...(partial ? { partial } : {}),
+      };
       if (!flags.jsonl) {
         io.out(flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'));
       }
+      let reportDir: string | undefined;
       if (typeof flags.out === 'string') {
         // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
         const report = flags.evaluate ? await evaluateResults(model, output) : output;
-        const { dir } = await writeReport(report, flags.out, { partial });
-        io.err(`${partial ? 'partial report' : 'report'} written to ${dir}\n`);
+        reportDir = (await writeReport(report, flags.out, { partial })).dir;
+        io.err(`${partial ? 'partial report' : 'report'} written to ${reportDir}\n`);
       }
-      if (partial)
+      if (partial) {
+        const next = texts[finished.length] === undefined ? '' : `; sentence ${indices[finished.length]! + 1} was next`;
         throw new InterruptedError(
-          `interrupted: ${finished.length} of ${texts.length} sentences finished and were printed`,
+          `interrupted: ${finished.length} of ${texts.length} sentences finished and were ` +
+            `${reportDir ? `written to ${reportDir}` : 'printed'}${next}`,
         );
+      }
     });
   });
+
+  program
+    .command('merge')
+    .description('Merge the report folders of a sharded run (explain --shard i/n --out DIR) into one report.')
+    .argument('<out>', 'the merged report folder to write; must not exist')
+    .argument('<dirs...>', 'the shard report folders')
+    .option('--allow-missing', 'write a partial report when some shards are missing, instead of refusing')
+    .action(async (out: string, dirs: string[], flags: { allowMissing?: boolean }) => {
+      await assertFolderFree(out);
+      const shards = await Promise.all(dirs.map(readShardFolder));
+      const merged = mergeShards(shards, { allowMissing: flags.allowMissing ?? false });
+      const { dir, partial } = await writeReport(merged, out);
+      io.err(
+        `merged ${shards.length} shard${shards.length > 1 ? 's' : ''} (${merged.sentences.length} sentences) into ` +
+          `${partial ? 'a partial report at ' : ''}${dir}\n`,
+      );
+    });
 
   program
     .command('methods')

@@ -29,7 +29,7 @@ export async function compareMethods(
 ): Promise<Comparison> {
   const plan = await planMethods(model, methods);
   const [input] = await predictTexts(model, [text], { signal });
-  const sentence = sentenceResult(input!, model);
+  const sentence = sentenceResult(input!, model, 0);
   const explain = ({ explainer, options }: MethodPlan) => explainer.explain(input!, { model, signal }, options);
   const pooled = plan.filter(({ explainer }) => explainer.needs.length === 0);
   const own = plan.filter(({ explainer }) => explainer.needs.length > 0);

@@ -42,33 +42,54 @@ export interface ExplainOptions {
   signal?: AbortSignal;
   /** Called as each sentence finishes, so a job can stream results and keep them if cancelled later. */
   onSentence?: (result: SentenceResult, index: number) => void;
+  /** Each text's position in its input (a shard's texts are every n-th); 0, 1, 2… when not given. */
+  indices?: readonly number[];
 }
 
 export async function explainTexts(
   model: ModelBundle,
   texts: readonly string[],
   methods: MethodRequest,
-  { signal, onSentence }: ExplainOptions = {},
+  { signal, onSentence, indices }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
   const plan = await planMethods(model, methods);
   const predicted = await predictTexts(model, texts, { signal });
   const sentences: SentenceResult[] = [];
-  for (const input of predicted) {
-    const result = sentenceResult(input, model);
+  for (const [i, input] of predicted.entries()) {
+    const result = sentenceResult(input, model, indices?.[i] ?? i);
     for (const { explainer, options } of plan) {
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }
     sentences.push(result);
     onSentence?.(result, sentences.length - 1);
   }
-  return resultsDocument(model, sentences);
+  return resultsDocument(model, sentences, methodSettings(plan));
 }
 
-export function resultsDocument(model: ModelBundle, sentences: SentenceResult[]): ResultsDocument {
-  return { schema: RESULTS_SCHEMA, version: RESULTS_SCHEMA_VERSION, model: model.info, sentences };
+/** Method id → resolved options: what a report records and what shards of one run must share. */
+export function methodSettings(plan: readonly MethodPlan[]): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(plan.map(({ explainer, options }) => [explainer.id, { ...options }]));
 }
 
-export function sentenceResult({ encoded, prediction }: PredictedText, model: ModelBundle): SentenceResult {
+export function resultsDocument(
+  model: ModelBundle,
+  sentences: SentenceResult[],
+  methods?: Record<string, Record<string, unknown>>,
+): ResultsDocument {
+  return {
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_SCHEMA_VERSION,
+    model: model.info,
+    ...(methods ? { methods } : {}),
+    sentences,
+  };
+}
+
+export function sentenceResult(
+  { encoded, prediction }: PredictedText,
+  model: ModelBundle,
+  index: number,
+): SentenceResult {
   const warnings = encoded.truncated
     ? [
         {
@@ -78,6 +99,7 @@ export function sentenceResult({ encoded, prediction }: PredictedText, model: Mo
       ]
     : [];
   return {
+    index,
     text: encoded.text,
     tokens: encoded.tokens,
     ids: encoded.ids,

@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ExplainRequest, JobState, JobStatus, WorkbenchEvent } from '../shared/api.js';
 import type { SentenceResult } from '../shared/results.js';
-import { explainTexts, planMethods, resultsDocument } from './explain.js';
+import { explainTexts, methodSettings, planMethods, resultsDocument } from './explain.js';
 import type { ModelBundle } from './model/bundle.js';
 
 interface Job {
   id: string;
   model: ModelBundle;
+  /** The resolved method settings, recorded in the job's results. */
+  methods: Record<string, Record<string, unknown>>;
   total: number;
   sentences: SentenceResult[];
   status: JobStatus;
@@ -30,10 +32,11 @@ export class JobRunner {
 
   /** Validates the request (methods, options, model support) at once, then runs it in the background. */
   async start(model: ModelBundle, request: ExplainRequest): Promise<JobState> {
-    await planMethods(model, request.methods);
+    const plan = await planMethods(model, request.methods);
     const job: Job = {
       id: randomUUID(),
       model,
+      methods: methodSettings(plan),
       total: request.texts.length,
       sentences: [],
       status: 'running',
@@ -110,7 +113,7 @@ export class JobRunner {
       status: job.status,
       total: job.total,
       done: job.sentences.length,
-      results: resultsDocument(job.model, [...job.sentences]),
+      results: resultsDocument(job.model, [...job.sentences], job.methods),
     };
     if (job.error) state.error = job.error;
     return state;

@@ -44,7 +44,7 @@ export class Workbench implements WorkbenchApi {
 
   async predict(texts: string[]): Promise<SentenceResult[]> {
     const model = this.requireModel();
-    return (await predictTexts(model, texts)).map((input) => sentenceResult(input, model));
+    return (await predictTexts(model, texts)).map((input, index) => sentenceResult(input, model, index));
   }
 
   async explain(request: ExplainRequest): Promise<ResultsDocument> {

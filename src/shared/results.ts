@@ -102,6 +102,8 @@ export type MetricId = 'aopc_compr' | 'aopc_suff' | 'taucorr_loo' | 'auprc_plau'
 export type MetricValues = Partial<Record<MetricId, number | null>>;
 
 export interface SentenceResult extends TokenizedText, Prediction {
+  /** Position of the sentence in its input (0-based, blank lines skipped): keeps its place across shards. */
+  index: number;
   warnings: ResultWarning[];
   explanations: Record<string, Explanation>;
   /** Method id → ferret's metrics, present when the explanations were evaluated (e.g. for a report). */
@@ -124,10 +126,29 @@ export interface Comparison {
 export const RESULTS_SCHEMA = 'xai-workbench/results';
 export const RESULTS_SCHEMA_VERSION = 1;
 
+/** Which input a run read: what shards of one run must share. */
+export interface InputInfo {
+  /** Sentences in the whole input, before sharding. */
+  sentences: number;
+  /** sha256 of the input's sentences joined by newlines. */
+  sha256: string;
+}
+
+/** One of `count` slices of a run: the sentences whose index ≡ `index` (mod `count`). */
+export interface ShardInfo {
+  index: number;
+  count: number;
+}
+
 export interface ResultsDocument {
   schema: typeof RESULTS_SCHEMA;
   version: typeof RESULTS_SCHEMA_VERSION;
   model: ModelInfo;
+  /** Method id → its resolved settings (defaults filled in), as the run asked for them. */
+  methods?: Record<string, Record<string, unknown>>;
+  input?: InputInfo;
+  /** Present on a shard's results; a merged or unsharded run has none. */
+  shard?: ShardInfo;
   sentences: SentenceResult[];
   /** Set when the run was cancelled or interrupted: `sentences` holds only those that finished. */
   partial?: boolean;

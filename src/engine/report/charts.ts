@@ -39,11 +39,10 @@ function rendered(
 
 export function sentenceCharts(
   sentence: SentenceResult,
-  index: number,
   labels: readonly string[],
   methodLabel: (method: string) => string,
 ): ReportChart[] {
-  const prefix = `s${index + 1}`;
+  const prefix = `s${sentence.index + 1}`;
   const charts: ReportChart[] = [];
   const explanations = Object.values(sentence.explanations);
   for (const explanation of explanations) {

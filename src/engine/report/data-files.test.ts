@@ -15,8 +15,9 @@ function explanation(method: string, tokens: string[], scores: number[]): Explan
   };
 }
 
-function sentence(text: string, explanations: Explanation[]): SentenceResult {
+function sentence(index: number, text: string, explanations: Explanation[]): SentenceResult {
   return {
+    index,
     text,
     tokens: explanations[0]!.tokens,
     ids: [],
@@ -35,11 +36,12 @@ const results = {
   version: 1,
   model: {} as ResultsDocument['model'],
   sentences: [
-    sentence('Hello, "world"', [
+    // A shard's sentences: their input positions, not 0 and 1.
+    sentence(4, 'Hello, "world"', [
       explanation('m1', ['[CLS]', 'hello', ',', '[SEP]'], [0.1, 0.2, -0.3, 0.4]),
       explanation('m2', ['[CLS]', 'hello', ',', '[SEP]'], [1, 0, 0, 0]),
     ]),
-    sentence('bye', [explanation('m1', ['[CLS]', 'bye', '[SEP]'], [0, 1e-17, 0])]),
+    sentence(7, 'bye', [explanation('m1', ['[CLS]', 'bye', '[SEP]'], [0, 1e-17, 0])]),
   ],
 } satisfies ResultsDocument;
 
@@ -74,14 +76,15 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('scoresCsv', () => {
-  it('has one row per sentence × method × token, quoted where needed, with exact numbers', () => {
+  it('has one row per sentence × method × token, by input position, quoted where needed, with exact numbers', () => {
     const [header, ...rows] = parseCsv(scoresCsv(results));
     expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score']);
     expect(rows).toHaveLength(4 + 4 + 3);
-    expect(rows[2]).toEqual(['0', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3']);
+    expect(rows[2]).toEqual(['4', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3']);
+    expect(rows.at(-1)![0]).toBe('7');
     const sum = (method: string, index: string): number =>
       rows.filter((r) => r[0] === index && r[2] === method).reduce((total, r) => total + Number(r[6]), 0);
-    expect(sum('m1', '0')).toBeCloseTo(0.4, 15);
+    expect(sum('m1', '4')).toBeCloseTo(0.4, 15);
     expect(rows.at(-2)![6]).toBe('1e-17');
   });
 });

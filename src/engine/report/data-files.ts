@@ -21,21 +21,22 @@ export function reportDocument(results: ResultsDocument, partial: boolean, now =
   return { ...results, report: { appVersion: appVersion(), createdAt: now.toISOString(), partial } };
 }
 
+/** `sentence` is the sentence's position in the input file, so shards' rows keep their place. */
 export const CSV_COLUMNS = ['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score'] as const;
 
 export function scoresCsv(results: ResultsDocument): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
-  results.sentences.forEach((sentence, index) => {
+  for (const sentence of results.sentences) {
     for (const explanation of Object.values(sentence.explanations)) {
       explanation.tokens.forEach((token, i) => {
         rows.push(
-          [index, sentence.text, explanation.method, i, token, explanation.raw[i], explanation.scores[i]]
+          [sentence.index, sentence.text, explanation.method, i, token, explanation.raw[i], explanation.scores[i]]
             .map(csvCell)
             .join(','),
         );
       });
     }
-  });
+  }
   return `${rows.join('\r\n')}\r\n`;
 }
 

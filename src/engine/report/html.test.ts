@@ -12,6 +12,7 @@ function page(charts: PageChart[]): string {
       model: model as ModelInfo,
       sentences: [
         {
+          index: 0,
           text: '<b>hi</b>',
           tokens: [],
           ids: [],

@@ -5,7 +5,7 @@
  */
 import { forceBar } from '../../shared/charts/force.js';
 import { formatScore } from '../../shared/charts/heat-text.js';
-import type { Explanation, SentenceResult } from '../../shared/results.js';
+import type { Explanation, ResultsDocument, SentenceResult } from '../../shared/results.js';
 import type { ReportChart } from './charts.js';
 import type { ReportDocument } from './data-files.js';
 import { escapeXml as escape } from './svg-blocks.js';
@@ -65,19 +65,27 @@ ${report.partial ? `<p class="partial" data-section="partial">Partial report: th
 <tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}, ${model.dtype})</td></tr>
 <tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
 <tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
+${document.input ? `<tr><th>Input</th><td>${inputSummary(document)}</td></tr>` : ''}
 <tr><th>Created</th><td>${escape(report.createdAt)} with XAI Workbench ${escape(report.appVersion)}</td></tr>
 </table>
 ${summaryTable(document.sentences)}
-${document.sentences.map((sentence, i) => sentenceSection(sentence, i, charts[i] ?? [], methodLabel)).join('\n')}
+${document.sentences.map((sentence, i) => sentenceSection(sentence, charts[i] ?? [], methodLabel)).join('\n')}
 </body>
 </html>
 `;
 }
 
+function inputSummary({ input, shard, sentences }: ResultsDocument): string {
+  const whole = `${input!.sentences} sentences (sha256 <code>${input!.sha256.slice(0, 12)}…</code>)`;
+  return shard
+    ? `shard ${shard.index} of ${shard.count}: ${sentences.length} of ${whole}, every ${shard.count}th from sentence ${shard.index + 1}`
+    : whole;
+}
+
 function summaryTable(sentences: readonly SentenceResult[]): string {
   const rows = sentences.map(
-    (sentence, i) =>
-      `<tr><td><a href="#s${i + 1}">${i + 1}</a></td><td>${escape(sentence.text)}</td>` +
+    (sentence) =>
+      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${escape(sentence.text)}</td>` +
       `<td>${escape(sentence.predictedLabel)}</td><td>${(sentence.probabilities[sentence.predictedLabel] ?? 0).toFixed(3)}</td>` +
       `<td>${Object.keys(sentence.explanations).length}</td></tr>`,
   );
@@ -89,7 +97,6 @@ ${rows.join('\n')}
 
 function sentenceSection(
   sentence: SentenceResult,
-  index: number,
   charts: readonly PageChart[],
   methodLabel: (method: string) => string,
 ): string {
@@ -104,8 +111,10 @@ function sentenceSection(
     ),
   );
   const shared = charts.filter((chart) => chart.method === undefined);
-  return `<section class="sentence" id="s${index + 1}" data-section="sentence">
-<h2>${index + 1}. ${escape(sentence.text)}</h2>
+  // Numbered by position in the input file, so a shard's report names the same sentence as the merged one.
+  const number = sentence.index + 1;
+  return `<section class="sentence" id="s${number}" data-section="sentence">
+<h2>${number}. ${escape(sentence.text)}</h2>
 <p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}</p>
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}

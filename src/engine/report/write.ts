@@ -41,9 +41,9 @@ export async function writeReport(
       await write('results.json', `${JSON.stringify(document, null, 2)}\n`);
       await write('scores.csv', scoresCsv(document));
       const charts: PageChart[][] = [];
-      for (const [index, sentence] of document.sentences.entries()) {
+      for (const sentence of document.sentences) {
         const perSentence: PageChart[] = [];
-        for (const chart of sentenceCharts(sentence, index, document.model.labels, methodLabel)) {
+        for (const chart of sentenceCharts(sentence, document.model.labels, methodLabel)) {
           const png = await svgToPng(chart.svg);
           await write(`charts/${chart.name}.svg`, chart.svg);
           await write(`charts/${chart.name}.png`, png);
