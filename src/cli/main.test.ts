@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../shared/results.js';
 import { PACKAGE_ROOT } from '../engine/paths.js';
+import { FIXTURE_REPO, startFixtureHub } from '../engine/hub/test-hub.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, main } from './main.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
@@ -183,6 +184,32 @@ describe('models', () => {
     const { code, err } = await cli('predict', await file('named.txt', 'hello\n'), '--model', 'someone/some-model');
     expect(code).toBe(EXIT_FAILURE);
     expect(err).toMatch(/someone\/some-model is not fully cached and HF_HUB_OFFLINE is set: missing config\.json/);
+  });
+
+  it('downloads a hub model on first use with progress, then runs from the cache without a request', async () => {
+    const hub = await startFixtureHub();
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      HF_ENDPOINT: hub.endpoint,
+      HF_HUB_CACHE: join(folder, 'hub-download'),
+      HF_HUB_OFFLINE: '',
+    });
+    try {
+      const input = await file('hub.txt', `${SEED}\n`);
+      const first = await cli('predict', input, '--model', FIXTURE_REPO, '--json');
+      expect(first.code).toBe(EXIT_OK);
+      expect(first.err).toMatch(/downloading fixtures\/tiny-distilbert onnx\/model\.onnx: \d+\.\d\/\d+\.\d MB/);
+      expect((JSON.parse(first.out) as ResultsDocument).model.source).toBe(FIXTURE_REPO);
+      hub.behaviour.requests = [];
+      const second = await cli('predict', input, '--model', FIXTURE_REPO, '--json');
+      expect(second.code).toBe(EXIT_OK);
+      expect(second.err).toBe('');
+      expect(hub.behaviour.requests).toEqual([]);
+      expect(second.out).toBe(first.out);
+    } finally {
+      process.env = saved;
+      await hub.close();
+    }
   });
 
   it('asks for the int8 file with --dtype q8 and names it when absent', async () => {

@@ -20,7 +20,7 @@ import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderFree } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
 import { writeReport } from '../engine/report/write.js';
-import { startProgress } from './progress.js';
+import { startProgress, type Progress, type ProgressTarget } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -141,10 +141,8 @@ function buildProgram(io: Io): Command {
       const settings = methodSettings(await planMethods(model, methods));
       const run = { input: inputInfo(allTexts), ...(shard ? { shard } : {}) };
       const finished: SentenceResult[] = [];
-      const progress = startProgress(shard ? `shard ${shard.index}/${shard.count}` : 'explain', texts.length, {
-        write: io.err,
-        ...(io.tty ? { tty: io.tty } : {}),
-      });
+      const what = shard ? `shard ${shard.index}/${shard.count}` : 'explain';
+      const progress = startProgress(what, texts.length, progressTarget(io));
       const onSentence = (result: SentenceResult): void => {
         finished.push(result);
         progress.update(finished.length);
@@ -289,10 +287,17 @@ interface ModelFlags {
  * when it is not cached and the hub cannot be reached; a model the user named never falls back silently.
  */
 async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) => Promise<void>): Promise<void> {
+  const downloads = new Map<string, Progress>();
   const options = {
     dtype: flags.dtype,
     onDownloadProgress: ({ file, received, total }: DownloadProgress) => {
-      if (received === total) io.err(`downloaded ${flags.model} ${file} (${(received / 1e6).toFixed(1)} MB)\n`);
+      let progress = downloads.get(file);
+      if (!progress) {
+        progress = startProgress(`downloading ${flags.model} ${file}`, total, progressTarget(io), { unit: 'bytes' });
+        downloads.set(file, progress);
+      }
+      progress.update(received);
+      if (received === total) progress.stop();
     },
   };
   let model: ModelBundle;
@@ -306,12 +311,18 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
       `notice: ${DEFAULT_MODEL_ID} is not cached and the hub cannot be reached; using the bundled demo model instead\n`,
     );
     model = await ModelBundle.load(DEMO_MODEL_ID, options);
+  } finally {
+    for (const progress of downloads.values()) progress.stop();
   }
   try {
     await work(model);
   } finally {
     await model.dispose();
   }
+}
+
+function progressTarget(io: Io): ProgressTarget {
+  return { write: io.err, ...(io.tty ? { tty: io.tty } : {}) };
 }
 
 function formatPrediction(sentence: SentenceResult): string {

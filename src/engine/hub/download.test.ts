@@ -1,11 +1,9 @@
 /**
  * Hub downloads against a local server on 127.0.0.1 that serves a fixture model in the hub's URL layout
- * (`/<repo>/resolve/<revision>/<path>`, with `x-repo-commit` and LFS `x-linked-etag` headers), via HF_ENDPOINT.
+ * (test-hub.ts), via HF_ENDPOINT.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,56 +12,25 @@ import { hubCacheDir, isHubId, repoFolders } from './cache.js';
 import { ModelBundle } from '../model/bundle.js';
 import { downloadModel, modelFiles, type DownloadProgress } from './download.js';
 import { DEFAULT_MODEL_ID, PUBLISHED_SHA256 } from './known-models.js';
+import {
+  FIXTURE_COMMIT as COMMIT,
+  FIXTURE_REPO as REPO,
+  FIXTURE_SOURCE as SOURCE,
+  sha256,
+  startFixtureHub,
+  type FixtureHub,
+} from './test-hub.js';
 
-const REPO = 'fixtures/tiny-distilbert';
-const COMMIT = 'c0ffee'.padEnd(40, '0');
-const SOURCE = join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert');
 const ONNX = 'onnx/model.onnx';
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** What the server does besides serving: count requests, corrupt the ONNX bytes, cut a transfer short. */
-const behaviour = { requests: [] as string[], corrupt: false, cutAfterBytes: 0 };
-let server: Server;
+let hub: FixtureHub;
 let endpoint: string;
+let behaviour: FixtureHub['behaviour'];
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    behaviour.requests.push(`${request.method} ${request.url} ${request.headers.range ?? ''}`.trim());
-    const match = /^\/fixtures\/tiny-distilbert\/resolve\/main\/(.+)$/.exec(request.url ?? '');
-    if (!match) return void response.writeHead(404).end();
-    let body: Buffer;
-    try {
-      body = readFileSync(join(SOURCE, match[1]!));
-    } catch {
-      return void response.writeHead(404).end();
-    }
-    const lfs = match[1] === ONNX;
-    const headers: Record<string, string> = {
-      'x-repo-commit': COMMIT,
-      etag: `"${createHash('sha1').update(body).digest('hex')}"`,
-    };
-    if (lfs) headers['x-linked-etag'] = `"${sha256(body)}"`;
-    if (lfs && behaviour.corrupt)
-      body = Buffer.concat([body.subarray(0, 100), Buffer.from('corrupted'), body.subarray(109)]);
-    const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const part = body.subarray(start);
-    headers['content-length'] = String(part.length);
-    response.writeHead(range ? 206 : 200, headers);
-    if (request.method === 'HEAD') return void response.end();
-    if (lfs && behaviour.cutAfterBytes > 0) {
-      const cut = behaviour.cutAfterBytes;
-      behaviour.cutAfterBytes = 0;
-      response.write(part.subarray(0, cut), () => response.destroy());
-      return;
-    }
-    response.end(part);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  hub = await startFixtureHub();
+  ({ endpoint, behaviour } = hub);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => hub.close());
 
 let cacheDir: string;
 beforeEach(async () => {
