@@ -11,9 +11,10 @@ import { readSentenceFile } from '../engine/input/sentences.js';
 import { inputInfo, parseShard, shardIndices } from '../engine/input/shard.js';
 import { hubCacheDir } from '../engine/hub/cache.js';
 import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
-import { HubError, type DownloadProgress, type Dtype } from '../engine/hub/download.js';
+import type { DownloadProgress, Dtype } from '../engine/hub/download.js';
 import { DEFAULT_MODEL_ID } from '../engine/hub/known-models.js';
-import { ModelBundle, ModelLoadError } from '../engine/model/bundle.js';
+import type { ModelBundle } from '../engine/model/bundle.js';
+import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
@@ -300,20 +301,14 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
       if (received === total) progress.stop();
     },
   };
-  let model: ModelBundle;
+  let loaded: LoadedBundle;
   try {
-    model = await ModelBundle.load(flags.model, options);
-  } catch (error) {
-    const unavailable =
-      error instanceof ModelLoadError && error.cause instanceof HubError && error.cause.failure === 'unavailable';
-    if (flags.model !== DEFAULT_MODEL_ID || !unavailable) throw error;
-    io.err(
-      `notice: ${DEFAULT_MODEL_ID} is not cached and the hub cannot be reached; using the bundled demo model instead\n`,
-    );
-    model = await ModelBundle.load(DEMO_MODEL_ID, options);
+    loaded = await loadModelOrDemo(flags.model, options);
   } finally {
     for (const progress of downloads.values()) progress.stop();
   }
+  const { model, notice } = loaded;
+  if (notice) io.err(`notice: ${notice}\n`);
   try {
     await work(model);
   } finally {
