@@ -211,6 +211,18 @@ describe.each(MODELS)('quantizeMatMulWeights on $source', ({ source, tolerance }
     expect(countOps(quantized.graph!, 'Gemm')).toBe(countOps(original.graph!, 'Gemm'));
   });
 
+  it('is fused by onnxruntime into its int8 kernels (MatMulIntegerToFloat, DynamicQuantizeMatMul)', async () => {
+    const optimized = join(await mkdtemp(join(tmpdir(), 'xai-quantize-')), 'optimized.onnx');
+    await InferenceSession.create(encodeModel(quantized), {
+      graphOptimizationLevel: 'all',
+      optimizedModelFilePath: optimized,
+    });
+    const graph = (await readModel(optimized)).graph!;
+    const fused = countOps(graph, 'MatMulIntegerToFloat') + countOps(graph, 'DynamicQuantizeMatMul');
+    expect(fused).toBe(weightMatMuls(original.graph!));
+    expect(countOps(graph, 'MatMulInteger')).toBe(0);
+  });
+
   it(`keeps probabilities within ${tolerance} of fp32 and the labels wherever fp32's margin exceeds twice that`, async () => {
     const fp32 = await bundle.session('plain');
     const int8 = await InferenceSession.create(encodeModel(quantized));
