@@ -1,12 +1,12 @@
 /**
- * The gradient variant of the derived-graph cache: derived with the others, and when a model has an op without
- * a gradient rule, marked unavailable with a reason naming the op while the other variants stay available.
+ * The gradient and int8 variants of the derived-graph cache: derived with the others, and when a model has an op
+ * without a gradient rule, marked unavailable with a reason naming the op while the other variants stay available.
  */
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, type ModelProto } from '../onnx/proto.js';
+import { DataType, encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
 import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { DerivedGraphs } from './derived-graphs.js';
 
@@ -51,5 +51,15 @@ describe('DerivedGraphs gradients', () => {
     );
     expect(await graphs.unsupportedReason('embeds')).toBeUndefined();
     await expect(graphs.path('gradients')).rejects.toThrow(/op Sin/);
+  });
+});
+
+describe('DerivedGraphs int8', () => {
+  it('derives the int8 graph beside the others, with the weight MatMul quantized', async () => {
+    const graphs = await derived('Tanh');
+    expect(await graphs.unsupportedReason('int8')).toBeUndefined();
+    const ops = ((await readModel(await graphs.path('int8'))).graph?.node ?? []).map((n) => n.opType);
+    expect(ops).toContain('MatMulInteger');
+    expect(ops).not.toContain('MatMul');
   });
 });

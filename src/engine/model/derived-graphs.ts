@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { encodeModel, readModel } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
+import { quantizeMatMulWeights } from '../onnx/quantize.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
 
-export type GraphVariant = 'attentions' | 'embeds' | 'gradients';
+/** `int8` is the exported graph with its weight MatMuls quantized, for forward-only methods. */
+export type GraphVariant = 'attentions' | 'embeds' | 'gradients' | 'int8';
 
 interface Manifest {
   /** Bumped when the derivations change, so that an older cache folder is derived again. */
@@ -24,7 +26,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 2;
+const MANIFEST_VERSION = 3;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
@@ -119,6 +121,11 @@ export class DerivedGraphs {
     } catch (error) {
       manifest.unsupported.embeds = reasonOf(error);
       manifest.unsupported.gradients = manifest.unsupported.embeds;
+    }
+    try {
+      await writeAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(model).model));
+    } catch (error) {
+      manifest.unsupported.int8 = reasonOf(error);
     }
     // The manifest goes last: its presence is what marks the folder complete.
     await writeAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
