@@ -86,7 +86,7 @@ export function resultsDocument(
 }
 
 export function sentenceResult(
-  { encoded, prediction }: PredictedText,
+  { encoded, prediction, int8Drift }: PredictedText,
   model: ModelBundle,
   index: number,
 ): SentenceResult {
@@ -107,5 +107,6 @@ export function sentenceResult(
     ...prediction,
     warnings,
     explanations: {},
+    ...(int8Drift === undefined ? {} : { int8Drift }),
   };
 }

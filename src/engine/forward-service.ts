@@ -3,7 +3,8 @@
  * submits its token-id sequences to. Perturbation methods ask for the same sequence again and again (SHAP's
  * masked strings re-tokenize alike, metrics re-run leave-one-out), so the service de-duplicates and memoizes
  * per sentence; requests made in the same tick by methods running concurrently are pooled into shared
- * batches. Sequences are sorted by length so that a batch carries little padding.
+ * batches. Sequences are sorted by length so that a batch carries little padding. With a bundle loaded at
+ * `precision: 'int8'` every row runs on the int8 graph.
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { INPUT_IDS } from './onnx/surgery.js';
@@ -130,7 +131,7 @@ export class ForwardService {
     rows.sort((a, b) => a.ids.length - b.ids.length);
     let session: InferenceSession;
     try {
-      session = await this.model.session('plain');
+      session = await this.model.forwardSession();
     } catch (error) {
       this.fail(rows, error);
       return;

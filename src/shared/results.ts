@@ -10,6 +10,8 @@ export interface ResultWarning {
   message: string;
 }
 
+export type Precision = 'fp32' | 'int8';
+
 export interface ModelInfo {
   /** What the user asked for: `demo`, a folder path or a hub id. */
   source: string;
@@ -24,6 +26,12 @@ export interface ModelInfo {
   vocabSize: number;
   /** `fp32` (the exported model) or `q8` (its int8-quantized export). */
   dtype: 'fp32' | 'q8';
+  /**
+   * What the forward-only methods (SHAP, LIME, occlusion, metrics) ran on: the model itself (`fp32`, also when
+   * absent) or the engine's dynamically quantized copy of it (`int8`). Predictions, gradients and attention
+   * always use the model itself.
+   */
+  precision?: Precision;
   /** sha256 of the ONNX file: identifies the exact weights an explanation was computed on. */
   sha256: string;
 }
@@ -108,6 +116,8 @@ export interface SentenceResult extends TokenizedText, Prediction {
   explanations: Record<string, Explanation>;
   /** Method id → ferret's metrics, present when the explanations were evaluated (e.g. for a report). */
   evaluation?: Record<string, MetricValues>;
+  /** With `precision: 'int8'`: max over classes of |p_int8 − p_fp32| for this sentence. */
+  int8Drift?: number;
 }
 
 /** A side-by-side comparison of methods on one sentence (the engine's `compareMethods`). */

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { ModelCapability } from '../../shared/api.js';
-import type { ModelInfo } from '../../shared/results.js';
+import type { ModelInfo, Precision } from '../../shared/results.js';
 import { isHubId } from '../hub/cache.js';
 import { downloadModel, modelFiles, type DownloadProgress, type Dtype } from '../hub/download.js';
 import { PUBLISHED_SHA256 } from '../hub/known-models.js';
@@ -33,6 +33,12 @@ export interface LoadOptions {
   resourcesDir?: string;
   /** `q8` loads `onnx/model_quantized.onnx` (transformers.js' int8 export) instead of `onnx/model.onnx`. */
   dtype?: Dtype;
+  /**
+   * `int8` runs the forward-only methods (SHAP, LIME, occlusion, metrics) on a dynamically quantized copy of
+   * the graph: several times faster, slightly approximate (each sentence's drift is reported). Predictions,
+   * gradients and attention stay on the exact graph. Default `fp32`.
+   */
+  precision?: Precision;
   /** Progress of a hub download, when the source is a hub id not yet cached. */
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
@@ -59,6 +65,10 @@ export class ModelBundle {
   /** Loads `demo` (the bundled model), a transformers.js-style folder, or a hub id (downloaded on first use). */
   static async load(source: string, options: LoadOptions = {}): Promise<ModelBundle> {
     const dtype = options.dtype ?? 'fp32';
+    const precision = options.precision ?? 'fp32';
+    if (precision === 'int8' && dtype === 'q8') {
+      throw new ModelLoadError('precision int8 quantizes the fp32 export; the q8 export is already int8');
+    }
     const dir = await resolveModelDir(source, options, dtype);
     const files = modelFiles(dtype);
     await checkModelFolder(dir, files);
@@ -84,9 +94,12 @@ export class ModelBundle {
       maxLength: tokenizer.maxLength,
       vocabSize: config.vocabSize,
       dtype,
+      precision,
       sha256,
     };
     const graphs = DerivedGraphs.forModel(modelPath, sha256, options.cacheDir ?? defaultCacheDir());
+    const int8Unsupported = precision === 'int8' ? await graphs.unsupportedReason('int8') : undefined;
+    if (int8Unsupported) throw new ModelLoadError(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
     const plain = await createSession(modelPath);
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
     if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {
@@ -115,6 +128,14 @@ export class ModelBundle {
       this.sessions.set(variant, session);
     }
     return session;
+  }
+
+  /**
+   * The session forward-only methods run on: the int8 graph when loaded with `precision: 'int8'`, else the
+   * exported one. The shown prediction, gradients and attention never use it.
+   */
+  forwardSession(): Promise<InferenceSession> {
+    return this.session(this.info.precision === 'int8' ? 'int8' : 'plain');
   }
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
