@@ -9,12 +9,13 @@ export interface WebHost {
   stop: () => void;
 }
 
-export async function startWebHost(): Promise<WebHost> {
+/** `env` adds to the host's environment (e.g. HF_ENDPOINT for a stand-in hub). */
+export async function startWebHost(env: Record<string, string> = {}): Promise<WebHost> {
   for (const built of ['dist/web/main.js', 'out/renderer/index.html']) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
   const host = spawn(process.execPath, ['dist/web/main.js'], {
-    env: { ...process.env, XAI_WORKBENCH_CACHE: mkdtempSync(join(tmpdir(), 'xai-e2e-')) },
+    env: { ...process.env, XAI_WORKBENCH_CACHE: mkdtempSync(join(tmpdir(), 'xai-e2e-')), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -12,7 +12,7 @@ import { inputInfo, parseShard, shardIndices } from '../engine/input/shard.js';
 import { hubCacheDir } from '../engine/hub/cache.js';
 import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
 import type { DownloadProgress, Dtype } from '../engine/hub/download.js';
-import { DEFAULT_MODEL_ID } from '../engine/hub/known-models.js';
+import { DEFAULT_MODEL_ID } from '../shared/api.js';
 import type { ModelBundle } from '../engine/model/bundle.js';
 import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';

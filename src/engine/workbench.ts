@@ -3,18 +3,21 @@ import type {
   CompareRequest,
   ExplainRequest,
   JobState,
+  LoadedModel,
+  LoadModelOptions,
   MethodInfo,
   SavedReport,
   SaveReportRequest,
   WorkbenchApi,
   WorkbenchEvent,
 } from '../shared/api.js';
-import type { Comparison, ModelInfo, ResultsDocument, SentenceResult } from '../shared/results.js';
+import type { Comparison, ResultsDocument, SentenceResult } from '../shared/results.js';
 import { compareMethods } from './compare.js';
 import { explainTexts, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
 import { JobRunner } from './jobs.js';
-import { ModelBundle, type LoadOptions } from './model/bundle.js';
+import type { ModelBundle, LoadOptions } from './model/bundle.js';
+import { loadModelOrDemo } from './model/load-or-demo.js';
 import { predictTexts } from './predict.js';
 import { saveReport } from './report/save.js';
 
@@ -24,18 +27,22 @@ export class Workbench implements WorkbenchApi {
 
   constructor(
     private readonly loadOptions: LoadOptions = {},
-    emit: (event: WorkbenchEvent) => void = () => {},
+    private readonly emit: (event: WorkbenchEvent) => void = () => {},
   ) {
     this.jobs = new JobRunner(emit);
   }
 
-  async loadModel(source: string): Promise<ModelInfo> {
-    const next = await ModelBundle.load(source, this.loadOptions);
+  async loadModel(source: string, { dtype }: LoadModelOptions = {}): Promise<LoadedModel> {
+    const { model: next, notice } = await loadModelOrDemo(source, {
+      ...this.loadOptions,
+      ...(dtype ? { dtype } : {}),
+      onDownloadProgress: (progress) => this.emit({ type: 'model-download', source, ...progress }),
+    });
     // Jobs hold the old model's sessions: stop them before releasing it.
     await this.jobs.cancelAll();
     await this.model?.dispose();
     this.model = next;
-    return next.info;
+    return { ...next.info, ...(notice ? { notice } : {}) };
   }
 
   async listMethods(): Promise<MethodInfo[]> {

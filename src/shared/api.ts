@@ -21,6 +21,20 @@ export interface MethodInfo {
   unavailableReason?: string;
 }
 
+/** The real SST-2 sentiment model (transformers.js export): what runs when no model is named. */
+export const DEFAULT_MODEL_ID = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
+
+/** How to load a model: which exported file (`dtype`). */
+export interface LoadModelOptions {
+  /** `q8` loads the model's own int8 export (`onnx/model_quantized.onnx`) instead of `onnx/model.onnx`. */
+  dtype?: 'fp32' | 'q8';
+}
+
+/** The loaded model, and why it is not the one asked for when it is not (the default hub model offline). */
+export interface LoadedModel extends ModelInfo {
+  notice?: string;
+}
+
 export interface ExplainRequest {
   texts: string[];
   /** Method id → option values (missing values take the method's defaults). */
@@ -78,11 +92,16 @@ export type WorkbenchEvent =
       etaSeconds: number;
     }
   | { type: 'sentence-done'; jobId: string; index: number; result: SentenceResult }
-  | { type: 'job-finished'; jobId: string; status: Exclude<JobStatus, 'running'>; error?: string };
+  | { type: 'job-finished'; jobId: string; status: Exclude<JobStatus, 'running'>; error?: string }
+  /** A hub model's file arriving on first use; `total` when the server gives a length. */
+  | { type: 'model-download'; source: string; file: string; received: number; total?: number };
 
 export interface WorkbenchApi {
-  /** `demo` for the bundled model, or a transformers.js-style folder. */
-  loadModel(source: string): Promise<ModelInfo>;
+  /**
+   * `demo` for the bundled model, a transformers.js-style folder, or a Hugging Face hub id (downloaded on first
+   * use, with `model-download` events).
+   */
+  loadModel(source: string, options?: LoadModelOptions): Promise<LoadedModel>;
   listMethods(): Promise<MethodInfo[]>;
   predict(texts: string[]): Promise<SentenceResult[]>;
   /** Explains a few texts and waits for the result; long inputs go through `startJob`. */

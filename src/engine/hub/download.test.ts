@@ -11,7 +11,8 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { hubCacheDir, isHubId, repoFolders } from './cache.js';
 import { ModelBundle } from '../model/bundle.js';
 import { downloadModel, modelFiles, type DownloadProgress } from './download.js';
-import { DEFAULT_MODEL_ID, PUBLISHED_SHA256 } from './known-models.js';
+import { DEFAULT_MODEL_ID } from '../../shared/api.js';
+import { PUBLISHED_SHA256 } from './known-models.js';
 import {
   FIXTURE_COMMIT as COMMIT,
   FIXTURE_REPO as REPO,

@@ -2,7 +2,7 @@
  * Models the workbench knows by name. The default's file hashes are the published ones (see
  * ../shared/models/distilbert-sst2-tokenizer/README.md), checked on download besides the hub's own LFS hashes.
  */
-export const DEFAULT_MODEL_ID = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
+import { DEFAULT_MODEL_ID } from '../../shared/api.js';
 
 export const PUBLISHED_SHA256: Record<string, Record<string, string>> = {
   [DEFAULT_MODEL_ID]: {

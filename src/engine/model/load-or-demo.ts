@@ -4,7 +4,7 @@
  * model the user named never falls back silently: its error is theirs to see.
  */
 import { HubError } from '../hub/download.js';
-import { DEFAULT_MODEL_ID } from '../hub/known-models.js';
+import { DEFAULT_MODEL_ID } from '../../shared/api.js';
 import { DEMO_MODEL_ID } from '../paths.js';
 import { ModelBundle, ModelLoadError, type LoadOptions } from './bundle.js';
 

@@ -90,7 +90,7 @@ describe('EngineWorker', () => {
     expect(job).toMatchObject({ status: 'running', total: 3 });
     await listener.until((event) => event.type === 'job-finished' && event.jobId === job.id);
     listener.stop();
-    const mine = listener.events.filter((event) => event.jobId === job.id);
+    const mine = listener.events.filter((event) => 'jobId' in event && event.jobId === job.id);
     expect(
       mine
         .filter((event) => event.type === 'sentence-done')
@@ -120,7 +120,7 @@ describe('EngineWorker', () => {
       expect(sentence.text).toBe(texts[i]);
       expect(sentence.explanations.attention).toBeDefined();
     });
-    expect(listener.events.filter((event) => event.jobId === job.id).at(-1)).toMatchObject({
+    expect(listener.events.filter((event) => 'jobId' in event && event.jobId === job.id).at(-1)).toMatchObject({
       type: 'job-finished',
       status: 'cancelled',
     });

@@ -4,7 +4,7 @@
  * module talks to the bridge, so the UI has one place where engine calls, errors and races are handled.
  */
 import { markRaw, reactive, shallowReactive } from 'vue';
-import type { JobStatus, MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
+import type { JobStatus, LoadModelOptions, MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
 import type { Comparison, Explanation, ModelInfo, SentenceResult } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
@@ -119,17 +119,18 @@ export async function connect(connected: WorkbenchBridge | undefined): Promise<v
   await loadModel('demo');
 }
 
-export async function loadModel(source: string): Promise<void> {
+export async function loadModel(source: string, options: LoadModelOptions = {}): Promise<void> {
   if (!bridge) return;
   state.status = `Loading ${source}…`;
   try {
-    state.model = await bridge.loadModel(source);
+    const loaded = await bridge.loadModel(source, options);
+    state.model = loaded;
     state.methods = await bridge.listMethods();
     // Ticked methods run on every selected sentence: only the engine's autorun ones start ticked.
     state.enabled = Object.fromEntries(state.methods.map((method) => [method.id, method.available && method.autorun]));
     state.options = Object.fromEntries(state.methods.map((method) => [method.id, resolveOptions(method.options, {})]));
     resetPanes();
-    state.status = 'Ready';
+    state.status = loaded.notice ? `Ready. Note: ${loaded.notice}` : 'Ready';
     // Predictions and explanations belong to the previous model.
     setRows(
       state.rows.map(({ text, label, rationale }) => ({
@@ -289,6 +290,12 @@ export async function cancelJob(): Promise<void> {
 }
 
 function onEvent(event: WorkbenchEvent): void {
+  if (event.type === 'model-download') {
+    const size = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+    const amount = event.total === undefined ? size(event.received) : `${size(event.received)} of ${size(event.total)}`;
+    state.status = `Downloading ${event.source}: ${event.file}, ${amount}…`;
+    return;
+  }
   const job = state.job;
   if (!job || event.jobId !== job.id) {
     if (starting) early.push(event);
