@@ -116,6 +116,24 @@ describe('explain', () => {
     expect(Object.keys(lines[0]!.explanations)).toEqual(['attention']);
   });
 
+  it('adds word-level scores with --words: ## pieces merged, their scores summed', async () => {
+    const input = await file('words.txt', 'xylophones are great\n');
+    const { code, out } = await cli('explain', input, '--model', 'demo', '--methods', 'occlusion', '--words', '--json');
+    expect(code).toBe(EXIT_OK);
+    const [sentence] = (JSON.parse(out) as ResultsDocument).sentences;
+    const { tokens, scores, words } = sentence!.explanations.occlusion!;
+    expect(tokens.slice(1, 4)).toEqual(['x', '##y', '##l']); // the demo vocabulary has no "xylophones"
+    const xylophones = tokens.findIndex((token, i) => i > 1 && !token.startsWith('##')); // the word after it
+    expect(words!.words).toEqual(['[CLS]', 'xylophones', ...tokens.slice(xylophones)]);
+    expect(words!.scores[1]).toBeCloseTo(
+      scores.slice(1, xylophones).reduce((a, b) => a + b, 0),
+      12,
+    );
+    const text = await cli('explain', input, '--model', 'demo', '--methods', 'occlusion', '--words');
+    expect(text.out).toMatch(/\n {4}xylophones +-?\d\.\d{4}\n/);
+    expect(text.out).not.toContain('##');
+  });
+
   it('passes method options from flags and records them', async () => {
     const input = await file('seed2.txt', `${SEED}\n`);
     const { code, out } = await cli(

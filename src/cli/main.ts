@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
 import type { ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import { mergeWords } from '../shared/words.js';
 import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
@@ -119,6 +120,7 @@ function buildProgram(io: Io): Command {
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
     .option('--out <dir>', 'also write a report folder (index.html, charts, results.json, scores.csv); must not exist')
     .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report")
+    .option('--words', 'also give word-level scores (## pieces merged into words, their scores summed)')
     .option(
       '--shard <i/n>',
       'explain only every n-th sentence starting at sentence i (0-based); see `merge`',
@@ -144,7 +146,8 @@ function buildProgram(io: Io): Command {
       const finished: SentenceResult[] = [];
       const what = shard ? `shard ${shard.index}/${shard.count}` : 'explain';
       const progress = startProgress(what, texts.length, progressTarget(io));
-      const onSentence = (result: SentenceResult): void => {
+      const onSentence = (explained: SentenceResult): void => {
+        const result = flags.words ? withWords(explained) : explained;
         finished.push(result);
         progress.update(finished.length);
         // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
@@ -316,6 +319,16 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
   }
 }
 
+function withWords(sentence: SentenceResult): SentenceResult {
+  const explanations = Object.fromEntries(
+    Object.entries(sentence.explanations).map(([method, explanation]) => [
+      method,
+      { ...explanation, words: mergeWords(explanation.tokens, explanation.scores) },
+    ]),
+  );
+  return { ...sentence, explanations };
+}
+
 function progressTarget(io: Io): ProgressTarget {
   return { write: io.err, ...(io.tty ? { tty: io.tty } : {}) };
 }
@@ -333,9 +346,8 @@ function formatExplained(sentence: SentenceResult): string {
       .map(([name, value]) => `${name}=${String(value)}`)
       .join(' ');
     lines.push(`  ${explanation.method} (${settings})`);
-    explanation.tokens.forEach((token, i) =>
-      lines.push(`    ${token.padEnd(16)} ${explanation.scores[i]!.toFixed(4)}`),
-    );
+    const { words, scores } = explanation.words ?? { words: explanation.tokens, scores: explanation.scores };
+    words.forEach((word, i) => lines.push(`    ${word.padEnd(16)} ${scores[i]!.toFixed(4)}`));
     if (explanation.delta !== undefined) lines.push(`    convergence delta ${explanation.delta.toExponential(3)}`);
     for (const warning of explanation.warnings) lines.push(`    warning: ${warning.message}`);
   }

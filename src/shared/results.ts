@@ -2,6 +2,7 @@
  * The result schema: what every face (CLI `--json`, IPC, web host, `results.json` in reports) exchanges.
  * Plain JSON data only, so it crosses process and worker boundaries unchanged.
  */
+import type { WordScores } from './words.js';
 
 /** A problem that did not stop the work but changes how a number should be read. */
 export interface ResultWarning {
@@ -101,6 +102,8 @@ export interface Explanation {
   delta?: number;
   attention?: AttentionData;
   shap?: ShapData;
+  /** Word-level scores (`##` pieces merged, scores summed), when a face asked for words (CLI `--words`). */
+  words?: WordScores;
 }
 
 /** ferret's faithfulness (`aopc_*`, `taucorr_loo`) and plausibility (`*_plau`) metrics; see methods.md. */
