@@ -230,6 +230,31 @@ describe('models', () => {
     }
   });
 
+  it('runs the perturbation methods in int8 with --precision int8, reporting the drift from fp32', async () => {
+    const input = await file('int8.txt', `${SEED}\nWhat a wonderful, delightful film!\n`);
+    const out = join(folder, 'int8-report');
+    const args = ['explain', input, '--model', 'demo', '--methods', 'occlusion', '--json'];
+    const exact = JSON.parse((await cli(...args)).out) as ResultsDocument;
+    const run = await cli(...args, '--precision', 'int8', '--out', out);
+    expect(run.code).toBe(EXIT_OK);
+    const int8 = JSON.parse(run.out) as ResultsDocument;
+    expect(int8.model.precision).toBe('int8');
+    int8.sentences.forEach((sentence, i) => {
+      // The prediction is the exact model's; occlusion ran on the quantized one, close but not equal.
+      expect(sentence.probabilities).toEqual(exact.sentences[i]!.probabilities);
+      expect(sentence.int8Drift).toBeGreaterThan(0);
+      expect(sentence.int8Drift).toBeLessThan(0.02);
+      const [a, b] = [sentence.explanations.occlusion!.raw, exact.sentences[i]!.explanations.occlusion!.raw];
+      expect(a).not.toEqual(b);
+      a.forEach((value, j) => expect(Math.abs(value - b[j]!)).toBeLessThan(0.02));
+    });
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('ran on the int8-quantized model');
+    expect(html).toMatch(/int8 drift \d\.\d{2}e-\d/);
+    const invalid = await cli(...args, '--precision', 'int4');
+    expect(invalid.code).toBe(EXIT_USAGE);
+  });
+
   it('asks for the int8 file with --dtype q8 and names it when absent', async () => {
     const { code, err } = await cli('predict', await file('q8.txt', 'hello\n'), '--model', 'demo', '--dtype', 'q8');
     expect(code).toBe(EXIT_FAILURE);
@@ -430,6 +455,9 @@ describe('explain --shard and merge', () => {
       expect(streamed.map((sentence) => sentence.index)).toEqual([i, i + 3, i + 6].filter((n) => n < 7));
       expect(streamed.map((sentence) => sentence.text)).toEqual(streamed.map((sentence) => SENTENCES[sentence.index]));
       expect(run.err).toContain(`shard ${i}/3: `);
+      expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain(
+        `shard ${i} of 3: ${streamed.length} of 7 sentences`,
+      );
       shards.push(dir);
     }
     const merged = join(folder, 'merged-run');

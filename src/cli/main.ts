@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
-import type { ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import type { Precision, ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
 import { mergeWords } from '../shared/words.js';
 import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
@@ -97,6 +97,7 @@ function buildProgram(io: Io): Command {
     .argument('<file>', 'text file, one sentence per line')
     .addOption(modelOption())
     .addOption(dtypeOption())
+    .addOption(precisionOption())
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
@@ -115,6 +116,7 @@ function buildProgram(io: Io): Command {
     .argument('<file>', 'sentences: .txt (one per line), .csv or .jsonl (a text column), or - for standard input')
     .addOption(modelOption())
     .addOption(dtypeOption())
+    .addOption(precisionOption())
     .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
     .option('--json', 'print one JSON document (the results schema)')
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
@@ -245,6 +247,17 @@ function modelOption(): Option {
   ).default(DEFAULT_MODEL_ID);
 }
 
+function precisionOption(): Option {
+  return new Option(
+    '--precision <precision>',
+    'arithmetic of SHAP, LIME, occlusion and the metrics: fp32 (exact) or int8 (the engine quantizes the fp32 ' +
+      "model's matrix weights: faster, drift from fp32 reported per sentence); predictions, gradients and " +
+      'attention stay fp32',
+  )
+    .choices(['fp32', 'int8'])
+    .default('fp32');
+}
+
 function dtypeOption(): Option {
   return new Option('--dtype <dtype>', 'fp32 (exact) or q8 (the int8 export, onnx/model_quantized.onnx)')
     .choices(['fp32', 'q8'])
@@ -284,6 +297,7 @@ function optionsFor(id: string, flags: Record<string, unknown>): Record<string, 
 interface ModelFlags {
   model: string;
   dtype: Dtype;
+  precision: Precision;
 }
 
 /**
@@ -294,6 +308,7 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
   const downloads = new Map<string, Progress>();
   const options = {
     dtype: flags.dtype,
+    precision: flags.precision,
     onDownloadProgress: ({ file, received, total }: DownloadProgress) => {
       let progress = downloads.get(file);
       if (!progress) {
@@ -336,7 +351,9 @@ function progressTarget(io: Io): ProgressTarget {
 function formatPrediction(sentence: SentenceResult): string {
   const probability = sentence.probabilities[sentence.predictedLabel] ?? 0;
   const warnings = sentence.warnings.map((warning) => `\n  warning: ${warning.message}`).join('');
-  return `${sentence.predictedLabel}\t${probability.toFixed(4)}\t${sentence.text}${warnings}\n`;
+  const drift =
+    sentence.int8Drift === undefined ? '' : `\n  int8 drift from fp32: max |Δp| ${sentence.int8Drift.toExponential(2)}`;
+  return `${sentence.predictedLabel}\t${probability.toFixed(4)}\t${sentence.text}${warnings}${drift}\n`;
 }
 
 function formatExplained(sentence: SentenceResult): string {

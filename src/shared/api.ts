@@ -3,7 +3,7 @@
  * The renderer only ever talks to an object of this type (`window.workbench`).
  */
 import type { OptionSpec } from './options.js';
-import type { Comparison, ModelInfo, ResultsDocument, SentenceResult } from './results.js';
+import type { Comparison, ModelInfo, Precision, ResultsDocument, SentenceResult } from './results.js';
 
 /** What a model needs from the runtime beyond a plain forward pass. */
 export type ModelCapability = 'attentions' | 'inputs_embeds' | 'gradients';
@@ -24,10 +24,15 @@ export interface MethodInfo {
 /** The real SST-2 sentiment model (transformers.js export): what runs when no model is named. */
 export const DEFAULT_MODEL_ID = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
 
-/** How to load a model: which exported file (`dtype`). */
+/** How to load a model: which exported file (`dtype`), and the arithmetic of forward-only methods (`precision`). */
 export interface LoadModelOptions {
   /** `q8` loads the model's own int8 export (`onnx/model_quantized.onnx`) instead of `onnx/model.onnx`. */
-  dtype?: 'fp32' | 'q8';
+  dtype?: ModelInfo['dtype'];
+  /**
+   * `int8` runs SHAP, LIME, occlusion and the metrics on the engine's int8 quantization of the fp32 graph (faster,
+   * with the drift from fp32 reported); predictions, gradients and attention stay fp32. Default `fp32`.
+   */
+  precision?: Precision;
 }
 
 /** The loaded model, and why it is not the one asked for when it is not (the default hub model offline). */

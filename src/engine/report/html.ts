@@ -63,6 +63,7 @@ export function reportHtml({ document, charts, methodLabel }: HtmlInput): string
 ${report.partial ? `<p class="partial" data-section="partial">Partial report: the run was cancelled or interrupted; only the ${document.sentences.length} sentences that finished are included.</p>` : ''}
 <table data-section="model">
 <tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}, ${model.dtype})</td></tr>
+${model.precision === 'int8' ? `<tr><th>Precision</th><td>${int8Summary(document)}</td></tr>` : ''}
 <tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
 <tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
 ${document.input ? `<tr><th>Input</th><td>${inputSummary(document)}</td></tr>` : ''}
@@ -73,6 +74,12 @@ ${document.sentences.map((sentence, i) => sentenceSection(sentence, charts[i] ??
 </body>
 </html>
 `;
+}
+
+function int8Summary({ sentences }: ResultsDocument): string {
+  const drifts = sentences.flatMap((sentence) => (sentence.int8Drift === undefined ? [] : [sentence.int8Drift]));
+  const worst = drifts.length > 0 ? `; largest drift from fp32 max |Δp| = ${Math.max(...drifts).toExponential(2)}` : '';
+  return `SHAP, LIME, occlusion and the metrics ran on the int8-quantized model; predictions, gradients and attention in fp32${worst}`;
 }
 
 function inputSummary({ input, shard, sentences }: ResultsDocument): string {
@@ -115,7 +122,7 @@ function sentenceSection(
   const number = sentence.index + 1;
   return `<section class="sentence" id="s${number}" data-section="sentence">
 <h2>${number}. ${escape(sentence.text)}</h2>
-<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}</p>
+<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}${sentence.int8Drift === undefined ? '' : ` · int8 drift ${sentence.int8Drift.toExponential(2)}`}</p>
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}
 <div data-section="comparison"><h3>Comparison</h3>
