@@ -46,6 +46,9 @@ describe('precision int8 on the demo model', () => {
       expect(int8Drift).toBeGreaterThan(0);
       expect(int8Drift).toBeLessThanOrEqual(DRIFT_BOUND);
     }
+    // A sentence's drift does not depend on the other sentences of the file.
+    const [alone] = await predictTexts(int8, SENTENCES.slice(1));
+    expect(alone!.int8Drift).toBe(approximate[1]!.int8Drift);
   });
 
   it('runs SHAP and occlusion on the int8 graph at the same cost, and gradients and attention exactly', async () => {
@@ -66,6 +69,9 @@ describe('precision int8 on the demo model', () => {
     const [e, a] = [exact.sentences[0]!, approximate.sentences[0]!];
     expect(a.int8Drift).toBeGreaterThan(0);
     expect(e.int8Drift).toBeUndefined();
+    // The drift is that of the f(x) the forward-only methods used: SHAP's output for the unmasked sentence.
+    const exactProbabilities = fp32.config.labels.map((label) => e.probabilities[label]!);
+    expect(maxAbsDiff(a.explanations.shap!.shap!.outputs, exactProbabilities)).toBeCloseTo(a.int8Drift!, 12);
 
     for (const method of ['shap', 'occlusion']) {
       const [x, y] = [e.explanations[method]!, a.explanations[method]!];

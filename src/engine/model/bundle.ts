@@ -35,8 +35,9 @@ export interface LoadOptions {
   dtype?: Dtype;
   /**
    * `int8` runs the forward-only methods (SHAP, LIME, occlusion, metrics) on a dynamically quantized copy of
-   * the graph: several times faster, slightly approximate (each sentence's drift is reported). Predictions,
-   * gradients and attention stay on the exact graph. Default `fp32`.
+   * the graph: several times faster, slightly approximate (each sentence's drift is reported, and an int8
+   * output also moves a little with the sequences batched beside it). Predictions, gradients and attention
+   * stay on the exact graph. Default `fp32`.
    */
   precision?: Precision;
   /** Progress of a hub download, when the source is a hub id not yet cached. */
