@@ -12,11 +12,12 @@
  * activation feeds a single MatMul.
  *
  * Left in fp32, deliberately:
- * - activation × activation MatMuls (attention scores and context): n²·d multiply-adds per layer against the
- *   projections' 12·n·d², about 1% of the work at the lengths we see, and both operands would need run-time
- *   scales;
- * - Gemm (the classifier head): it runs on one vector per sentence, and it writes the logits directly, so
- *   quantizing it would add drift for no measurable speed.
+ * - activation × activation MatMuls (attention scores and context): a profile of the quantized full-size
+ *   DistilBERT (32 × 40 tokens) puts them at 9% of the run time, so quantizing them could win at most ~1.1×,
+ *   while both operands would need run-time scales and softmax probabilities on a uint8 grid (steps of
+ *   1/255) would add drift;
+ * - Gemm (the classifier head): it runs on one vector per sentence (0.1% of the fp32 run time) and writes the
+ *   logits directly, so quantizing it would add drift for no measurable speed.
  */
 import { GraphIndex } from './graph.js';
 import {
