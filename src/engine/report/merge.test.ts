@@ -76,6 +76,7 @@ describe('mergeShards', () => {
   it.each<[string, Partial<ResultsDocument>, string]>([
     ['other weights', { model: { ...MODEL, sha256: 'c'.repeat(64) } }, 'different model weights'],
     ['the int8 export', { model: { ...MODEL, dtype: 'q8' } }, 'different model settings'],
+    ['int8 perturbation methods', { model: { ...MODEL, precision: 'int8' } }, 'different model settings'],
     ['other settings', { methods: { occlusion: { target: 1 } } }, 'different methods or method settings'],
     ['another method', { methods: { occlusion: { target: 'predicted' }, lime: {} } }, 'different methods'],
     ['another input', { input: { sentences: 5, sha256: 'd'.repeat(64) } }, 'different input files'],
