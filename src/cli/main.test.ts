@@ -323,6 +323,25 @@ describe('bad input', () => {
   it('treats a missing argument as a usage error', async () => {
     expect((await cli('predict')).code).toBe(EXIT_USAGE);
   });
+
+  it('gives every subcommand --help (exit 0) and a usage error (exit 2)', async () => {
+    const input = await file('usage.txt', `${SEED}\n`);
+    const misuse: Record<string, string[]> = {
+      predict: ['predict', input, '--batch-size', '0'],
+      explain: ['explain', input], // no --methods
+      methods: ['methods', '--no-such-flag'],
+      models: ['models', 'remove'], // no id
+      merge: ['merge', join(folder, 'merge-usage')], // no shard folders
+    };
+    for (const [command, args] of Object.entries(misuse)) {
+      const help = await cli(command, '--help');
+      expect(help.code, command).toBe(EXIT_OK);
+      expect(help.out).toContain(`Usage: xai-workbench ${command}`);
+      const wrong = await cli(...args);
+      expect(wrong.code, command).toBe(EXIT_USAGE);
+      expect(wrong.err, command).toMatch(/error/);
+    }
+  });
 });
 
 describe('methods', () => {
