@@ -1,30 +1,36 @@
 /**
- * `npm run bench`: prints one table of timings. Timings live here, never in pass/fail tests.
- * Measures the bundled demo model always, and the full-size DistilBERT when it has been generated
- * (`npm run models:export -- full`): forward latency and throughput, attention, IG beside PyTorch, Partition SHAP
- * on a short and a ~75-token sentence, and ferret's full comparison.
+ * `npm run bench`: one table of timings for the full-size DistilBERT (random weights, real uncased vocabulary),
+ * which is generated on first use. Timings live here, never in pass/fail tests. Rows: the fp32 matrix-product
+ * peak (onnxruntime and torch.mm), prediction latency and throughput with their share of that peak, every
+ * explainer on the seed sentence, integrated gradients beside PyTorch autograd, IG's steps to a small
+ * convergence delta, the full comparison, int8 against fp32, and the 100-sentence file (scripts/bench-sentences.txt)
+ * through every method with its memory over the run.
+ *
+ *     npm run bench                    # about 10 minutes on 2 cores
+ *     npm run bench -- --fp32-file     # also the file through every method at fp32 (about half an hour more)
+ *     npm run bench -- --no-file       # everything but the file through every method (about 3 minutes)
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import { env } from 'onnxruntime-node';
 import { compareMethods } from '../src/engine/compare.js';
-import { attentionExplainer } from '../src/engine/explainers/attention.js';
-import { integratedGradientsXInputExplainer } from '../src/engine/explainers/integrated-gradients-x-input.js';
-import { shapExplainer } from '../src/engine/explainers/shap.js';
+import { EXPLAINERS, getExplainer } from '../src/engine/explainers/registry.js';
+import { evaluateExplanation } from '../src/engine/metrics/evaluate.js';
 import { ModelBundle } from '../src/engine/model/bundle.js';
 import type { EncodedText } from '../src/engine/model/tokenizer.js';
-import { predictEncoded } from '../src/engine/predict.js';
+import { predictEncoded, predictTexts } from '../src/engine/predict.js';
 import { resolveOptions } from '../src/shared/options.js';
+import type { Explanation, Precision } from '../src/shared/results.js';
+import type { FileRun } from './bench/file-run.js';
+import { FLOPS_FORMULA, forwardFlops, readArchitecture, type Architecture } from './bench/flops.js';
+import { alternating, fastest, machineCpuSeconds, ownCpuSeconds } from './bench/measure.js';
+import { onnxruntimeMatMul } from './bench/peak.js';
+import { TorchBench, type TorchInfo, type TorchTiming } from './bench/torch.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
-/** About 75 tokens: shap needs ~21 s (its full 500-row budget) on one of this length. */
-const LONG =
-  'The first half of the film is a slow, careful portrait of a family in a small coastal town, and the actors ' +
-  'make every quiet scene count; then the plot collapses into a loud, confused thriller that nobody asked for, ' +
-  'and by the end I had stopped caring about any of them. Two stars: one for the music, one for the old ' +
-  'lighthouse keeper.';
+const SENTENCES_FILE = 'scripts/bench-sentences.txt';
 /** ferret's six explainers, which its `evaluate_explanations` runs with its three faithfulness metrics. */
 const FERRET_METHODS = [
   'gradient',
@@ -34,179 +40,394 @@ const FERRET_METHODS = [
   'shap',
   'lime',
 ];
-const BATCH_SIZES = [1, 4, 8, 16, 32, 64];
+const BATCH_SIZES = [1, 16, 32, 64, 128];
+/** Square and model-shaped (1024 tokens × d × f) products: the peak is the faster. */
+const PEAK_SHAPES: [number, number, number][] = [
+  [2048, 2048, 2048],
+  [1024, 768, 3072],
+];
+const DELTA_TOLERANCE = 1e-3;
 const FULL_MODEL = join(
   process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
   'xai-workbench/models/distilbert-full-random',
 );
 
 interface Row {
-  model: string;
+  section: string;
   measure: string;
   value: string;
 }
 
-async function timeIt(repeats: number, work: () => Promise<unknown>): Promise<number> {
-  await work(); // warm-up: first runs pay for allocation and kernel selection
-  const started = performance.now();
-  for (let i = 0; i < repeats; i += 1) await work();
-  return (performance.now() - started) / repeats / 1000;
+const rows: Row[] = [];
+const row = (section: string, measure: string, value: string) => rows.push({ section, measure, value });
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+const s = (seconds: number) => `${seconds.toFixed(3)} s`;
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const gflops = (flops: number, seconds: number) => flops / seconds / 1e9;
+
+function ensureFullModel(): void {
+  if (existsSync(join(FULL_MODEL, 'onnx/model.onnx'))) return;
+  progress(`generating the full-size model in ${FULL_MODEL} (scripts/export_models.py full)`);
+  const result = spawnSync('/usr/bin/python3', ['scripts/export_models.py', 'full'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) {
+    throw new Error('could not generate the full-size model: needs apt-get install -y python3-torch python3-onnx');
+  }
 }
 
-async function benchModel(label: string, source: string, repeats: number): Promise<Row[]> {
-  const model = await ModelBundle.load(source, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-bench-')) });
-  const seed = model.tokenizer.encode(SEED);
-  const latency = await timeIt(repeats, () => predictEncoded(model, [seed]));
-  const throughputs = await forwardThroughput(model, seed, repeats);
-  const options = resolveOptions(attentionExplainer.options);
-  const prediction = (await predictEncoded(model, [seed]))[0]!;
-  await model.session('attentions'); // derive and load once, outside the timing
-  const attention = await timeIt(repeats, () =>
-    attentionExplainer.explain({ encoded: seed, prediction }, { model }, options),
-  );
-  await model.dispose();
-  return [
-    {
-      model: label,
-      measure: `predict latency, batch 1 (${seed.ids.length} tokens)`,
-      value: `${(latency * 1000).toFixed(2)} ms`,
-    },
-    ...throughputs.map(({ measure, value }) => ({ model: label, measure, value })),
-    { model: label, measure: 'attention explainer, seed sentence', value: `${(attention * 1000).toFixed(2)} ms` },
-  ];
+/** A fresh encoding per run: explainers and the forward service memoize per encoding object. */
+function explainOnce(model: ModelBundle, text: string, method: string, given: Record<string, unknown> = {}) {
+  const explainer = getExplainer(method);
+  const options = resolveOptions(explainer.options, given);
+  return async (): Promise<Explanation> => {
+    const encoded = model.tokenizer.encode(text);
+    const [prediction] = await predictEncoded(model, [encoded]);
+    return explainer.explain({ encoded, prediction: prediction! }, { model }, options);
+  };
 }
 
-/** Forward throughput of the seed sentence at batch 1 and at the batch size (from BATCH_SIZES) that does best. */
-async function forwardThroughput(
+async function peakRows(torch: TorchBench | undefined): Promise<number> {
+  progress('fp32 matrix-product peak');
+  let ours = { gflops: 0, shape: '' };
+  let theirs = { gflops: 0, shape: '' };
+  for (const [m, k, n] of PEAK_SHAPES) {
+    const shape = `${m}×${k}×${n}`;
+    const [a, b] = await alternating(
+      2,
+      async () => -(await onnxruntimeMatMul(m, k, n, 5)),
+      async () =>
+        -(torch
+          ? (await torch.request<{ gflops: number }>({ cmd: 'matmul', shape: [m, k, n], repeats: 5 })).gflops
+          : 0),
+    );
+    if (-a > ours.gflops) ours = { gflops: -a, shape };
+    if (-b > theirs.gflops) theirs = { gflops: -b, shape };
+  }
+  row('peak fp32', `onnxruntime MatMul (${ours.shape})`, `${ours.gflops.toFixed(0)} GFLOP/s`);
+  if (torch) row('peak fp32', `torch.mm, OpenBLAS (${theirs.shape})`, `${theirs.gflops.toFixed(0)} GFLOP/s`);
+  const peak = Math.max(ours.gflops, theirs.gflops);
+  row('peak fp32', 'peak = the higher', `${peak.toFixed(0)} GFLOP/s`);
+  return peak;
+}
+
+async function forwardRows(
   model: ModelBundle,
-  seed: EncodedText,
-  repeats: number,
-): Promise<Omit<Row, 'model'>[]> {
-  const rates = new Map<number, number>();
+  architecture: Architecture,
+  peak: number,
+  torch: TorchBench | undefined,
+  texts: readonly string[],
+): Promise<void> {
+  progress('forward: seed sentence');
+  const seed = model.tokenizer.encode(SEED);
+  const n = seed.ids.length;
+  const perSentence = forwardFlops(architecture, n);
+  const share = (rate: number) => `${((100 * gflops(rate * perSentence, 1)) / peak).toFixed(0)}% of peak`;
+  const latency = await fastest(() => predictEncoded(model, [seed]), 20, 3);
+  row('forward, seed', `prediction latency, batch 1 (${n} tokens)`, ms(latency.seconds));
+  const rates = new Map<number, { ours: number; torch: TorchTiming | undefined }>();
   for (const size of BATCH_SIZES) {
     const batch = Array.from({ length: size }, () => seed);
-    // Equal work per size (≈ repeats × 8 sentences), so small batches are not measured on a handful of runs.
-    const seconds = await timeIt(Math.max(1, Math.round((repeats * 8) / size)), () =>
-      predictEncoded(model, batch, { batchSize: size }),
+    let torchBest: TorchTiming | undefined;
+    const [ours] = await alternating(
+      2,
+      async () =>
+        (await fastest(() => predictEncoded(model, batch, { batchSize: size }), Math.max(2, Math.round(64 / size))))
+          .seconds,
+      async () => {
+        if (!torch) return Infinity;
+        const timing = await torch.request<TorchTiming>({ cmd: 'forward', ids: seed.ids, batch: size, repeats: 3 });
+        if (!torchBest || timing.seconds < torchBest.seconds) torchBest = timing;
+        return timing.seconds;
+      },
     );
-    rates.set(size, size / seconds);
+    rates.set(size, { ours: size / ours, torch: torchBest && { ...torchBest, seconds: size / torchBest.seconds } });
   }
-  const [bestSize, bestRate] = [...rates].reduce((best, entry) => (entry[1] > best[1] ? entry : best));
-  return [
-    { measure: 'forward throughput, batch 1', value: `${rates.get(1)!.toFixed(1)} sentences/s` },
-    { measure: `forward throughput, best batch (${bestSize})`, value: `${bestRate.toFixed(1)} sentences/s` },
-  ];
-}
-
-/**
- * The fastest of `runs` timed runs of `work` after `warmUps` (onnxruntime grows its memory arena on the first
- * runs; the machine may be shared, so the minimum is the steadiest figure), with the last result. Long runs
- * get few repeats to keep the bench short.
- */
-async function timedBest<T>(
-  work: () => Promise<T>,
-  runs: number,
-  warmUps = 1,
-): Promise<{ seconds: number; result: T }> {
-  let result = await work();
-  for (let i = 1; i < warmUps; i += 1) result = await work();
-  let seconds = Infinity;
-  for (let i = 0; i < runs; i += 1) {
-    const started = performance.now();
-    result = await work();
-    seconds = Math.min(seconds, (performance.now() - started) / 1000);
-  }
-  return { seconds, result };
-}
-
-/**
- * Partition SHAP (max_evals 500) on the seed and the long sentence, and the full ferret comparison (six
- * explainers + three faithfulness metrics) on the seed. A fresh encoding per run: the forward service memoizes
- * per sentence object, and a warm memo would time nothing.
- */
-async function benchPerturbation(label: string, source: string): Promise<Row[]> {
-  const model = await ModelBundle.load(source, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-bench-')) });
-  const options = resolveOptions(shapExplainer.options);
-  const rows: Row[] = [];
-  for (const [name, text, runs] of [
-    ['seed sentence', SEED, 5],
-    ['long sentence', LONG, 1],
-  ] as const) {
-    const shap = await timedBest(async () => {
-      const encoded = model.tokenizer.encode(text);
-      const prediction = (await predictEncoded(model, [encoded]))[0]!;
-      return shapExplainer.explain({ encoded, prediction }, { model }, options);
-    }, runs);
-    rows.push({
-      model: label,
-      measure: `SHAP, ${name} (${shap.result.tokens.length} tokens)`,
-      value: `${shap.seconds.toFixed(3)} s, ${shap.result.evaluations} evals`,
-    });
-  }
-  const methods = Object.fromEntries(FERRET_METHODS.map((method) => [method, {}]));
-  // One warm-up: it derives and loads the gradient graph, which a user pays once per model, not per sentence.
-  const comparison = await timedBest(() => compareMethods(model, SEED, methods), 3);
-  rows.push({
-    model: label,
-    measure: 'full comparison (6 ferret + 3 metrics), seed',
-    value: `${comparison.seconds.toFixed(3)} s, ${comparison.result.forwardEvaluations} fwd inputs`,
-  });
-  await model.dispose();
-  return rows;
-}
-
-/**
- * Integrated gradients (50 Gauss–Legendre steps, one batch) on the seed sentence: our gradient graph in
- * onnxruntime against PyTorch autograd on the same weights (scripts/bench_ig.py), side by side.
- */
-async function benchIntegratedGradients(label: string, source: string): Promise<Row[]> {
-  const model = await ModelBundle.load(source, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-bench-')) });
-  const prediction = (await predictEncoded(model, [model.tokenizer.encode(SEED)]))[0]!;
-  const options = resolveOptions(integratedGradientsXInputExplainer.options, { n_steps: 50 });
-  // A fresh encoding per run: results are memoized per sentence object.
-  const { seconds: ours } = await timedBest(
-    () =>
-      integratedGradientsXInputExplainer.explain(
-        { encoded: model.tokenizer.encode(SEED), prediction },
-        { model },
-        options,
-      ),
-    5,
-    2,
+  const best = [...rates].reduce((a, b) => (b[1].ours > a[1].ours ? b : a));
+  const one = rates.get(1)!.ours;
+  row(
+    'forward, seed',
+    'throughput, batch 1',
+    `${one.toFixed(0)} sentences/s = ${gflops(one * perSentence, 1).toFixed(0)} GFLOP/s, ${share(one)}`,
   );
+  row(
+    'forward, seed',
+    `throughput, best batch (${best[0]})`,
+    `${best[1].ours.toFixed(0)} sentences/s = ${gflops(best[1].ours * perSentence, 1).toFixed(0)} GFLOP/s, ${share(best[1].ours)}`,
+  );
+  if (torch) {
+    const torchBest = [...rates].reduce((a, b) => ((b[1].torch?.seconds ?? 0) > (a[1].torch?.seconds ?? 0) ? b : a));
+    const torchRate = torchBest[1].torch!.seconds; // sentences/s
+    row('forward, seed', 'PyTorch eager, batch 1', `${rates.get(1)!.torch!.seconds.toFixed(0)} sentences/s`);
+    row(
+      'forward, seed',
+      `PyTorch eager, best batch (${torchBest[0]}, ${torchBest[1].torch!.threads} thread(s))`,
+      `${torchRate.toFixed(0)} sentences/s = ${gflops(torchRate * perSentence, 1).toFixed(0)} GFLOP/s, ${share(torchRate)}`,
+    );
+    row('forward, seed', 'engine / PyTorch time, best batches', `${(torchRate / best[1].ours).toFixed(2)}×`);
+  }
+
+  progress('forward: sentence file');
+  const encodings = texts.map((text) => model.tokenizer.encode(text));
+  const usefulFlops = encodings.reduce((sum, encoded) => sum + forwardFlops(architecture, encoded.ids.length), 0);
+  const alone: number[] = encodings.map(() => Infinity);
+  for (let pass = 0; pass < 2; pass += 1) {
+    for (const [i, encoded] of encodings.entries()) {
+      const started = performance.now();
+      await predictEncoded(model, [encoded]);
+      alone[i] = Math.min(alone[i]!, (performance.now() - started) / 1000);
+    }
+  }
+  const meanLatency = alone.reduce((a, b) => a + b, 0) / alone.length;
+  row('forward, file', `prediction latency, batch 1, mean of ${texts.length}`, ms(meanLatency));
+  const batched = await fastest(() => predictEncoded(model, encodings), 3);
+  const rate = texts.length / batched.seconds;
+  row(
+    'forward, file',
+    'throughput, batches of 32 sorted by length',
+    `${rate.toFixed(0)} sentences/s = ${gflops(usefulFlops, batched.seconds).toFixed(0)} GFLOP/s, ` +
+      `${((100 * gflops(usefulFlops, batched.seconds)) / peak).toFixed(0)}% of peak`,
+  );
+}
+
+async function explainerRows(model: ModelBundle): Promise<void> {
+  progress('every explainer on the seed sentence');
+  for (const { id } of EXPLAINERS) {
+    const { seconds, result } = await fastest(explainOnce(model, SEED, id), 3);
+    row('explainers, seed', id, `${s(seconds)}, ${result.evaluations} evals`);
+  }
+}
+
+async function integratedGradientRows(model: ModelBundle, torch: TorchBench | undefined): Promise<void> {
+  progress('integrated gradients: engine and PyTorch');
+  const ig = explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
   const ids = model.tokenizer.encode(SEED).ids;
-  await model.dispose();
-  const rows: Row[] = [{ model: label, measure: 'IG 50 steps, seed sentence: engine', value: `${ours.toFixed(3)} s` }];
-  const python = spawnSync('/usr/bin/python3', ['scripts/bench_ig.py', source, JSON.stringify(ids), '50'], {
-    encoding: 'utf8',
-  });
-  if (python.status !== 0) {
-    rows.push({ model: label, measure: 'IG 50 steps: PyTorch', value: 'failed (see stderr)' });
-    process.stderr.write(python.stderr);
-    return rows;
-  }
-  const torch = JSON.parse(python.stdout) as { seconds: number; threads: number };
-  rows.push(
-    {
-      model: label,
-      measure: `IG 50 steps: PyTorch autograd (${torch.threads} thread(s))`,
-      value: `${torch.seconds.toFixed(3)} s`,
+  let threads = 0;
+  const [ours, theirs] = await alternating(
+    3,
+    async () => (await fastest(ig, 3)).seconds,
+    async () => {
+      if (!torch) return Infinity;
+      const timing = await torch.request<TorchTiming>({ cmd: 'ig', ids, steps: 50, repeats: 3 });
+      threads = timing.threads;
+      return timing.seconds;
     },
-    { model: label, measure: 'IG 50 steps: engine / PyTorch', value: `${(ours / torch.seconds).toFixed(2)}×` },
   );
-  return rows;
+  row('IG, seed', 'IG × input, 50 steps: engine', s(ours));
+  if (torch) {
+    row('IG, seed', `IG × input, 50 steps: PyTorch autograd (${threads} thread(s))`, s(theirs));
+    row('IG, seed', 'engine / PyTorch', `${(ours / theirs).toFixed(2)}×`);
+  }
+
+  progress(`integrated gradients: fewest steps to |delta| < ${DELTA_TOLERANCE}`);
+  for (let steps = 2; steps <= 50; steps += 1) {
+    const run = explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: steps });
+    const delta = (await run()).delta!;
+    if (Math.abs(delta) >= DELTA_TOLERANCE) continue;
+    const { seconds } = await fastest(run, 5);
+    row(
+      'IG, seed',
+      `time to |delta| < ${DELTA_TOLERANCE} (Gauss–Legendre)`,
+      `${s(seconds)} at ${steps} steps (delta ${delta.toExponential(1)})`,
+    );
+    return;
+  }
+  row('IG, seed', `time to |delta| < ${DELTA_TOLERANCE}`, 'not reached within 50 steps');
 }
 
-const rows = await benchModel('demo-sst2', 'demo', 40);
-if (existsSync(join(FULL_MODEL, 'onnx/model.onnx'))) {
-  rows.push(...(await benchModel('distilbert full-size', FULL_MODEL, 8)));
-  rows.push(...(await benchIntegratedGradients('distilbert full-size', FULL_MODEL)));
-  rows.push(...(await benchPerturbation('distilbert full-size', FULL_MODEL)));
-} else rows.push({ model: 'distilbert full-size', measure: 'not generated', value: 'npm run models:export -- full' });
+async function comparisonRow(model: ModelBundle): Promise<void> {
+  progress('full comparison on the seed sentence');
+  const methods = Object.fromEntries(FERRET_METHODS.map((method) => [method, {}]));
+  const { seconds, result } = await fastest(() => compareMethods(model, SEED, methods), 3);
+  row(
+    'comparison, seed',
+    'six ferret explainers + three faithfulness metrics',
+    `${s(seconds)}, ${result.forwardEvaluations} forward rows`,
+  );
+}
 
-const widths = [20, 44, 24];
-const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ');
-console.log(line(['model', 'measure', 'value']));
-console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
-for (const row of rows) console.log(line([row.model, row.measure, row.value]));
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+/** SHAP, LIME, occlusion and the faithfulness metrics (of a LIME explanation) on fp32 and int8 bundles. */
+async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly string[]): Promise<void> {
+  const median = [...texts].sort((a, b) => model.tokenizer.encode(a).ids.length - model.tokenizer.encode(b).ids.length)[
+    Math.floor(texts.length / 2)
+  ]!;
+  for (const [label, text, runs] of [
+    ['seed', SEED, 3],
+    [`file's median (${model.tokenizer.encode(median).ids.length} tokens)`, median, 1],
+  ] as const) {
+    progress(`int8 against fp32: ${label}`);
+    for (const method of ['shap', 'lime', 'occlusion']) {
+      const fp32 = await fastest(explainOnce(model, text, method), runs);
+      const quantized = await fastest(explainOnce(int8, text, method), runs);
+      row(
+        `int8, ${label}`,
+        `${method}: fp32 → int8`,
+        `${s(fp32.seconds)} → ${s(quantized.seconds)}, ${(fp32.seconds / quantized.seconds).toFixed(1)}×`,
+      );
+    }
+    const metrics = async (bundle: ModelBundle) => {
+      const explanation = await explainOnce(bundle, text, 'lime')();
+      return fastest(async () => {
+        const encoded: EncodedText = bundle.tokenizer.encode(text);
+        const [prediction] = await predictEncoded(bundle, [encoded]);
+        return evaluateExplanation(bundle, { encoded, prediction: prediction! }, explanation);
+      }, runs);
+    };
+    const [fp32, quantized] = [await metrics(model), await metrics(int8)];
+    row(
+      `int8, ${label}`,
+      '3 faithfulness metrics: fp32 → int8',
+      `${s(fp32.seconds)} → ${s(quantized.seconds)}, ${(fp32.seconds / quantized.seconds).toFixed(1)}×`,
+    );
+  }
+  const drifts = (await predictTexts(int8, texts)).map((predicted) => predicted.int8Drift ?? NaN);
+  row('int8, file', `max |Δp| int8 − fp32 over the ${texts.length} sentences`, Math.max(...drifts).toExponential(2));
+}
+
+/** Runs the file through every method in a child process (so that its RSS is its own); also its CPU time. */
+function fileRun(precision: Precision): Promise<FileRun> {
+  progress(`sentence file through every method at ${precision} (progress below)`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, 'scripts/bench/file-run.ts', FULL_MODEL, SENTENCES_FILE, precision],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(output) as FileRun) : reject(new Error(`file run exited with ${code}`)),
+    );
+  });
+}
+
+function fileRunRows(run: FileRun, architecture: Architecture, peak: number): void {
+  const section = `file, all methods, ${run.precision}`;
+  const { sentences } = run;
+  const perSentence = sentences.map((sentence) => sentence.seconds);
+  row(
+    section,
+    `total, ${sentences.length} sentences (${EXPLAINERS.length} methods + 3 metrics each)`,
+    `${(run.seconds / 60).toFixed(1)} min (+ ${run.loadSeconds.toFixed(0)} s loading)`,
+  );
+  row(section, 'per sentence: mean / max', `${s(run.seconds / sentences.length)} / ${s(Math.max(...perSentence))}`);
+  for (const { id } of EXPLAINERS) {
+    const seconds = sentences.reduce((sum, sentence) => sum + sentence.costs[id]!.seconds, 0);
+    const evaluations = sentences.reduce((sum, sentence) => sum + sentence.costs[id]!.evaluations, 0);
+    row(section, `${id}: total time, evals`, `${seconds.toFixed(1)} s, ${evaluations} evals`);
+  }
+  // LIME's rows all have the sentence's length: a floor on the fp32 time no kernel can beat.
+  const limeFlops = sentences.reduce(
+    (sum, sentence) => sum + sentence.costs.lime!.evaluations * forwardFlops(architecture, sentence.tokens),
+    0,
+  );
+  row(
+    section,
+    'LIME rows alone at the fp32 peak (a floor)',
+    `${(limeFlops / 1e12).toFixed(0)} TFLOP → ≥ ${(limeFlops / (peak * 1e9) / 60).toFixed(1)} min`,
+  );
+  row(section, 'peak RSS of the run', mb(run.maxRss));
+  const at = (k: number) => sentences[Math.min(k, sentences.length) - 1]!.rss;
+  const tail = sentences.slice(9);
+  row(section, `RSS after sentence 10 / ${sentences.length}`, `${mb(at(10))} / ${mb(at(sentences.length))}`);
+  row(
+    section,
+    'RSS slope over sentences 10…end (least squares)',
+    `${(slope(tail.map((sentence) => sentence.rss)) / 2 ** 20).toFixed(2)} MB/sentence`,
+  );
+}
+
+function slope(values: readonly number[]): number {
+  const n = values.length;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+function machineRows(torchInfo: TorchInfo | undefined): void {
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  row('machine', 'CPU', `${cpu}, ${availableParallelism()} cores`);
+  row('machine', 'onnxruntime', `${env.versions.node}, ${availableParallelism()} intra-op threads`);
+  if (torchInfo) {
+    row(
+      'machine',
+      'PyTorch',
+      `${torchInfo.torch}, BLAS ${torchInfo.openblas ?? torchInfo.libraries.join(' ') ?? torchInfo.torch_blas}` +
+        `${torchInfo.core ? ` (${torchInfo.core} kernels)` : ''}, ${torchInfo.blas_threads ?? '?'} BLAS threads, ` +
+        `${torchInfo.default_threads} torch thread(s) by default`,
+    );
+  } else row('machine', 'PyTorch', 'unavailable: apt-get install -y python3-torch libopenblas0-pthread');
+}
+
+function printTable(): void {
+  const widths = (['section', 'measure', 'value'] as const).map((key) =>
+    Math.max(key.length, ...rows.map((entry) => entry[key].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
+  console.log(line(['section', 'measure', 'value']));
+  console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
+  for (const entry of rows) console.log(line([entry.section, entry.measure, entry.value]));
+}
+
+const started = performance.now();
+const cpuAtStart = machineCpuSeconds();
+ensureFullModel();
+const texts = readFileSync(SENTENCES_FILE, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim().length > 0);
+const architecture = readArchitecture(FULL_MODEL);
+progress('loading the model, PyTorch alongside');
+const [model, torch] = await Promise.all([ModelBundle.load(FULL_MODEL), TorchBench.start(FULL_MODEL)]);
+await Promise.all([model.session('attentions'), model.session('gradients')]);
+const torchInfo = await torch?.request<TorchInfo>({ cmd: 'info' });
+machineRows(torchInfo);
+const peak = await peakRows(torch);
+await forwardRows(model, architecture, peak, torch, texts);
+await explainerRows(model);
+await integratedGradientRows(model, torch);
+await comparisonRow(model);
+const int8 = await ModelBundle.load(FULL_MODEL, { precision: 'int8' });
+await int8Rows(model, int8, texts);
+const torchCpu = torch?.cpuSeconds() ?? 0;
+torch?.close();
+await Promise.all([model.dispose(), int8.dispose()]);
+const benchRss = process.resourceUsage().maxRSS * 1024;
+const runs: FileRun[] = [];
+if (!process.argv.includes('--no-file')) runs.push(await fileRun('int8'));
+if (process.argv.includes('--fp32-file')) runs.push(await fileRun('fp32'));
+for (const run of runs) fileRunRows(run, architecture, peak);
+
+const wall = (performance.now() - started) / 1000;
+const cpuAtEnd = machineCpuSeconds();
+if (cpuAtStart !== undefined && cpuAtEnd !== undefined) {
+  const mine = ownCpuSeconds() + torchCpu + runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
+  const others = Math.max(0, cpuAtEnd - cpuAtStart - mine);
+  row(
+    'machine',
+    'CPU used by other processes during the bench',
+    `${((100 * others) / (wall * availableParallelism())).toFixed(0)}% of the cores`,
+  );
+}
+printTable();
+console.log(
+  `\nbench: ${(wall / 60).toFixed(1)} min; peak RSS of the bench process (without the file runs) ${mb(benchRss)}`,
+);
+console.log(
+  `FLOPs of one forward pass of n tokens = ${FLOPS_FORMULA} (matrix products; L=${architecture.layers}, ` +
+    `d=${architecture.hidden}, f=${architecture.intermediate}, c=${architecture.classes}): ` +
+    `${(forwardFlops(architecture, 11) / 1e9).toFixed(3)} GFLOP for the seed's 11 tokens.`,
+);

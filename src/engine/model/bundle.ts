@@ -201,15 +201,20 @@ async function readConfig(dir: string): Promise<ModelConfig> {
   }
 }
 
+/** The options of every session the engine creates (exported so that the bench's matmul peak runs alike). */
+export function sessionOptions(): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3, // errors only: onnxruntime's shape-merge warnings are noise to our users
+  };
+}
+
 async function createSession(path: string): Promise<InferenceSession> {
   try {
-    return await InferenceSession.create(path, {
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: availableParallelism(),
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      logSeverityLevel: 3, // errors only: onnxruntime's shape-merge warnings are noise to our users
-    });
+    return await InferenceSession.create(path, sessionOptions());
   } catch (error) {
     throw new ModelLoadError(`onnxruntime could not load ${path}: ${messageOf(error)}`);
   }
