@@ -4,7 +4,15 @@
  * subgraphs (Shape, Equal, masks, position ids) are constants to the backward pass. A node on the gradient
  * path without a rule stops the build with an error naming the op: never a silently wrong number.
  */
-import { DataType, dims as tensorDims, type GraphProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
+import {
+  DataType,
+  dims as tensorDims,
+  floatData,
+  int,
+  type GraphProto,
+  type NodeProto,
+  type TensorProto,
+} from '../onnx/proto.js';
 import { UnsupportedGraphError } from '../onnx/surgery.js';
 import { Emitter } from './emitter.js';
 import { GradientRuleError, RULES, type RuleContext } from './rules.js';
@@ -52,7 +60,14 @@ export function backward(
     emit,
     opset,
     dims,
-    constantInts: (tensor) => constants.get(tensor),
+    constantInts: (tensor) => {
+      const constant = constants.get(tensor);
+      return constant?.dataType === DataType.FLOAT ? undefined : constant?.values;
+    },
+    constantFloats: (tensor) => {
+      const constant = constants.get(tensor);
+      return constant?.dataType === DataType.FLOAT ? constant.values : undefined;
+    },
     unbroadcast: (grad, from, target) => unbroadcast(emit, grad, from, target, dims(target)),
   };
 
@@ -140,10 +155,11 @@ function activeTensors(nodes: readonly NodeProto[], types: ReadonlyMap<string, n
   return active;
 }
 
-/** Integer constants (initializers and Constant nodes): the axes, bounds and steps some rules must read. */
-function constantValues(graph: GraphProto): Map<string, number[]> {
-  const values = new Map<string, number[]>();
+/** Integer and float constants (initializers and Constant nodes): axes, bounds and exponents rules must read. */
+function constantValues(graph: GraphProto): Map<string, { dataType: number; values: number[] }> {
+  const values = new Map<string, { dataType: number; values: number[] }>();
   const read = (tensor: TensorProto | null | undefined): number[] | undefined => {
+    if (tensor?.dataType === DataType.FLOAT) return Array.from(floatData(tensor));
     if (!tensor || (tensor.dataType !== DataType.INT64 && tensor.dataType !== DataType.INT32)) return undefined;
     if (tensor.rawData && tensor.rawData.byteLength > 0) {
       const raw = tensor.rawData;
@@ -155,14 +171,15 @@ function constantValues(graph: GraphProto): Map<string, number[]> {
     const data = tensor.dataType === DataType.INT64 ? (tensor.int64Data ?? []) : (tensor.int32Data ?? []);
     return data.map((value) => (typeof value === 'number' ? value : value.toNumber()));
   };
-  for (const tensor of graph.initializer ?? []) {
+  const add = (name: string, tensor: TensorProto | null | undefined) => {
+    // Large float tensors (weights) are never exponents or bounds: not worth copying.
+    if (tensor?.dataType === DataType.FLOAT && (tensor.dims ?? []).some((size) => int(size) > 1)) return;
     const found = read(tensor);
-    if (found) values.set(tensor.name ?? '', found);
-  }
+    if (found) values.set(name, { dataType: tensor!.dataType!, values: found });
+  };
+  for (const tensor of graph.initializer ?? []) add(tensor.name ?? '', tensor);
   for (const node of graph.node ?? []) {
-    if (node.opType !== 'Constant') continue;
-    const found = read(node.attribute?.find((attribute) => attribute.name === 'value')?.t);
-    if (found) values.set(node.output?.[0] ?? '', found);
+    if (node.opType === 'Constant') add(node.output?.[0] ?? '', node.attribute?.find((a) => a.name === 'value')?.t);
   }
   return values;
 }

@@ -4,11 +4,13 @@
  *
  * selected = Σ_c logit_weights[c]·logits[c] + Σ_c prob_weights[c]·softmax(logits)[c] (per example): a one-hot
  * `logit_weights` explains the logit of a class, a one-hot `prob_weights` its probability, with one graph.
+ * Decomposed LayerNorms are fused first (fuse-layer-norm.ts), so that forward and backward run fewer, fused ops.
  */
 import { DataType, opsetVersion, type GraphProto, type ModelProto, type ValueInfoProto } from '../onnx/proto.js';
 import { INPUTS_EMBEDS } from '../onnx/surgery.js';
 import { backward, unavailable } from './backward.js';
 import { Emitter } from './emitter.js';
+import { fuseLayerNorms } from './fuse-layer-norm.js';
 import { probeFeeds, probeShapes, type Dims } from './shapes.js';
 
 export const LOGITS = 'logits';
@@ -17,8 +19,9 @@ export const PROB_WEIGHTS = 'prob_weights';
 export const SELECTED = 'selected';
 export const INPUTS_EMBEDS_GRAD = 'inputs_embeds_grad';
 
-export async function withGradients(embedsModel: ModelProto): Promise<ModelProto> {
-  const graph = embedsModel.graph ?? {};
+export async function withGradients(exported: ModelProto): Promise<ModelProto> {
+  const embedsModel: ModelProto = { ...exported, graph: fuseLayerNorms(exported.graph ?? {}) };
+  const graph = embedsModel.graph!;
   if (!(graph.output ?? []).some((output) => output.name === LOGITS)) throw unavailable(`no ${LOGITS} output`);
   const embeds = graph.input?.find((input) => input.name === INPUTS_EMBEDS);
   const batch = embeds?.type?.tensorType?.shape?.dim?.[0]?.dimParam || 'batch_size';

@@ -161,6 +161,12 @@ const CASES: Case[] = [
     initializers: [floatTensor('two', [], [2])],
   },
   {
+    name: 'Pow, other constant exponent',
+    inputs: [x([2, 3], { positive: true })],
+    nodes: [node('Pow', ['X', 'e'])],
+    initializers: [floatTensor('e', [], [2.5])],
+  },
+  {
     name: 'Pow, both',
     inputs: [x([2, 3], { positive: true }), w([3])],
     nodes: [node('Pow', ['X', 'W'])],
@@ -277,6 +283,17 @@ const CASES: Case[] = [
     opset: 17,
     inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
     nodes: [node('LayerNormalization', ['X', 'S', 'B'], [{ name: 'epsilon', type: AttributeType.FLOAT, f: 1e-5 }])],
+  },
+  {
+    name: 'LayerNormalization with its saved mean and 1/σ',
+    opset: 17,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
+    nodes: [
+      {
+        ...node('LayerNormalization', ['X', 'S', 'B'], [{ name: 'epsilon', type: AttributeType.FLOAT, f: 1e-5 }]),
+        output: ['Y', 'mean', 'inv_std_dev'],
+      },
+    ],
   },
 ];
 

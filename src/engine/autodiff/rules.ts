@@ -16,6 +16,8 @@ export interface RuleContext {
   unbroadcast(grad: string, from: Dims, target: string): string;
   /** The values of a constant integer tensor (initializer or Constant node), or undefined. */
   constantInts(tensor: string): number[] | undefined;
+  /** The values of a small constant float tensor (a scalar or a few values), or undefined. */
+  constantFloats(tensor: string): number[] | undefined;
 }
 
 /**
@@ -160,14 +162,20 @@ export const RULES: Record<string, Rule> = {
       b ? unbroadcast(emit.op('Neg', [emit.op('Div', [emit.op('Mul', [grad!, quotient]), y])]), out, y) : undefined,
     ];
   },
-  Pow: (node, [grad], [a, b], { emit, dims, unbroadcast }) => {
+  Pow: (node, [grad], [a, b], { emit, dims, unbroadcast, constantFloats }) => {
     const [x, exponent] = ins(node) as [string, string];
     const power = outs(node)[0]!;
     const out = dims(power);
-    const dx = () => {
-      const derivative = emit.op('Mul', [exponent, emit.op('Pow', [x, emit.op('Sub', [exponent, emit.float([1])])])]);
-      return unbroadcast(emit.op('Mul', [grad!, derivative]), out, x);
+    const constant = constantFloats(exponent);
+    const derivative = () => {
+      // A constant exponent c (x² in every exported LayerNorm) needs no Pow for c = 2, and a folded c − 1 otherwise:
+      // onnxruntime's Pow with an exponent other than 2 or 3 is a slow element-wise std::pow.
+      if (constant?.length === 1 && constant[0] === 2) return emit.op('Mul', [x, emit.float([2])]);
+      if (constant?.length === 1)
+        return emit.op('Mul', [emit.op('Pow', [x, emit.float([constant[0]! - 1])]), exponent]);
+      return emit.op('Mul', [exponent, emit.op('Pow', [x, emit.op('Sub', [exponent, emit.float([1])])])]);
     };
+    const dx = () => unbroadcast(emit.op('Mul', [grad!, derivative()]), out, x);
     const dExponent = () =>
       unbroadcast(emit.op('Mul', [grad!, emit.op('Mul', [power, emit.op('Log', [x])])]), out, exponent);
     return [a ? dx() : undefined, b ? dExponent() : undefined];
@@ -324,11 +332,19 @@ export const RULES: Record<string, Rule> = {
     const rank = out.length;
     const first = normalizeAxis(intAttribute(node, 'axis', -1), rank);
     const axes = [...Array(rank - first).keys()].map((i) => first + i);
-    const epsilon = floatAttribute(node, 'epsilon', 1e-5);
-    // Recomputes the statistics rather than reading the optional Mean/InvStdDev outputs, which exporters omit.
-    const centered = emit.op('Sub', [x, reduceMean(context, x, axes)]);
-    const variance = reduceMean(context, emit.op('Mul', [centered, centered]), axes);
-    const inverse = emit.op('Reciprocal', [emit.op('Sqrt', [emit.op('Add', [variance, emit.float([epsilon])])])]);
+    const [, savedMean, savedInverse] = outs(node);
+    let centered: string;
+    let inverse: string;
+    if (savedMean && savedInverse) {
+      // The forward kernel's own statistics (fuseLayerNorms names these outputs for every LayerNorm).
+      centered = emit.op('Sub', [x, savedMean]);
+      inverse = savedInverse;
+    } else {
+      const epsilon = floatAttribute(node, 'epsilon', 1e-5);
+      centered = emit.op('Sub', [x, reduceMean(context, x, axes)]);
+      const variance = reduceMean(context, emit.op('Mul', [centered, centered]), axes);
+      inverse = emit.op('Reciprocal', [emit.op('Sqrt', [emit.op('Add', [variance, emit.float([epsilon])])])]);
+    }
     const normalized = emit.op('Mul', [centered, inverse]);
     const gradX = () => {
       // ∂x = σ⁻¹·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = grad·scale.
