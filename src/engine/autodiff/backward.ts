@@ -75,7 +75,14 @@ export function backward(
   const total = (tensor: string): string | undefined => {
     const parts = contributions.get(tensor);
     if (!parts) return undefined;
-    if (parts.length > 1) parts.splice(0, parts.length, emit.op('Sum', [...parts]));
+    // Pairwise Adds, not one Sum: onnxruntime's Sum of two runs ~3.5× slower than its Add (0.59 vs 0.16 ms on
+    // 51 × 11 × 768), and most tensors (residual streams) get exactly two contributions.
+    if (parts.length > 1)
+      parts.splice(
+        0,
+        parts.length,
+        parts.reduce((sum, part) => emit.op('Add', [sum, part])),
+      );
     return parts[0];
   };
 
