@@ -4,13 +4,15 @@
  *
  * selected = Σ_c logit_weights[c]·logits[c] + Σ_c prob_weights[c]·softmax(logits)[c] (per example): a one-hot
  * `logit_weights` explains the logit of a class, a one-hot `prob_weights` its probability, with one graph.
- * Decomposed LayerNorms are fused first (fuse-layer-norm.ts), so that forward and backward run fewer, fused ops.
+ * Decomposed LayerNorms are fused first (fuse-layer-norm.ts), so that forward and backward run fewer, fused ops,
+ * and the last layer computes only the pooled [CLS] row where nothing else is read (pooled-rows.ts).
  */
 import { DataType, opsetVersion, type GraphProto, type ModelProto, type ValueInfoProto } from '../onnx/proto.js';
 import { INPUTS_EMBEDS } from '../onnx/surgery.js';
 import { backward, unavailable } from './backward.js';
 import { Emitter } from './emitter.js';
 import { fuseLayerNorms } from './fuse-layer-norm.js';
+import { narrowToPooledRow } from './pooled-rows.js';
 import { probeFeeds, probeShapes, type Dims } from './shapes.js';
 
 export const LOGITS = 'logits';
@@ -20,13 +22,15 @@ export const SELECTED = 'selected';
 export const INPUTS_EMBEDS_GRAD = 'inputs_embeds_grad';
 
 export async function withGradients(exported: ModelProto): Promise<ModelProto> {
-  const embedsModel: ModelProto = { ...exported, graph: fuseLayerNorms(exported.graph ?? {}) };
+  const fused: ModelProto = { ...exported, graph: fuseLayerNorms(exported.graph ?? {}) };
+  if (!(fused.graph!.output ?? []).some((output) => output.name === LOGITS)) throw unavailable(`no ${LOGITS} output`);
+  const fusedDims = await probe(fused);
+  const embedsModel: ModelProto = { ...fused, graph: narrowToPooledRow(fused.graph!, fusedDims) };
   const graph = embedsModel.graph!;
-  if (!(graph.output ?? []).some((output) => output.name === LOGITS)) throw unavailable(`no ${LOGITS} output`);
   const embeds = graph.input?.find((input) => input.name === INPUTS_EMBEDS);
   const batch = embeds?.type?.tensorType?.shape?.dim?.[0]?.dimParam || 'batch_size';
 
-  const logitDims = (await probe(embedsModel)).get(LOGITS) ?? [];
+  const logitDims = fusedDims.get(LOGITS) ?? [];
   const classes = logitDims[1];
   if (logitDims.length !== 2 || classes === undefined) throw unavailable(`${LOGITS} is not batch × classes`);
 

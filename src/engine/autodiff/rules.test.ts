@@ -274,6 +274,12 @@ const CASES: Case[] = [
     initializers: [int64Tensor('starts', [1, -2]), int64Tensor('ends', [-1, 100]), int64Tensor('axes', [1, 2])],
   },
   {
+    name: 'Slice, leading rows of a dynamic axis (the pooled row)',
+    inputs: [x([2, 4, 3], { dynamic: [0, 1] })],
+    nodes: [node('Slice', ['X', 'starts', 'ends', 'axes'])],
+    initializers: [int64Tensor('starts', [0]), int64Tensor('ends', [2]), int64Tensor('axes', [1])],
+  },
+  {
     name: 'fan-out: X·tanh(X)',
     inputs: [x([2, 3])],
     nodes: [node('Tanh', ['X'], [], 't'), node('Mul', ['X', 't'])],

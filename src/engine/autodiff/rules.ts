@@ -312,17 +312,34 @@ export const RULES: Record<string, Rule> = {
       throw new GradientRuleError('Slice with run-time bounds or steps other than 1');
     }
     // The gradient is the output gradient padded back with zeros to the input's extent along each sliced axis.
-    const pads = new Array<number>(2 * xDims.length).fill(0);
+    const { emit } = context;
+    const pads: (number | string)[] = new Array<number>(2 * xDims.length).fill(0);
     axes.forEach((given, i) => {
       const axis = normalizeAxis(given, xDims.length);
       const size = xDims[axis];
-      if (size === undefined) throw new GradientRuleError('Slice along a dynamic axis');
+      const [start, end] = [starts[i]!, ends[i]!];
+      if (size === undefined) {
+        // A dynamic axis (the sequence): a leading slice [start, end) with end ≤ its size, the padding read at
+        // run time (pooled-rows.ts slices row 0 of the last layer's input this way).
+        if (start < 0 || end < start) throw new GradientRuleError('Slice from the end of a dynamic axis');
+        const extent = emit.op('Slice', [emit.op('Shape', [x]), emit.int64([axis]), emit.int64([axis + 1])]);
+        pads[axis] = start;
+        pads[axis + xDims.length] = emit.op('Sub', [extent, emit.op('Min', [extent, emit.int64([end])])]);
+        return;
+      }
       const clamp = (value: number) => Math.min(Math.max(value < 0 ? value + size : value, 0), size);
-      const begin = clamp(starts[i]!);
+      const begin = clamp(start);
       pads[axis] = begin;
-      pads[axis + xDims.length] = size - Math.max(clamp(ends[i]!), begin);
+      pads[axis + xDims.length] = size - Math.max(clamp(end), begin);
     });
-    return [context.emit.op('Pad', [grad!, context.emit.int64(pads)])];
+    const padding = pads.every((pad) => typeof pad === 'number')
+      ? emit.int64(pads)
+      : emit.op(
+          'Concat',
+          pads.map((pad) => (typeof pad === 'number' ? emit.int64([pad]) : pad)),
+          { axis: 0 },
+        );
+    return [emit.op('Pad', [grad!, padding])];
   },
   LayerNormalization: (node, grads, [needX, needScale, needBias], context) => {
     const { emit, dims, unbroadcast } = context;

@@ -26,7 +26,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 4;
+const MANIFEST_VERSION = 5;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {

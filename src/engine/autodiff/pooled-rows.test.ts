@@ -1,0 +1,88 @@
+/** Narrowing the last layer to the pooled row: same logits, fewer rows computed. */
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '../onnx/proto.js';
+import { floatTensor, int64Tensor, LOGITS_OUTPUT, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
+import { narrowToPooledRow } from './pooled-rows.js';
+import { probeFeeds, probeShapes } from './shapes.js';
+
+const { AttributeType } = onnx.AttributeProto;
+const D = 4;
+const matrix = (name: string, rows: number, columns: number, seed: number) =>
+  floatTensor(
+    name,
+    [rows, columns],
+    Array.from({ length: rows * columns }, (_, i) => Math.sin(seed * (i + 1))),
+  );
+
+/** One attention layer (queries, keys, softmax, context, residual, LayerNorm), then [CLS] pooling. */
+function layer(pooling: NodeProto): ModelProto {
+  return onnxModel({
+    name: 'layer',
+    input: [tensorInput('x', DataType.FLOAT, D)],
+    output: [LOGITS_OUTPUT],
+    initializer: [
+      matrix('Wq', D, D, 1),
+      matrix('Wk', D, D, 2),
+      matrix('Wc', D, 2, 3),
+      floatTensor('gamma', [D], [1, 0.5, 2, 1]),
+      floatTensor('beta', [D], [0, 0.1, -0.1, 0.2]),
+      { ...int64Tensor('zero', [0]), dims: [] },
+    ],
+    node: [
+      node('MatMul', ['x', 'Wq'], 'q'),
+      node('MatMul', ['x', 'Wk'], 'k'),
+      node('Transpose', ['k'], 'kT', [{ name: 'perm', type: AttributeType.INTS, ints: [0, 2, 1] }]),
+      node('MatMul', ['q', 'kT'], 'scores'),
+      node('Softmax', ['scores'], 'probs', [{ name: 'axis', type: AttributeType.INT, i: -1 }]),
+      node('MatMul', ['probs', 'x'], 'context'),
+      node('Add', ['context', 'x'], 'residual'),
+      node('LayerNormalization', ['residual', 'gamma', 'beta'], 'hidden'),
+      pooling,
+      node('MatMul', ['pooled', 'Wc'], 'logits'),
+    ],
+  });
+}
+
+const clsPooling = node('Gather', ['hidden', 'zero'], 'pooled', [{ name: 'axis', type: AttributeType.INT, i: 1 }]);
+
+async function logits(model: ModelProto): Promise<Float32Array> {
+  const session = await InferenceSession.create(encodeModel(model));
+  const x = new Tensor(
+    'float32',
+    Float32Array.from({ length: 2 * 5 * D }, (_, i) => Math.cos(i)),
+    [2, 5, D],
+  );
+  const result = (await session.run({ x })).logits!.data as Float32Array;
+  await session.release();
+  return result;
+}
+
+async function narrowed(model: ModelProto): Promise<ModelProto> {
+  const dims = await probeShapes(model, probeFeeds(model.graph!));
+  return { ...model, graph: narrowToPooledRow(model.graph!, dims) };
+}
+
+describe('narrowToPooledRow', () => {
+  it('computes the pooled row alone from the queries on, with the same logits', async () => {
+    const model = layer(clsPooling);
+    const pruned = await narrowed(model);
+    const dims = await probeShapes(pruned, probeFeeds(pruned.graph!));
+    for (const tensor of ['q', 'scores', 'probs', 'context', 'residual', 'hidden'])
+      expect(dims.get(tensor)?.[1]).toBe(1);
+    // Keys and the layer input stay whole; the row-only consumers of the input read one Slice of it.
+    expect(dims.get('k')?.[1]).toBeUndefined();
+    expect(pruned.graph!.node!.filter((n) => n.opType === 'Slice').map((n) => n.input?.[0])).toEqual(['x']);
+    const [expected, actual] = [await logits(model), await logits(pruned)];
+    actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
+  });
+
+  it('leaves a graph that pools otherwise unchanged', async () => {
+    const mean = node('ReduceMean', ['hidden'], 'pooled', [
+      { name: 'axes', type: AttributeType.INTS, ints: [1] },
+      { name: 'keepdims', type: AttributeType.INT, i: 0 },
+    ]);
+    const model = layer(mean);
+    expect((await narrowed(model)).graph).toBe(model.graph);
+  });
+});
