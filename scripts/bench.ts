@@ -19,7 +19,6 @@ import { compareMethods } from '../src/engine/compare.js';
 import { EXPLAINERS, getExplainer } from '../src/engine/explainers/registry.js';
 import { evaluateExplanation } from '../src/engine/metrics/evaluate.js';
 import { ModelBundle } from '../src/engine/model/bundle.js';
-import type { EncodedText } from '../src/engine/model/tokenizer.js';
 import { predictEncoded, predictTexts } from '../src/engine/predict.js';
 import { resolveOptions } from '../src/shared/options.js';
 import type { Explanation, Precision } from '../src/shared/results.js';
@@ -77,15 +76,16 @@ function ensureFullModel(): void {
   }
 }
 
-/** A fresh encoding per run: explainers and the forward service memoize per encoding object. */
-function explainOnce(model: ModelBundle, text: string, method: string, given: Record<string, unknown> = {}) {
+/**
+ * One explainer run on `text`, the prediction made beforehand (untimed). A fresh encoding per run: explainers
+ * and the forward service memoize per encoding object.
+ */
+async function explainOnce(model: ModelBundle, text: string, method: string, given: Record<string, unknown> = {}) {
   const explainer = getExplainer(method);
   const options = resolveOptions(explainer.options, given);
-  return async (): Promise<Explanation> => {
-    const encoded = model.tokenizer.encode(text);
-    const [prediction] = await predictEncoded(model, [encoded]);
-    return explainer.explain({ encoded, prediction: prediction! }, { model }, options);
-  };
+  const [prediction] = await predictEncoded(model, [model.tokenizer.encode(text)]);
+  return (): Promise<Explanation> =>
+    explainer.explain({ encoded: model.tokenizer.encode(text), prediction: prediction! }, { model }, options);
 }
 
 async function peakRows(torch: TorchBench | undefined): Promise<number> {
@@ -194,14 +194,14 @@ async function forwardRows(
 async function explainerRows(model: ModelBundle): Promise<void> {
   progress('every explainer on the seed sentence');
   for (const { id } of EXPLAINERS) {
-    const { seconds, result } = await fastest(explainOnce(model, SEED, id), 3);
+    const { seconds, result } = await fastest(await explainOnce(model, SEED, id), 3);
     row('explainers, seed', id, `${s(seconds)}, ${result.evaluations} evals`);
   }
 }
 
 async function integratedGradientRows(model: ModelBundle, torch: TorchBench | undefined): Promise<void> {
   progress('integrated gradients: engine and PyTorch');
-  const ig = explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
+  const ig = await explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
   const ids = model.tokenizer.encode(SEED).ids;
   let threads = 0;
   const [ours, theirs] = await alternating(
@@ -222,7 +222,7 @@ async function integratedGradientRows(model: ModelBundle, torch: TorchBench | un
 
   progress(`integrated gradients: fewest steps to |delta| < ${DELTA_TOLERANCE}`);
   for (let steps = 2; steps <= 50; steps += 1) {
-    const run = explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: steps });
+    const run = await explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: steps });
     const delta = (await run()).delta!;
     if (Math.abs(delta) >= DELTA_TOLERANCE) continue;
     const { seconds } = await fastest(run, 5);
@@ -258,8 +258,8 @@ async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly s
   ] as const) {
     progress(`int8 against fp32: ${label}`);
     for (const method of ['shap', 'lime', 'occlusion']) {
-      const fp32 = await fastest(explainOnce(model, text, method), runs);
-      const quantized = await fastest(explainOnce(int8, text, method), runs);
+      const fp32 = await fastest(await explainOnce(model, text, method), runs);
+      const quantized = await fastest(await explainOnce(int8, text, method), runs);
       row(
         `int8, ${label}`,
         `${method}: fp32 → int8`,
@@ -267,12 +267,13 @@ async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly s
       );
     }
     const metrics = async (bundle: ModelBundle) => {
-      const explanation = await explainOnce(bundle, text, 'lime')();
-      return fastest(async () => {
-        const encoded: EncodedText = bundle.tokenizer.encode(text);
-        const [prediction] = await predictEncoded(bundle, [encoded]);
-        return evaluateExplanation(bundle, { encoded, prediction: prediction! }, explanation);
-      }, runs);
+      const explanation = await (await explainOnce(bundle, text, 'lime'))();
+      const [prediction] = await predictEncoded(bundle, [bundle.tokenizer.encode(text)]);
+      return fastest(
+        () =>
+          evaluateExplanation(bundle, { encoded: bundle.tokenizer.encode(text), prediction: prediction! }, explanation),
+        runs,
+      );
     };
     const [fp32, quantized] = [await metrics(model), await metrics(int8)];
     row(
