@@ -160,8 +160,10 @@ async function gradientRows(
   const classes = model.config.labels.length;
   const gradients = new Float32Array(embeds.length);
   const selected = new Float32Array(count);
-  const most = Math.max(1, Math.min(batchSize, Math.floor(TOKENS_PER_CALL / n)));
-  // Equal calls (51 rows as 26 + 25, not 46 + 5): a small last call runs at a much lower rate per row.
+  // Up to a fifth over the token budget rather than a second call (51 × 11 tokens in one call: 3% faster than
+  // 26 + 25, for 10% more memory), else equal calls (51 rows as 26 + 25, not 46 + 5: small calls run slower per row).
+  const byTokens = Math.max(1, Math.floor(TOKENS_PER_CALL / n));
+  const most = count <= Math.min(batchSize, byTokens * 1.2) ? count : Math.min(batchSize, byTokens);
   const perCall = Math.ceil(count / Math.ceil(count / most));
   for (let start = 0; start < count; start += perCall) {
     const rows = Math.min(perCall, count - start);
