@@ -373,7 +373,8 @@ function machineRows(torchInfo: TorchInfo | undefined): void {
     row(
       'machine',
       'PyTorch',
-      `${torchInfo.torch}, BLAS ${torchInfo.openblas ?? torchInfo.libraries.join(' ') ?? torchInfo.torch_blas}` +
+      // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH …": name and version are what matter.
+      `${torchInfo.torch}, ${torchInfo.openblas?.split(' ').slice(0, 2).join(' ') ?? (torchInfo.libraries.join(', ') || torchInfo.torch_blas)}` +
         `${torchInfo.core ? ` (${torchInfo.core} kernels)` : ''}, ${torchInfo.blas_threads ?? '?'} BLAS threads, ` +
         `${torchInfo.default_threads} torch thread(s) by default`,
     );
