@@ -143,6 +143,7 @@ function buildProgram(io: Io): Command {
             .map((id) => id.trim());
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      // Resolved up front: a typo fails before any work, and an interrupted run still records the settings.
       const settings = methodSettings(await planMethods(model, methods));
       const run = { input: inputInfo(allTexts), ...(shard ? { shard } : {}) };
       const finished: SentenceResult[] = [];
