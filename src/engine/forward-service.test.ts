@@ -3,8 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeFeeds, probeShapes } from './autodiff/shapes.js';
 import { ForwardService, forwardServiceFor } from './forward-service.js';
 import { ModelBundle } from './model/bundle.js';
+import { readModel, type ModelProto } from './onnx/proto.js';
 import { PACKAGE_ROOT } from './paths.js';
 
 interface GoldenSentence {
@@ -42,6 +44,22 @@ describe('ForwardService (tiny-bert, token types included)', () => {
       expect(maxDiff(outputs[i]!.probabilities, sentence.probabilities), sentence.text).toBeLessThanOrEqual(1e-5);
     });
     expect(service.evaluations).toBe(golden.sentences.length);
+  });
+
+  it('runs on a graph whose last layer computes the pooled [CLS] row only (so the check above covers it)', async () => {
+    expect(await model.forwardSession()).toBe(await model.session('forward'));
+    // MatMul outputs with one row along the sequence axis: none in the export, the last layer's in ours.
+    const singleRowProducts = async (onnx: ModelProto) => {
+      const dims = await probeShapes(onnx, probeFeeds(onnx.graph ?? {}));
+      return (onnx.graph?.node ?? []).filter(
+        (node) => node.opType === 'MatMul' && dims.get(node.output![0]!)?.[1] === 1,
+      ).length;
+    };
+    expect(
+      await singleRowProducts(await readModel(join(PACKAGE_ROOT, 'fixtures/models/tiny-bert/onnx/model.onnx'))),
+    ).toBe(0);
+    // The attention output projection and both feed-forward products: 3/4 of a layer's arithmetic.
+    expect(await singleRowProducts(await readModel(await model.graphs.path('forward')))).toBe(3);
   });
 
   it('de-duplicates within a call, memoizes across calls and pools concurrent callers', async () => {

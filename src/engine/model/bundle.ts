@@ -133,10 +133,12 @@ export class ModelBundle {
 
   /**
    * The session forward-only methods run on: the int8 graph when loaded with `precision: 'int8'`, else the
-   * exported one. The shown prediction, gradients and attention never use it.
+   * pooled-row graph (the exported one where it cannot be derived). The shown prediction, gradients and
+   * attention never use it.
    */
-  forwardSession(): Promise<InferenceSession> {
-    return this.session(this.info.precision === 'int8' ? 'int8' : 'plain');
+  async forwardSession(): Promise<InferenceSession> {
+    if (this.info.precision === 'int8') return this.session('int8');
+    return this.session((await this.graphs.unsupportedReason('forward')) ? 'plain' : 'forward');
   }
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */

@@ -1,6 +1,7 @@
 /**
- * The gradient and int8 variants of the derived-graph cache: derived with the others, and when a model has an op
- * without a gradient rule, marked unavailable with a reason naming the op while the other variants stay available.
+ * The gradient, pooled-row and int8 variants of the derived-graph cache: derived with the others, and when a
+ * model has an op without a gradient rule (or does not pool a row), marked unavailable with a reason while the
+ * other variants stay available.
  */
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,14 @@ describe('DerivedGraphs gradients', () => {
     );
     expect(await graphs.unsupportedReason('embeds')).toBeUndefined();
     await expect(graphs.path('gradients')).rejects.toThrow(/op Sin/);
+  });
+});
+
+describe('DerivedGraphs forward', () => {
+  it('marks the pooled-row graph unavailable for a classifier that pools by mean, and still derives int8', async () => {
+    const graphs = await derived('Tanh');
+    expect(await graphs.unsupportedReason('forward')).toBe('the classifier does not pool one row of the last layer');
+    expect(await graphs.unsupportedReason('int8')).toBeUndefined();
   });
 });
 

@@ -5,14 +5,20 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeModel, readModel } from '../onnx/proto.js';
+import { encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
+import { narrowToPooledRow } from '../autodiff/pooled-rows.js';
+import { probeFeeds, probeShapes } from '../autodiff/shapes.js';
 import { quantizeMatMulWeights } from '../onnx/quantize.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
 
-/** `int8` is the exported graph with its weight MatMuls quantized, for forward-only methods. */
-export type GraphVariant = 'attentions' | 'embeds' | 'gradients' | 'int8';
+/**
+ * The forward-only methods run on `forward` (the exported graph computing only the pooled row in its last
+ * layer: the same logits for ~14% less arithmetic in DistilBERT) or on `int8` (that graph with its weight
+ * MatMuls quantized).
+ */
+export type GraphVariant = 'attentions' | 'embeds' | 'gradients' | 'forward' | 'int8';
 
 interface Manifest {
   /** Bumped when the derivations change, so that an older cache folder is derived again. */
@@ -26,7 +32,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 5;
+const MANIFEST_VERSION = 6;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
@@ -122,8 +128,15 @@ export class DerivedGraphs {
       manifest.unsupported.embeds = reasonOf(error);
       manifest.unsupported.gradients = manifest.unsupported.embeds;
     }
+    let forward = model;
     try {
-      await writeAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(model).model));
+      forward = await pooledRowOnly(model);
+      await writeAtomically(join(this.folder, 'forward.onnx'), encodeModel(forward));
+    } catch (error) {
+      manifest.unsupported.forward = reasonOf(error);
+    }
+    try {
+      await writeAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(forward).model));
     } catch (error) {
       manifest.unsupported.int8 = reasonOf(error);
     }
@@ -131,6 +144,16 @@ export class DerivedGraphs {
     await writeAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
     return manifest;
   }
+}
+
+/** The model computing only the pooled row in its last layer; unsupported when nothing could be left out. */
+async function pooledRowOnly(model: ModelProto): Promise<ModelProto> {
+  const dims = await probeShapes(model, probeFeeds(model.graph ?? {})).catch((error: unknown) => {
+    throw new UnsupportedGraphError(`shape probe failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const graph = narrowToPooledRow(model.graph ?? {}, dims);
+  if (graph === model.graph) throw new UnsupportedGraphError('the classifier does not pool one row of the last layer');
+  return { ...model, graph };
 }
 
 function reasonOf(error: unknown): string {
