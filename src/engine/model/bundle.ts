@@ -2,8 +2,7 @@
  * A loaded model: config, labels, tokenizer and onnxruntime sessions (the exported graph, and graphs derived
  * from it on demand). Loading checks the folder first so that a missing or malformed file is named plainly.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { defaultCacheDir, defaultResourcesDir, DEMO_MODEL_ID } from '../paths.js
 import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
+import { fileSha256 } from './file-hash.js';
 import { TextTokenizer } from './tokenizer.js';
 
 export const ATTENTION_MASK = 'attention_mask';
@@ -78,7 +78,8 @@ export class ModelBundle {
       throw new ModelLoadError(`${join(dir, 'tokenizer.json')} could not be loaded: ${messageOf(error)}`);
     });
     const modelPath = join(dir, files.at(-1)!);
-    const sha256 = await hashFile(modelPath);
+    const cacheDir = options.cacheDir ?? defaultCacheDir();
+    const sha256 = await fileSha256(modelPath, cacheDir);
     const info: ModelInfo = {
       source,
       name:
@@ -98,7 +99,7 @@ export class ModelBundle {
       precision,
       sha256,
     };
-    const graphs = DerivedGraphs.forModel(modelPath, sha256, options.cacheDir ?? defaultCacheDir());
+    const graphs = DerivedGraphs.forModel(modelPath, sha256, cacheDir);
     const int8Unsupported = precision === 'int8' ? await graphs.unsupportedReason('int8') : undefined;
     if (int8Unsupported) throw new ModelLoadError(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
     const plain = await createSession(modelPath);
@@ -220,12 +221,6 @@ async function createSession(path: string): Promise<InferenceSession> {
   } catch (error) {
     throw new ModelLoadError(`onnxruntime could not load ${path}: ${messageOf(error)}`);
   }
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export function messageOf(error: unknown): string {
