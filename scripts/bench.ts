@@ -144,11 +144,11 @@ async function forwardRows(
     const [ours] = await alternating(
       2,
       async () =>
-        (await fastest(() => predictEncoded(model, batch, { batchSize: size }), Math.max(2, Math.round(64 / size))))
+        (await fastest(() => predictEncoded(model, batch, { batchSize: size }), Math.max(5, Math.round(64 / size))))
           .seconds,
       async () => {
         if (!torch) return Infinity;
-        const timing = await torch.request<TorchTiming>({ cmd: 'forward', ids: seed.ids, batch: size, repeats: 3 });
+        const timing = await torch.request<TorchTiming>({ cmd: 'forward', ids: seed.ids, batch: size, repeats: 5 });
         if (!torchBest || timing.seconds < torchBest.seconds) torchBest = timing;
         return timing.seconds;
       },
@@ -174,7 +174,7 @@ async function forwardRows(
     model,
     Array.from({ length: best[0] }, () => seed),
   );
-  const pooled = await fastest(() => methodsSession.run(seedBatch), Math.max(2, Math.round(64 / best[0])));
+  const pooled = await fastest(() => methodsSession.run(seedBatch), Math.max(5, Math.round(64 / best[0])));
   const pooledRate = best[0] / pooled.seconds;
   row(
     'forward, seed',
