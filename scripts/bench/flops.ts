@@ -36,3 +36,16 @@ export function readArchitecture(modelDir: string): Architecture {
 export function forwardFlops({ layers, hidden: d, intermediate: f, classes: c }: Architecture, n: number): number {
   return layers * (8 * n * d * d + 4 * n * d * f + 4 * n * n * d) + 2 * d * d + 2 * d * c;
 }
+
+/** What the last layer skips on the pooled-row graph, as a formula for the footnote. */
+export const POOLED_ROW_FORMULA = '(n−1)·(2·n·d + 2·d² + 4·d·f)';
+
+/**
+ * The same pass on the pooled-row graph (`forward` in derived-graphs.ts), which predictions and the forward-only
+ * methods run on: in the last layer the attention-weighted sum, the output projection and both FFN products
+ * skip the other n − 1 rows (as narrowed in DistilBERT's export; the projections and scores stay whole).
+ */
+export function pooledRowFlops(architecture: Architecture, n: number): number {
+  const { hidden: d, intermediate: f } = architecture;
+  return forwardFlops(architecture, n) - (n - 1) * (2 * n * d + 2 * d * d + 4 * d * f);
+}

@@ -46,8 +46,10 @@ describe('ForwardService (tiny-bert, token types included)', () => {
     expect(service.evaluations).toBe(golden.sentences.length);
   });
 
-  it('runs on a graph whose last layer computes the pooled [CLS] row only (so the check above covers it)', async () => {
+  it('runs, as predictions do, on a graph whose last layer computes the pooled [CLS] row only', async () => {
+    // So the PyTorch check above covers that graph.
     expect(await model.forwardSession()).toBe(await model.session('forward'));
+    expect(await model.predictionSession()).toBe(await model.forwardSession());
     // MatMul outputs with one row along the sequence axis: none in the export, the last layer's in ours.
     const singleRowProducts = async (onnx: ModelProto) => {
       const dims = await probeShapes(onnx, probeFeeds(onnx.graph ?? {}));

@@ -20,7 +20,7 @@ export async function predictEncoded(
   encodings: readonly EncodedText[],
   { batchSize = DEFAULT_BATCH_SIZE, signal }: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<Prediction[]> {
-  const session = await bundle.session('plain');
+  const session = await bundle.predictionSession();
   const order = encodings.map((_, i) => i).sort((a, b) => encodings[a]!.ids.length - encodings[b]!.ids.length);
   const predictions: Prediction[] = new Array<Prediction>(encodings.length);
   for (let start = 0; start < order.length; start += batchSize) {

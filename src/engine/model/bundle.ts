@@ -61,6 +61,8 @@ export class ModelBundle {
     private readonly modelPath: string,
     /** Whether the graph takes `token_type_ids` (BERT) besides ids and mask. */
     readonly takesTokenTypes: boolean,
+    /** The graph exact fp32 forward passes run on. */
+    private readonly exactGraph: 'plain' | 'forward',
   ) {}
 
   /** Loads `demo` (the bundled model), a transformers.js-style folder, or a hub id (downloaded on first use). */
@@ -110,6 +112,13 @@ export class ModelBundle {
           `it takes ${plain.inputNames.join(', ')} and outputs ${plain.outputNames.join(', ')}`,
       );
     }
+    // Exact fp32 runs go to the pooled-row graph when it can be derived (the same logits for less arithmetic),
+    // and only one of the two fp32 graphs stays loaded so that their weights are not held twice. A model our
+    // surgery cannot handle still predicts on the exported graph.
+    const pooled = await graphs.unsupportedReason('forward').then(
+      (reason) => reason === undefined,
+      () => false,
+    );
     const bundle = new ModelBundle(
       info,
       config,
@@ -117,8 +126,10 @@ export class ModelBundle {
       graphs,
       modelPath,
       plain.inputNames.includes(TOKEN_TYPE_IDS),
+      pooled ? 'forward' : 'plain',
     );
-    bundle.sessions.set('plain', Promise.resolve(plain));
+    if (pooled) await plain.release();
+    else bundle.sessions.set('plain', Promise.resolve(plain));
     return bundle;
   }
 
@@ -133,13 +144,19 @@ export class ModelBundle {
   }
 
   /**
-   * The session forward-only methods run on: the int8 graph when loaded with `precision: 'int8'`, else the
-   * pooled-row graph (the exported one where it cannot be derived). The shown prediction, gradients and
-   * attention never use it.
+   * The exact fp32 forward pass, which predictions use: the graph computing only the pooled row in its last
+   * layer, or the exported graph where that cannot be derived.
    */
-  async forwardSession(): Promise<InferenceSession> {
-    if (this.info.precision === 'int8') return this.session('int8');
-    return this.session((await this.graphs.unsupportedReason('forward')) ? 'plain' : 'forward');
+  predictionSession(): Promise<InferenceSession> {
+    return this.session(this.exactGraph);
+  }
+
+  /**
+   * The session forward-only methods run on: the int8 graph when loaded with `precision: 'int8'`, else the
+   * prediction's. Gradients and attention never use it.
+   */
+  forwardSession(): Promise<InferenceSession> {
+    return this.info.precision === 'int8' ? this.session('int8') : this.predictionSession();
   }
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
