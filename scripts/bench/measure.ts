@@ -24,7 +24,9 @@ export async function fastest<T>(work: () => Promise<T>, runs: number, warmUps =
 
 /**
  * Two measurements taken in alternating rounds (ours, theirs, ours, theirs, …), each the fastest it reached, so
- * that a burst of load from another process hits both sides rather than one.
+ * that a burst of load from another process hits both sides rather than one. Each side starts after a pause:
+ * OpenBLAS's and onnxruntime's worker threads keep spinning for a while after a call, and would otherwise
+ * take cores from the side that runs next.
  */
 export async function alternating(
   rounds: number,
@@ -33,10 +35,19 @@ export async function alternating(
 ): Promise<[number, number]> {
   let [a, b] = [Infinity, Infinity];
   for (let round = 0; round < rounds; round += 1) {
+    await idle();
     a = Math.min(a, await ours());
+    await idle();
     b = Math.min(b, await theirs());
   }
   return [a, b];
+}
+
+/** Long enough for spinning worker threads to go to sleep (OpenBLAS's default is 2^28 cycles, ~0.1 s). */
+const SPIN_SECONDS = 0.3;
+
+function idle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, SPIN_SECONDS * 1000));
 }
 
 /** CPU seconds all processes of the machine have used (from /proc/stat), or undefined off Linux. */
