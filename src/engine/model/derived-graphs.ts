@@ -14,9 +14,9 @@ import { quantizeMatMulWeights } from '../onnx/quantize.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
 
 /**
- * The forward-only methods run on `forward` (the exported graph computing only the pooled row in its last
- * layer: the same logits for ~14% less arithmetic in DistilBERT) or on `int8` (that graph with its weight
- * MatMuls quantized).
+ * Predictions and the forward-only methods run on `forward` (the exported graph computing only the pooled row
+ * in its last layer: the same logits for 11–12% less arithmetic in DistilBERT); at `precision: 'int8'` the
+ * forward-only methods run on `int8` (that graph with its weight MatMuls quantized).
  */
 export type GraphVariant = 'attentions' | 'embeds' | 'gradients' | 'forward' | 'int8';
 
