@@ -1,6 +1,7 @@
 /**
- * A loaded model: config, labels, tokenizer and onnxruntime sessions (the exported graph, and graphs derived
- * from it on demand). Loading checks the folder first so that a missing or malformed file is named plainly.
+ * A loaded model: config, labels, tokenizer and onnxruntime sessions (graphs derived from the export at its
+ * first load and cached, or the export itself where surgery fails). Loading checks the folder first so that a
+ * missing or malformed file is named plainly, and onnxruntime loads the export before anything is derived.
  */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
