@@ -103,15 +103,19 @@ export class ModelBundle {
       sha256,
     };
     const graphs = DerivedGraphs.forModel(modelPath, sha256, cacheDir);
-    const int8Unsupported = precision === 'int8' ? await graphs.unsupportedReason('int8') : undefined;
-    if (int8Unsupported) throw new ModelLoadError(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
     const plain = await createSession(modelPath);
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
     if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {
+      await plain.release();
       throw new ModelLoadError(
         `${modelPath} must take ${INPUT_IDS} and ${ATTENTION_MASK} and output ${LOGITS}, as Hugging Face exports do; ` +
           `it takes ${plain.inputNames.join(', ')} and outputs ${plain.outputNames.join(', ')}`,
       );
+    }
+    const int8Unsupported = precision === 'int8' ? await graphs.unsupportedReason('int8') : undefined;
+    if (int8Unsupported) {
+      await plain.release();
+      throw new ModelLoadError(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
     }
     // Exact fp32 runs go to the pooled-row graph when it can be derived (the same logits for less arithmetic),
     // and only one of the two fp32 graphs stays loaded so that their weights are not held twice. A model our
