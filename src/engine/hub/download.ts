@@ -6,12 +6,12 @@
  * Written on Node's fetch rather than @huggingface/hub: its `downloadFileToCacheDir` neither resumes, reports
  * progress nor verifies hashes, which are the point here.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sha256OfFile } from '../files.js';
 import { hubCacheDir, hubEndpoint, isOffline, repoFolders } from './cache.js';
 
 export type Dtype = 'fp32' | 'q8';
@@ -172,7 +172,7 @@ async function downloadFile(
   // LFS files carry their sha256 as etag; a published hash, when known, must match as well.
   const expected = [/^[0-9a-f]{64}$/.test(etag) ? etag : undefined, request.expectedSha256?.[file]].filter(Boolean);
   if (expected.length > 0) {
-    const actual = await sha256(partial);
+    const actual = await sha256OfFile(partial);
     const wrong = expected.find((hash) => hash !== actual);
     if (wrong) {
       await rm(partial, { force: true });
@@ -214,10 +214,4 @@ function messageOf(error: unknown): string {
 
 function cleanEtag(etag: string | null): string | undefined {
   return etag?.replace(/^W\//, '').replaceAll('"', '') || undefined;
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

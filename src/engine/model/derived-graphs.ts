@@ -3,8 +3,9 @@
  * model is parsed once, not at every start. Each file is written to a temporary name and renamed, so a
  * crash never leaves a half-written graph behind that a later run would trust.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../files.js';
 import { encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
@@ -105,22 +106,22 @@ export class DerivedGraphs {
     try {
       const derived = withAttentionOutputs(model);
       manifest.attentionLayers = derived.outputs.length;
-      await writeAtomically(join(this.folder, 'attentions.onnx'), encodeModel(derived.model));
+      await writeFileAtomically(join(this.folder, 'attentions.onnx'), encodeModel(derived.model));
     } catch (error) {
       manifest.unsupported.attentions = reasonOf(error);
     }
     try {
       const derived = withInputsEmbeds(model);
       const { matrix, vocabSize, dim } = derived.embeddings;
-      await writeAtomically(join(this.folder, 'embeds.onnx'), encodeModel(derived.model));
-      await writeAtomically(
+      await writeFileAtomically(join(this.folder, 'embeds.onnx'), encodeModel(derived.model));
+      await writeFileAtomically(
         join(this.folder, EMBEDDINGS),
         new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength),
       );
       manifest.embeddings = { vocabSize, dim };
       manifest.layerNormAfterEmbeddings = embeddingsFeedLayerNorm(derived.model.graph ?? {});
       try {
-        await writeAtomically(join(this.folder, 'gradients.onnx'), encodeModel(await withGradients(derived.model)));
+        await writeFileAtomically(join(this.folder, 'gradients.onnx'), encodeModel(await withGradients(derived.model)));
       } catch (error) {
         manifest.unsupported.gradients = reasonOf(error);
       }
@@ -131,17 +132,17 @@ export class DerivedGraphs {
     let forward = model;
     try {
       forward = await pooledRowOnly(model);
-      await writeAtomically(join(this.folder, 'forward.onnx'), encodeModel(forward));
+      await writeFileAtomically(join(this.folder, 'forward.onnx'), encodeModel(forward));
     } catch (error) {
       manifest.unsupported.forward = reasonOf(error);
     }
     try {
-      await writeAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(forward).model));
+      await writeFileAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(forward).model));
     } catch (error) {
       manifest.unsupported.int8 = reasonOf(error);
     }
     // The manifest goes last: its presence is what marks the folder complete.
-    await writeAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+    await writeFileAtomically(join(this.folder, MANIFEST), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
     return manifest;
   }
 }
@@ -159,10 +160,4 @@ async function pooledRowOnly(model: ModelProto): Promise<ModelProto> {
 function reasonOf(error: unknown): string {
   if (error instanceof UnsupportedGraphError) return error.message;
   throw error;
-}
-
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
 }

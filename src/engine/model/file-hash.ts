@@ -4,9 +4,9 @@
  * every write or replacement changes and no tool can set back, so a stale hash is never trusted.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { sha256OfFile, writeFileAtomically } from '../files.js';
 
 interface HashRecord {
   identity: string;
@@ -23,21 +23,11 @@ export async function fileSha256(path: string, cacheDir: string): Promise<string
     .then((text) => JSON.parse(text) as HashRecord)
     .catch(() => undefined);
   if (known?.identity === identity) return known.sha256;
-  const sha256 = await hashContents(absolute);
+  const sha256 = await sha256OfFile(absolute);
   const record: HashRecord = { identity, sha256 };
   // Remembering is an optimization: a read-only cache folder only means hashing again next time.
   await mkdir(folder, { recursive: true })
-    .then(async () => {
-      const temporary = `${recordPath}.${process.pid}.tmp`;
-      await writeFile(temporary, JSON.stringify(record));
-      await rename(temporary, recordPath);
-    })
+    .then(() => writeFileAtomically(recordPath, JSON.stringify(record)))
     .catch(() => undefined);
   return sha256;
-}
-
-async function hashContents(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
