@@ -1,8 +1,9 @@
 /**
  * A bundle loaded at `precision: 'int8'`: forward-only methods run on the quantized graph (their numbers move
- * a little, their costs do not), everything exact stays exact, and each sentence reports its drift.
+ * a little, their costs do not), everything exact stays exact, and each sentence reports its drift. A model
+ * the engine cannot quantize is refused int8 with the reason, and still predicts at fp32.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -10,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import schema from '../shared/results.schema.json' with { type: 'json' };
 import { explainTexts } from './explain.js';
 import { ModelBundle } from './model/bundle.js';
-import { predictTexts } from './predict.js';
+import { DataType, encodeModel } from './onnx/proto.js';
+import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from './onnx/test-graphs.js';
+import { PACKAGE_ROOT } from './paths.js';
+import { predictTexts, type PredictedText } from './predict.js';
 
 const SENTENCES = ['You look terrible! Maybe you should rest?', 'What a wonderful, delightful film!'];
 /** Largest |Δp| of the demo model's int8 graph on these sentences is 0.003 (quantize.test.ts bounds it by 0.01). */
@@ -89,5 +93,38 @@ describe('precision int8 on the demo model', () => {
 
   it('refuses int8 on the q8 export, which is already quantized', async () => {
     await expect(ModelBundle.load('demo', { dtype: 'q8', precision: 'int8' })).rejects.toThrow(/already int8/);
+  });
+});
+
+describe('precision int8 on a model the engine cannot quantize', () => {
+  it('refuses int8 for a model without weight products, which still predicts on its exported graph', async () => {
+    // Logits are the mean over tokens of a word-vector table: no MatMul to quantize, no [CLS] row to pool.
+    const folder = await mkdtemp(join(tmpdir(), 'xai-no-matmul-'));
+    await cp(join(PACKAGE_ROOT, 'fixtures/models/tiny-bert'), folder, { recursive: true });
+    const [vocabulary, classes] = [322, 3]; // tiny-bert's config.json
+    const table = Array.from({ length: vocabulary }, (_, id) => [Math.sin(id), Math.cos(id), Math.sin(2 * id)]);
+    const model = onnxModel({
+      name: 'mean-of-words',
+      input: [tensorInput('input_ids', DataType.INT64), tensorInput('attention_mask', DataType.INT64)],
+      output: [LOGITS_OUTPUT],
+      initializer: [floatTensor('E', [vocabulary, classes], table.flat())],
+      node: [node('Gather', ['E', 'input_ids'], 'words'), meanOverTokens('words', 'logits')],
+    });
+    await writeFile(join(folder, 'onnx/model.onnx'), encodeModel(model));
+    const cacheDir = await mkdtemp(join(tmpdir(), 'xai-no-matmul-cache-'));
+
+    await expect(ModelBundle.load(folder, { cacheDir, precision: 'int8' })).rejects.toThrow(
+      /precision int8 is unavailable for .*model\.onnx: no MatMul with a float weight matrix to quantize/,
+    );
+    const bundle = await ModelBundle.load(folder, { cacheDir });
+    try {
+      expect(await bundle.graphs.unsupportedReason('forward')).toMatch(/does not pool one row/);
+      expect(await bundle.predictionSession()).toBe(await bundle.session('plain'));
+      const [{ encoded, prediction }] = (await predictTexts(bundle, ['a good film'])) as [PredictedText];
+      const mean = [0, 1, 2].map((k) => encoded.ids.reduce((sum, id) => sum + table[id]![k]!, 0) / encoded.ids.length);
+      expect(maxAbsDiff(prediction.logits, mean)).toBeLessThanOrEqual(1e-6);
+    } finally {
+      await bundle.dispose();
+    }
   });
 });
