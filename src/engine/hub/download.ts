@@ -6,11 +6,9 @@
  * Written on Node's fetch rather than @huggingface/hub: its `downloadFileToCacheDir` neither resumes, reports
  * progress nor verifies hashes, which are the point here.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sha256OfFile } from '../files.js';
 import { hubCacheDir, hubEndpoint, isOffline, repoFolders } from './cache.js';
 
@@ -153,20 +151,23 @@ async function downloadFile(
   const length = Number(response.headers.get('content-length') ?? NaN);
   const total = Number.isFinite(length) ? start + length : undefined;
   let received = start;
-  const counted = Readable.fromWeb(response.body! as import('node:stream/web').ReadableStream<Uint8Array>).on(
-    'data',
-    (chunk: Buffer) => {
+  // Each chunk is on disk before the next is read, so an interrupted download keeps all it received.
+  const body = Readable.fromWeb(response.body! as import('node:stream/web').ReadableStream<Uint8Array>);
+  const output = await open(partial, resumed ? 'a' : 'w');
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      await output.write(chunk);
       received += chunk.length;
       request.onProgress?.({ file, received, ...(total !== undefined ? { total } : {}) });
-    },
-  );
-  try {
-    await pipeline(counted, createWriteStream(partial, { flags: resumed ? 'a' : 'w' }));
+    }
   } catch (error) {
     // The partial file stays: the next run asks only for the rest.
     throw new HubError(
-      `downloading ${repo}/${file} was interrupted after ${received} bytes (${messageOf(error)}); run again to resume`,
+      `downloading ${repo}/${file} was interrupted after ${received} bytes were saved (${messageOf(error)}); ` +
+        'run again to resume',
     );
+  } finally {
+    await output.close();
   }
 
   // LFS files carry their sha256 as etag; a published hash, when known, must match as well.

@@ -16,6 +16,9 @@ const LFS_FILE = 'onnx/model.onnx';
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** How long a cut connection stalls before it drops. */
+const CUT_DELAY_MS = 500;
+
 export interface FixtureHub {
   endpoint: string;
   /** What the server does besides serving; tests set and reset it. */
@@ -52,7 +55,9 @@ export async function startFixtureHub(): Promise<FixtureHub> {
     if (lfs && behaviour.cutAfterBytes > 0) {
       const cut = behaviour.cutAfterBytes;
       behaviour.cutAfterBytes = 0;
-      response.write(part.subarray(0, cut), () => response.destroy());
+      // A connection that stalls, then drops, as a real one does: an instant reset would let the HTTP client
+      // discard bytes it had already read from the socket but not yet handed over.
+      response.write(part.subarray(0, cut), () => setTimeout(() => response.destroy(), CUT_DELAY_MS));
       return;
     }
     response.end(part);
