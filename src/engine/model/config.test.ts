@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from './config.js';
 
+/** The sizes every config needs, for tests about its labels. */
+const SIZES = { dim: 8, n_layers: 1, n_heads: 1, max_position_embeddings: 8, vocab_size: 8 };
+
 describe('parseModelConfig', () => {
   it('reads DistilBERT names', () => {
     const config = parseModelConfig({
@@ -20,6 +23,7 @@ describe('parseModelConfig', () => {
       hiddenSize: 768,
       maxPositions: 512,
       vocabSize: 30522,
+      labelsFrom: 'id2label',
     });
   });
 
@@ -38,15 +42,39 @@ describe('parseModelConfig', () => {
   });
 
   it('names labels LABEL_i when the config has none', () => {
-    const config = parseModelConfig({
-      dim: 8,
-      n_layers: 1,
-      n_heads: 1,
-      max_position_embeddings: 8,
-      vocab_size: 8,
-      num_labels: 3,
-    });
+    const config = parseModelConfig({ ...SIZES, num_labels: 3 });
     expect(config.labels).toEqual(['LABEL_0', 'LABEL_1', 'LABEL_2']);
+    expect(config.labelsFrom).toBe('num_labels');
+  });
+
+  it('has two labels by default when the config names neither id2label nor num_labels, as transformers does', () => {
+    const config = parseModelConfig(SIZES);
+    expect(config.labels).toEqual(['LABEL_0', 'LABEL_1']);
+    expect(config.labelsFrom).toBe('default');
+  });
+
+  it('refuses num_labels and id2label that disagree, naming both', () => {
+    expect(() =>
+      parseModelConfig({ ...SIZES, num_labels: 3, id2label: { '0': 'a', '1': 'b' } }, 'x/config.json'),
+    ).toThrow('x/config.json: num_labels is 3 but id2label names 2 labels');
+  });
+
+  it('accepts num_labels beside an id2label of the same size', () => {
+    const config = parseModelConfig({ ...SIZES, num_labels: 2, id2label: { '0': 'a', '1': 'b' } });
+    expect(config.labels).toEqual(['a', 'b']);
+    expect(config.labelsFrom).toBe('id2label');
+  });
+
+  it.each([0, -1, 2.5, '3'])('refuses num_labels %j', (numLabels) => {
+    expect(() => parseModelConfig({ ...SIZES, num_labels: numLabels }, 'x/config.json')).toThrow(
+      `x/config.json: num_labels must be a positive integer; found ${JSON.stringify(numLabels)}`,
+    );
+  });
+
+  it('refuses an empty id2label', () => {
+    expect(() => parseModelConfig({ ...SIZES, id2label: {} }, 'x/config.json')).toThrow(
+      'x/config.json: id2label names no labels',
+    );
   });
 
   it('names the missing size', () => {
@@ -56,15 +84,6 @@ describe('parseModelConfig', () => {
   });
 
   it('rejects id2label with gaps', () => {
-    expect(() =>
-      parseModelConfig({
-        dim: 8,
-        n_layers: 1,
-        n_heads: 1,
-        max_position_embeddings: 8,
-        vocab_size: 8,
-        id2label: { '0': 'a', '5': 'b' },
-      }),
-    ).toThrow(/id2label must map 0…1/);
+    expect(() => parseModelConfig({ ...SIZES, id2label: { '0': 'a', '5': 'b' } })).toThrow(/id2label must map 0…1/);
   });
 });

@@ -8,6 +8,8 @@ export interface ModelConfig {
   hiddenSize: number;
   maxPositions: number;
   vocabSize: number;
+  /** Where the labels came from, for messages about them: transformers assumes 2 labels when nothing says. */
+  labelsFrom: 'id2label' | 'num_labels' | 'default';
 }
 
 export class ModelConfigError extends Error {
@@ -37,7 +39,7 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   };
   return {
     modelType: typeof config.model_type === 'string' ? config.model_type : 'unknown',
-    labels: parseLabels(config, file),
+    ...parseLabels(config, file),
     layers: size('layers'),
     heads: size('heads'),
     hiddenSize: size('hiddenSize'),
@@ -46,16 +48,24 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   };
 }
 
-/** Labels in class-index order from `id2label`; `LABEL_i` names when the config has none (as transformers does). */
-function parseLabels(config: Record<string, unknown>, file: string): string[] {
-  const id2label = config.id2label;
+/**
+ * Labels in class-index order from `id2label`; `LABEL_i` names from `num_labels` when the config has no
+ * `id2label`, and two of them when it has neither (as transformers does). Where both are given they must agree:
+ * transformers would silently let `id2label` win.
+ */
+function parseLabels(config: Record<string, unknown>, file: string): Pick<ModelConfig, 'labels' | 'labelsFrom'> {
+  const { id2label, num_labels: numLabels } = config;
+  if (numLabels !== undefined && !(typeof numLabels === 'number' && Number.isInteger(numLabels) && numLabels > 0)) {
+    throw new ModelConfigError(`${file}: num_labels must be a positive integer; found ${JSON.stringify(numLabels)}`);
+  }
   if (id2label === undefined) {
-    const count = typeof config.num_labels === 'number' ? config.num_labels : 2;
-    return Array.from({ length: count }, (_, i) => `LABEL_${i}`);
+    if (numLabels === undefined) return { labels: ['LABEL_0', 'LABEL_1'], labelsFrom: 'default' };
+    return { labels: Array.from({ length: numLabels }, (_, i) => `LABEL_${i}`), labelsFrom: 'num_labels' };
   }
   if (typeof id2label !== 'object' || id2label === null)
     throw new ModelConfigError(`${file}: id2label must be an object`);
   const entries = Object.entries(id2label as Record<string, unknown>);
+  if (entries.length === 0) throw new ModelConfigError(`${file}: id2label names no labels`);
   const labels: string[] = [];
   for (const [key, label] of entries) {
     const index = Number(key);
@@ -64,5 +74,8 @@ function parseLabels(config: Record<string, unknown>, file: string): string[] {
     }
     labels[index] = label;
   }
-  return labels;
+  if (numLabels !== undefined && numLabels !== labels.length) {
+    throw new ModelConfigError(`${file}: num_labels is ${numLabels} but id2label names ${labels.length} labels`);
+  }
+  return { labels, labelsFrom: 'id2label' };
 }
