@@ -102,7 +102,7 @@ export class ModelBundle {
       precision,
       sha256,
     };
-    const graphs = DerivedGraphs.forModel(modelPath, sha256, cacheDir);
+    const graphs = DerivedGraphs.forModel(modelPath, sha256, cacheDir, sessionOptions());
     const plain = await createSession(modelPath);
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
     if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {

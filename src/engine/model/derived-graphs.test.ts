@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DataType, encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
 import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { DerivedGraphs } from './derived-graphs.js';
+import { sessionOptions } from './bundle.js';
 
 /** ids → word vectors → (activation) → mean over tokens → linear: the smallest classifier surgery accepts. */
 function classifier(activation: string): ModelProto {
@@ -34,7 +35,7 @@ async function derived(activation: string): Promise<DerivedGraphs> {
   const dir = await mkdtemp(join(tmpdir(), 'xai-derived-'));
   const path = join(dir, 'model.onnx');
   await writeFile(path, encodeModel(classifier(activation)));
-  return new DerivedGraphs(path, join(dir, 'cache'));
+  return new DerivedGraphs(path, join(dir, 'cache'), sessionOptions());
 }
 
 describe('DerivedGraphs gradients', () => {

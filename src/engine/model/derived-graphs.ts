@@ -5,12 +5,14 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
 import { writeFileAtomically } from '../files.js';
 import { encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
 import { narrowToPooledRow } from '../autodiff/pooled-rows.js';
 import { probeFeeds, probeShapes } from '../autodiff/shapes.js';
+import { exactInt8WeightMax } from '../onnx/int8-kernel.js';
 import { quantizeMatMulWeights } from '../onnx/quantize.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
 
@@ -30,6 +32,8 @@ interface Manifest {
   embeddings?: { vocabSize: number; dim: number };
   /** The word embeddings reach a LayerNorm through additions only (gradients summed over hidden are zero). */
   layerNormAfterEmbeddings: boolean;
+  /** The int8 weight range `int8.onnx` was quantized to: a cache folder moved to a CPU that needs another is redone. */
+  int8WeightMax: number;
 }
 
 const MANIFEST = 'manifest.json';
@@ -43,10 +47,17 @@ export class DerivedGraphs {
   constructor(
     private readonly modelPath: string,
     readonly folder: string,
+    /** Sessions' options: the int8 kernel probe must run the kernels the model's sessions will run. */
+    private readonly sessionOptions: InferenceSession.SessionOptions,
   ) {}
 
-  static forModel(modelPath: string, sha256: string, cacheDir: string): DerivedGraphs {
-    return new DerivedGraphs(modelPath, join(cacheDir, 'graphs', sha256));
+  static forModel(
+    modelPath: string,
+    sha256: string,
+    cacheDir: string,
+    sessionOptions: InferenceSession.SessionOptions,
+  ): DerivedGraphs {
+    return new DerivedGraphs(modelPath, join(cacheDir, 'graphs', sha256), sessionOptions);
   }
 
   /** Path of a derived graph, deriving all variants on first use. */
@@ -91,6 +102,8 @@ export class DerivedGraphs {
   private async readManifest(): Promise<Manifest> {
     const manifest = JSON.parse(await readFile(join(this.folder, MANIFEST), 'utf8')) as Manifest;
     if (manifest.version !== MANIFEST_VERSION) throw new Error('derived graphs from an older version');
+    if (manifest.int8WeightMax !== (await exactInt8WeightMax(this.sessionOptions)))
+      throw new Error('int8 graph quantized for a CPU with other int8 kernels');
     return manifest;
   }
 
@@ -102,6 +115,7 @@ export class DerivedGraphs {
       attentionLayers: 0,
       unsupported: {},
       layerNormAfterEmbeddings: false,
+      int8WeightMax: await exactInt8WeightMax(this.sessionOptions),
     };
     try {
       const derived = withAttentionOutputs(model);
@@ -137,7 +151,10 @@ export class DerivedGraphs {
       manifest.unsupported.forward = reasonOf(error);
     }
     try {
-      await writeFileAtomically(join(this.folder, 'int8.onnx'), encodeModel(quantizeMatMulWeights(forward).model));
+      await writeFileAtomically(
+        join(this.folder, 'int8.onnx'),
+        encodeModel(quantizeMatMulWeights(forward, { weightMax: manifest.int8WeightMax }).model),
+      );
     } catch (error) {
       manifest.unsupported.int8 = reasonOf(error);
     }

@@ -34,7 +34,12 @@ import {
 import { UnsupportedGraphError } from './surgery.js';
 
 /** Symmetric int8 range: −128 is left out so that the range is symmetric around zero (zero point 0). */
-const INT8_MAX = 127;
+export const FULL_INT8_WEIGHT_MAX = 127;
+/**
+ * `quantize_dynamic`'s `reduce_range`: 7-bit weights, for CPUs whose uint8 × int8 kernels saturate 16-bit
+ * sums of product pairs (int8-kernel.ts finds out which range a CPU needs).
+ */
+export const REDUCED_INT8_WEIGHT_MAX = 64;
 /** DynamicQuantizeLinear and MatMulInteger both exist from opset 11 on. */
 const MIN_OPSET = 11;
 const PREFIX = 'xai/int8/';
@@ -54,9 +59,15 @@ export interface QuantizedModel {
  */
 export type WeightGranularity = 'per-column' | 'per-tensor';
 
+export interface QuantizeOptions {
+  granularity?: WeightGranularity;
+  /** The largest |q| of an int8 weight: FULL_INT8_WEIGHT_MAX, or REDUCED_INT8_WEIGHT_MAX where kernels saturate. */
+  weightMax: number;
+}
+
 export function quantizeMatMulWeights(
   model: ModelProto,
-  { granularity = 'per-column' }: { granularity?: WeightGranularity } = {},
+  { granularity = 'per-column', weightMax }: QuantizeOptions,
 ): QuantizedModel {
   const graph = model.graph;
   if (!graph) throw new UnsupportedGraphError('the ONNX file has no graph');
@@ -92,7 +103,7 @@ export function quantizeMatMulWeights(
     const weightName = weight.name ?? '';
     let w = quantizedWeights.get(weightName);
     if (!w) {
-      w = quantizeWeight(weight, granularity);
+      w = quantizeWeight(weight, granularity, weightMax);
       quantizedWeights.set(weightName, w);
     }
     const base = `${PREFIX}${output}`;
@@ -134,8 +145,8 @@ interface QuantizedWeight {
   zeroPoint: TensorProto;
 }
 
-/** w ≈ scale · q with q = round(w / scale) in [−127, 127] and scale = max |w| / 127, per column or overall. */
-function quantizeWeight(weight: TensorProto, granularity: WeightGranularity): QuantizedWeight {
+/** w ≈ scale · q with q = round(w / scale) in [−max, max] and scale = max |w| / max, per column or overall. */
+function quantizeWeight(weight: TensorProto, granularity: WeightGranularity, weightMax: number): QuantizedWeight {
   const [rows, columns] = dims(weight) as [number, number];
   const data = floatData(weight);
   const perColumn = granularity === 'per-column';
@@ -146,11 +157,11 @@ function quantizeWeight(weight: TensorProto, granularity: WeightGranularity): Qu
     scales[group] = Math.max(scales[group]!, Math.abs(data[i]!));
   }
   // An all-zero column quantizes to zeros with any scale; 1 avoids dividing by zero.
-  for (let g = 0; g < groups; g += 1) scales[g] = scales[g]! > 0 ? scales[g]! / INT8_MAX : 1;
+  for (let g = 0; g < groups; g += 1) scales[g] = scales[g]! > 0 ? scales[g]! / weightMax : 1;
   const values = new Int8Array(rows * columns);
   for (let i = 0; i < data.length; i += 1) {
     const q = roundHalfToEven(data[i]! / scales[perColumn ? i % columns : 0]!);
-    values[i] = Math.min(INT8_MAX, Math.max(-INT8_MAX, q));
+    values[i] = Math.min(weightMax, Math.max(-weightMax, q));
   }
   const name = `${PREFIX}${weight.name ?? ''}`;
   const groupDims = perColumn ? [columns] : [];

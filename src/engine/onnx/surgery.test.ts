@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DerivedGraphs } from '../model/derived-graphs.js';
+import { sessionOptions } from '../model/bundle.js';
 import { DataType, encodeModel, type ModelProto, type NodeProto } from './proto.js';
 import {
   findAttentionProbabilities,
@@ -157,10 +158,10 @@ describe('DerivedGraphs', () => {
     const folder = await mkdtemp(join(tmpdir(), 'xai-derived-'));
     const modelPath = join(folder, 'model.onnx');
     await writeFile(modelPath, encodeModel(tinyClassifier()));
-    const first = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    const first = new DerivedGraphs(modelPath, join(folder, 'cache'), sessionOptions());
     expect(await first.attentionLayers()).toBe(1);
     await rm(modelPath); // a second instance must not need the original any more
-    const second = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    const second = new DerivedGraphs(modelPath, join(folder, 'cache'), sessionOptions());
     expect(await second.attentionLayers()).toBe(1);
     const embeddings = await second.wordEmbeddings();
     expect(Array.from(embeddings.matrix)).toEqual(Array.from(Float32Array.from(EMBEDDINGS)));
@@ -175,7 +176,7 @@ describe('DerivedGraphs', () => {
     model.graph!.node = model.graph!.node!.filter((n) => n.opType !== 'Softmax');
     model.graph!.node.push(node('Identity', ['scores'], 'probs'));
     await writeFile(modelPath, encodeModel(model));
-    const graphs = new DerivedGraphs(modelPath, join(folder, 'cache'));
+    const graphs = new DerivedGraphs(modelPath, join(folder, 'cache'), sessionOptions());
     expect(await graphs.unsupportedReason('attentions')).toMatch(/no self-attention found/);
     expect(await graphs.unsupportedReason('embeds')).toBeUndefined();
     await expect(graphs.path('attentions')).rejects.toThrow(/no self-attention found/);
