@@ -18,11 +18,11 @@ import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
 import { fileSha256 } from './file-hash.js';
+import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS } from './forward.js';
 import { TextTokenizer } from './tokenizer.js';
 
-export const ATTENTION_MASK = 'attention_mask';
-export const TOKEN_TYPE_IDS = 'token_type_ids';
-export const LOGITS = 'logits';
+// The graph's input and output names live beside the code that feeds and reads them; kept here for importers.
+export { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS };
 
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';

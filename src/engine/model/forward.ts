@@ -2,11 +2,21 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUT_IDS, INPUTS_EMBEDS, type WordEmbeddings } from '../onnx/surgery.js';
-import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS, type ModelBundle } from './bundle.js';
+import type { ModelBundle } from './bundle.js';
 import type { EncodedText } from './tokenizer.js';
 
-/** Feeds for a batch of encodings, right-padded to the longest with the pad id and a zero mask. */
-export function idFeeds(bundle: ModelBundle, batch: readonly EncodedText[]): Record<string, Tensor> {
+export const ATTENTION_MASK = 'attention_mask';
+export const TOKEN_TYPE_IDS = 'token_type_ids';
+export const LOGITS = 'logits';
+
+/**
+ * Feeds for a batch of encodings, right-padded to the longest with the pad id and a zero mask. It needs only
+ * the tokenizer and the graph's inputs, so that a load can probe the model before its bundle exists.
+ */
+export function idFeeds(
+  bundle: Pick<ModelBundle, 'tokenizer' | 'takesTokenTypes'>,
+  batch: readonly EncodedText[],
+): Record<string, Tensor> {
   const length = Math.max(...batch.map((encoded) => encoded.ids.length));
   const shape = [batch.length, length];
   const ids = new BigInt64Array(batch.length * length).fill(BigInt(bundle.tokenizer.padId));
