@@ -19,6 +19,7 @@ import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
 import { fileSha256 } from './file-hash.js';
 import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS } from './forward.js';
+import { logitsProblem } from './output-check.js';
 import { TextTokenizer } from './tokenizer.js';
 
 // The graph's input and output names live beside the code that feeds and reads them; kept here for importers.
@@ -104,19 +105,31 @@ export class ModelBundle {
     };
     const graphs = DerivedGraphs.forModel(modelPath, sha256, cacheDir, sessionOptions());
     const plain = await createSession(modelPath);
+    const refuse = async (message: string): Promise<never> => {
+      await plain.release();
+      throw new ModelLoadError(message);
+    };
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
     if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {
-      await plain.release();
-      throw new ModelLoadError(
+      await refuse(
         `${modelPath} must take ${INPUT_IDS} and ${ATTENTION_MASK} and output ${LOGITS}, as Hugging Face exports do; ` +
           `it takes ${plain.inputNames.join(', ')} and outputs ${plain.outputNames.join(', ')}`,
       );
     }
+    const takesTokenTypes = plain.inputNames.includes(TOKEN_TYPE_IDS);
+    // Checked on the export before anything is derived from it (the derived graphs inherit its output), so
+    // that a refused model costs one small forward pass, not a derivation.
+    const outputProblem = await logitsProblem({
+      session: plain,
+      tokenizer,
+      takesTokenTypes,
+      config,
+      configPath: join(dir, 'config.json'),
+      modelPath,
+    });
+    if (outputProblem) await refuse(outputProblem);
     const int8Unsupported = precision === 'int8' ? await graphs.unsupportedReason('int8') : undefined;
-    if (int8Unsupported) {
-      await plain.release();
-      throw new ModelLoadError(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
-    }
+    if (int8Unsupported) await refuse(`precision int8 is unavailable for ${modelPath}: ${int8Unsupported}`);
     // Exact fp32 runs go to the pooled-row graph when it can be derived (the same logits for less arithmetic),
     // and only one of the two fp32 graphs stays loaded so that their weights are not held twice. A model our
     // surgery cannot handle still predicts on the exported graph.
@@ -130,7 +143,7 @@ export class ModelBundle {
       tokenizer,
       graphs,
       modelPath,
-      plain.inputNames.includes(TOKEN_TYPE_IDS),
+      takesTokenTypes,
       pooled ? 'forward' : 'plain',
     );
     if (pooled) await plain.release();
