@@ -386,7 +386,7 @@ describe('Ctrl-C', () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.length).toBeLessThan(3000);
     lines.forEach((line, i) => expect((JSON.parse(line) as { text: string }).text).toBe(`${SEED} ${i}`));
-    expect(err).toContain(`interrupted: ${lines.length} of 3000 sentences finished`);
+    expect(err).toContain(`interrupted (SIGINT): ${lines.length} of 3000 sentences finished`);
   });
 });
 

@@ -19,7 +19,7 @@ import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
-import { assertFolderFree } from '../engine/report/folder.js';
+import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
 import { writeReport } from '../engine/report/write.js';
 import { startProgress, type Progress, type ProgressTarget } from './progress.js';
@@ -27,25 +27,56 @@ import { startProgress, type Progress, type ProgressTarget } from './progress.js
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
-/** As shells report a process ended by Ctrl-C (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+/** As shells report a process ended by a signal: 128 + its number (Ctrl-C 130, SIGTERM 143, SIGHUP 129). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+export const EXIT_INTERRUPTED = STOP_SIGNALS.SIGINT;
+export const EXIT_TERMINATED = STOP_SIGNALS.SIGTERM;
 
 class InterruptedError extends Error {
   override name = 'InterruptedError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
 }
 
-/** Runs `work` with a signal that Ctrl-C aborts; resolves undefined when it was interrupted. */
-async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-  const controller = new AbortController();
-  const interrupt = (): void => controller.abort();
-  process.once('SIGINT', interrupt);
-  try {
-    return await work(controller.signal);
-  } catch (error) {
-    if (controller.signal.aborted) return undefined;
-    throw error;
-  } finally {
-    process.off('SIGINT', interrupt);
+/**
+ * Ctrl-C, a scheduler's SIGTERM (Slurm, Kubernetes) and a closed terminal's SIGHUP all mean "stop, keep what
+ * finished": the first one aborts `signal`, so the run stops between model calls; later ones only say what is
+ * still being done, so that the partial report being written is not lost to an impatient second Ctrl-C.
+ */
+class StopRequests {
+  private readonly controller = new AbortController();
+  received?: StopSignal;
+  /** What the process is finishing, for a signal that arrives while it does. */
+  finishing = 'stopping after the current model call; what finished is kept';
+
+  constructor(private readonly io: Io) {
+    for (const name of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(name, this.onSignal);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get exitCode(): number {
+    return this.received ? STOP_SIGNALS[this.received] : EXIT_OK;
+  }
+
+  private readonly onSignal = (name: StopSignal): void => {
+    if (this.received) {
+      this.io.err(`${name} again: ${this.finishing} (kill -9 stops at once)\n`);
+      return;
+    }
+    this.received = name;
+    this.controller.abort();
+  };
+
+  dispose(): void {
+    for (const name of Object.keys(STOP_SIGNALS) as StopSignal[]) process.off(name, this.onSignal);
   }
 }
 
@@ -54,11 +85,29 @@ interface Io {
   err: (text: string) => void;
   /** Standard error when it is a terminal: progress is drawn there as a bar instead of written as lines. */
   tty?: NodeJS.WritableStream;
+  /** Aborted when standard output's reader has gone (`| head -1`): output ends quietly, the work may go on. */
+  outputClosed?: AbortSignal;
+}
+
+const stdoutClosed = new AbortController();
+
+/** Writes to a standard stream until its reader goes away; then it drops output instead of crashing on EPIPE. */
+function pipeWriter(stream: NodeJS.WriteStream, closed?: AbortController): (text: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    open = false;
+    closed?.abort();
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
 }
 
 const defaultIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  out: pipeWriter(process.stdout, stdoutClosed),
+  err: pipeWriter(process.stderr),
+  outputClosed: stdoutClosed.signal,
   ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
 };
 
@@ -73,7 +122,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     }
     if (error instanceof InterruptedError) {
       io.err(`${error.message}\n`);
-      return EXIT_INTERRUPTED;
+      return error.exitCode;
     }
     if (error instanceof OptionError || error instanceof UnknownMethodError) {
       io.err(`error: ${error.message}\n`);
@@ -130,7 +179,8 @@ function buildProgram(io: Io): Command {
     );
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
-    if (typeof flags.out === 'string') await assertFolderFree(flags.out);
+    const out = typeof flags.out === 'string' ? flags.out : undefined;
+    if (out !== undefined) await assertFolderWritable(out);
     const allTexts = (await readSentenceFile(file)).map((sentence) => sentence.text);
     const shard = flags.shard as ShardInfo | undefined;
     const indices = shard ? shardIndices(allTexts.length, shard) : allTexts.map((_, i) => i);
@@ -141,6 +191,7 @@ function buildProgram(io: Io): Command {
         : String(flags.methods)
             .split(',')
             .map((id) => id.trim());
+    for (const warning of unusedOptionWarnings(ids, flags)) io.err(`warning: ${warning}\n`);
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
       // Resolved up front: a typo fails before any work, and an interrupted run still records the settings.
@@ -156,31 +207,49 @@ function buildProgram(io: Io): Command {
         // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
         if (flags.jsonl) io.out(`${JSON.stringify(result)}\n`);
       };
-      const completed = await untilInterrupted((signal) =>
-        explainTexts(model, texts, methods, { signal, onSentence, indices }),
-      ).finally(() => progress.stop());
-      const partial = completed === undefined;
-      const output: ResultsDocument = {
-        ...resultsDocument(model, finished, settings),
-        ...run,
-        ...(partial ? { partial } : {}),
-      };
-      if (!flags.jsonl) {
-        io.out(flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'));
-      }
-      let reportDir: string | undefined;
-      if (typeof flags.out === 'string') {
-        // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
-        const report = flags.evaluate ? await evaluateResults(model, output) : output;
-        reportDir = (await writeReport(report, flags.out, { partial })).dir;
-        io.err(`${partial ? 'partial report' : 'report'} written to ${reportDir}\n`);
-      }
-      if (partial) {
-        const next = texts[finished.length] === undefined ? '' : `; sentence ${indices[finished.length]! + 1} was next`;
-        throw new InterruptedError(
-          `interrupted: ${finished.length} of ${texts.length} sentences finished and were ` +
-            `${reportDir ? `written to ${reportDir}` : 'printed'}${next}`,
-        );
+      const stops = new StopRequests(io);
+      try {
+        // With no report to write, a closed standard output leaves nobody to read the rest: stop too.
+        const closed = out === undefined && io.outputClosed ? [io.outputClosed] : [];
+        const signal = AbortSignal.any([stops.signal, ...closed]);
+        const completed = await explainTexts(model, texts, methods, { signal, onSentence, indices })
+          .catch((error: unknown) => {
+            if (signal.aborted) return undefined;
+            throw error;
+          })
+          .finally(() => progress.stop());
+        const partial = completed === undefined;
+        if (partial && !stops.received) return; // the reader went away: end quietly, as `| head` expects
+        const output: ResultsDocument = {
+          ...resultsDocument(model, finished, settings),
+          ...run,
+          ...(partial ? { partial } : {}),
+        };
+        if (!flags.jsonl) {
+          io.out(
+            flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'),
+          );
+        }
+        let reportDir: string | undefined;
+        if (out !== undefined) {
+          stops.finishing = `writing the ${partial ? 'partial ' : ''}report to ${out}; it is complete in a moment`;
+          if (partial) io.err(`${stops.received}: ${stops.finishing}\n`);
+          // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
+          const report = flags.evaluate ? await evaluateResults(model, output) : output;
+          reportDir = (await writeReport(report, out, { partial })).dir;
+          io.err(`${partial ? 'partial report' : 'report'} written to ${reportDir}\n`);
+        }
+        if (partial) {
+          const next =
+            texts[finished.length] === undefined ? '' : `; sentence ${indices[finished.length]! + 1} was next`;
+          throw new InterruptedError(
+            `interrupted (${stops.received}): ${finished.length} of ${texts.length} sentences finished and were ` +
+              `${reportDir ? `written to ${reportDir}` : 'printed'}${next}`,
+            stops.exitCode,
+          );
+        }
+      } finally {
+        stops.dispose();
       }
     });
   });
@@ -192,7 +261,7 @@ function buildProgram(io: Io): Command {
     .argument('<dirs...>', 'the shard report folders')
     .option('--allow-missing', 'write a partial report when some shards are missing, instead of refusing')
     .action(async (out: string, dirs: string[], flags: { allowMissing?: boolean }) => {
-      await assertFolderFree(out);
+      await assertFolderWritable(out);
       const shards = await Promise.all(dirs.map(readShardFolder));
       const merged = mergeShards(shards, { allowMissing: flags.allowMissing ?? false });
       const { dir, partial } = await writeReport(merged, out);
@@ -267,6 +336,16 @@ function dtypeOption(): Option {
 
 /** One flag per distinct option name across all explainers; a flag sets that option for every method having it. */
 function methodOptions(): Option[] {
+  return [...methodOptionSpecs().values()].map(({ spec, methods }) => {
+    const help = `${spec.help} [${methods.join(', ')}; default ${String(spec.default)}]`;
+    if (spec.type === 'boolean') return new Option(`--${flagName(spec.name)}`, help);
+    const option = new Option(`--${flagName(spec.name)} <value>`, help);
+    return spec.type === 'choice' ? option.choices(spec.choices) : option;
+  });
+}
+
+/** Every method option name, with its spec (the first method's) and the methods that take it. */
+function methodOptionSpecs(): Map<string, { spec: OptionSpec; methods: string[] }> {
   const byName = new Map<string, { spec: OptionSpec; methods: string[] }>();
   for (const explainer of EXPLAINERS) {
     for (const spec of explainer.options) {
@@ -275,12 +354,7 @@ function methodOptions(): Option[] {
       byName.set(spec.name, entry);
     }
   }
-  return [...byName.values()].map(({ spec, methods }) => {
-    const help = `${spec.help} [${methods.join(', ')}; default ${String(spec.default)}]`;
-    if (spec.type === 'boolean') return new Option(`--${flagName(spec.name)}`, help);
-    const option = new Option(`--${flagName(spec.name)} <value>`, help);
-    return spec.type === 'choice' ? option.choices(spec.choices) : option;
-  });
+  return byName;
 }
 
 /** The flags that belong to method `id`, keyed by option name (commander camel-cases flag names). */
@@ -293,6 +367,16 @@ function optionsFor(id: string, flags: Record<string, unknown>): Record<string, 
     if (value !== undefined) options[spec.name] = value;
   }
   return options;
+}
+
+/** Method flags given for none of the methods that run: ignored, so say so (`--n-steps 5 --methods attention`). */
+function unusedOptionWarnings(ids: readonly string[], flags: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  for (const [name, { methods }] of methodOptionSpecs()) {
+    if (flags[camelCase(name)] === undefined || methods.some((method) => ids.includes(method))) continue;
+    warnings.push(`--${flagName(name)} is ignored: it applies to ${methods.join(', ')}, and none of them runs`);
+  }
+  return warnings;
 }
 
 interface ModelFlags {

@@ -1,0 +1,228 @@
+/**
+ * The command line under the faults a scheduler, a shell or a careless user bring: signals, closed pipes,
+ * unwritable report folders, ignored flags. Each runs the real CLI process (`bin/xai-workbench.js`, built by
+ * `npm run build:cli`) on the bundled demo model, except where `main()` in-process shows the same.
+ */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ResultsDocument } from '../shared/results.js';
+import { PACKAGE_ROOT } from '../engine/paths.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, main } from './main.js';
+
+const SEED = 'You look terrible! Maybe you should rest?';
+const BIN = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
+let folder: string;
+let longInput: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'xai-cli-faults-'));
+  await chmod(folder, 0o755); // readable by the unprivileged user of the permission test
+  process.env.XAI_WORKBENCH_CACHE = join(folder, 'cache');
+  process.env.HF_HUB_OFFLINE = '1';
+  longInput = join(folder, 'long.txt');
+  await writeFile(longInput, Array.from({ length: 3000 }, (_, i) => `${SEED} ${i}`).join('\n'));
+});
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs the CLI; `onOutput` sees standard output as it arrives (and may signal the child or close the pipe).
+ */
+function run(
+  args: string[],
+  onOutput: (child: ReturnType<typeof spawn>, out: string) => void = () => undefined,
+  options: SpawnOptions = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env }, ...options });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    onOutput(child, out);
+  });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
+}
+
+async function inProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'xai-workbench', ...args], {
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+  });
+  return { code, out, err };
+}
+
+async function partialReport(dir: string): Promise<ResultsDocument> {
+  expect(existsSync(join(dir, 'index.html'))).toBe(true);
+  return JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
+}
+
+describe('signals', () => {
+  it('treats SIGTERM (what Slurm and Kubernetes send) like Ctrl-C: partial report, exit 143', async () => {
+    const out = join(folder, 'terminated');
+    let sent = false;
+    const result = await run(
+      ['explain', longInput, '--model', 'demo', '--methods', 'occlusion', '--jsonl', '--out', out],
+      (child) => {
+        if (!sent) child.kill('SIGTERM');
+        sent = true;
+      },
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(EXIT_TERMINATED);
+    expect(result.err).toMatch(/interrupted \(SIGTERM\): \d+ of 3000 sentences finished and were written to/);
+    const document = await partialReport(out);
+    expect(document.partial).toBe(true);
+    expect(document.sentences).toHaveLength(result.out.trimEnd().split('\n').length);
+  });
+
+  it('treats SIGHUP (the terminal went away) alike: exit 129', async () => {
+    let sent = false;
+    const result = await run(
+      ['explain', longInput, '--model', 'demo', '--methods', 'attention', '--jsonl'],
+      (child) => {
+        if (!sent) child.kill('SIGHUP');
+        sent = true;
+      },
+    );
+    expect(result.code).toBe(129);
+    expect(result.err).toMatch(/interrupted \(SIGHUP\): \d+ of 3000 sentences finished and were printed/);
+  });
+
+  it('does not lose the partial report to a second Ctrl-C, and says what it is finishing', async () => {
+    const out = join(folder, 'twice');
+    const child = spawn(process.execPath, [
+      BIN,
+      'explain',
+      longInput,
+      '--model',
+      'demo',
+      '--methods',
+      'attention',
+      '--jsonl',
+      '--out',
+      out,
+    ]);
+    let err = '';
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const first = !err.includes('writing the partial report');
+      err += chunk.toString();
+      // The second Ctrl-C lands while the report is being written (signals of one kind are not queued: wait).
+      if (first && err.includes('writing the partial report')) child.kill('SIGINT');
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (...ended) => resolve(ended)),
+    );
+    expect(signal).toBeNull();
+    expect(code).toBe(EXIT_INTERRUPTED);
+    expect(err).toMatch(/SIGINT again: writing the partial report to .*; it is complete in a moment/);
+    expect((await partialReport(out)).partial).toBe(true);
+  });
+});
+
+describe('a closed standard output', () => {
+  it('ends `predict … | head -1` quietly with exit 0', async () => {
+    const result = await run(['predict', longInput, '--model', 'demo'], (child) => child.stdout!.destroy());
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).not.toMatch(/EPIPE|Error/);
+    expect(result.out).toMatch(/^NEGATIVE\t/);
+  });
+
+  it('stops `explain --jsonl | head -c 100` when nothing else wants the output', async () => {
+    const result = await run(['explain', longInput, '--model', 'demo', '--methods', 'attention', '--jsonl'], (child) =>
+      child.stdout!.destroy(),
+    );
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).not.toMatch(/EPIPE|Error|interrupted/);
+  });
+
+  it('still completes the --out report', async () => {
+    const input = join(folder, 'eight.txt');
+    await writeFile(input, Array.from({ length: 8 }, (_, i) => `${SEED} ${i}`).join('\n'));
+    const out = join(folder, 'piped-report');
+    const result = await run(
+      ['explain', input, '--model', 'demo', '--methods', 'attention', '--jsonl', '--out', out],
+      (child) => child.stdout!.destroy(),
+    );
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).toContain(`report written to ${out}`);
+    const document = await partialReport(out);
+    expect(document.partial).toBeUndefined();
+    expect(document.sentences).toHaveLength(8);
+  });
+});
+
+describe('--out is checked before any model work', () => {
+  it('names what is wrong, in words, and loads no model', async () => {
+    const input = join(folder, 'seed.txt');
+    await writeFile(input, `${SEED}\n`);
+    const aFile = join(folder, 'a-file');
+    await writeFile(aFile, 'not a folder');
+    const cases: [string, RegExp][] = [
+      [join(aFile, 'report'), /a file \(not a folder\) is in the way/],
+      ['/proc/xai-report', /\/proc does not take new folders/],
+      ['', /the report folder name is empty/],
+    ];
+    for (const [out, message] of cases) {
+      // A model that does not exist: reaching the model would fail with another message.
+      const result = await inProcess(
+        'explain',
+        input,
+        '--model',
+        join(folder, 'no-model'),
+        '--methods',
+        'attention',
+        '--out',
+        out,
+      );
+      expect(result.code, out).toBe(EXIT_FAILURE);
+      expect(result.err, out).toMatch(message);
+      expect(result.err, out).not.toMatch(/model/i);
+    }
+  });
+
+  it('refuses a read-only folder before the run, as an unprivileged user', async () => {
+    const readOnly = join(folder, 'read-only');
+    await import('node:fs/promises').then(({ mkdir }) => mkdir(readOnly, { mode: 0o555 }));
+    await chmod(readOnly, 0o555);
+    const input = join(folder, 'seed-ro.txt');
+    await writeFile(input, `${SEED}\n`);
+    await chmod(input, 0o644);
+    // Root writes anywhere, so as root the CLI runs as `nobody` (CI runs as root).
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = await run(
+      ['explain', input, '--model', 'demo', '--methods', 'attention', '--out', join(readOnly, 'report')],
+      undefined,
+      { ...asNobody, env: { ...process.env, XAI_WORKBENCH_CACHE: join(tmpdir(), `xai-nobody-${process.pid}`) } },
+    );
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toMatch(/cannot write the report folder .*: no permission to create folders in/);
+    expect(await readdir(readOnly)).toEqual([]);
+  });
+});
+
+describe('flags for methods that do not run', () => {
+  it('warns that they are ignored', async () => {
+    const input = join(folder, 'seed-flags.txt');
+    await writeFile(input, `${SEED}\n`);
+    const result = await inProcess('explain', input, '--model', 'demo', '--methods', 'attention', '--n-steps', '5');
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).toMatch(
+      /warning: --n-steps is ignored: it applies to [a-z_, ]*integrated_gradients[a-z_, ]*, and none of them runs/,
+    );
+    const used = await inProcess('explain', input, '--model', 'demo', '--methods', 'attention', '--layer', '1');
+    expect(used.err).not.toMatch(/warning/);
+  });
+});
