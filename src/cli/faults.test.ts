@@ -226,3 +226,23 @@ describe('flags for methods that do not run', () => {
     expect(used.err).not.toMatch(/warning/);
   });
 });
+
+describe('input rows with nothing to explain', () => {
+  it('skips empty rows of any format with a warning that names them', async () => {
+    const input = join(folder, 'rows.jsonl');
+    await writeFile(input, `{"text":"${SEED}"}\n{"text":"   "}\n{"text":"Lovely."}\n`);
+    const result = await inProcess('predict', input, '--model', 'demo', '--json');
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).toContain(`warning: ${input}: skipped 1 empty sentence (line 2)`);
+    const texts = (JSON.parse(result.out) as ResultsDocument).sentences.map((sentence) => sentence.text);
+    expect(texts).toEqual([SEED, 'Lovely.']);
+  });
+
+  it('refuses a sentence the tokenizer reads as nothing, instead of explaining [CLS][SEP]', async () => {
+    const input = join(folder, 'invisible.jsonl');
+    await writeFile(input, `{"text":"${SEED}"}\n{"text":"\\u200b\\u200b"}\n`);
+    const result = await inProcess('explain', input, '--model', 'demo', '--methods', 'occlusion');
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toContain('error: sentence 2 ("\\u{200B}\\u{200B}") has no token for the model');
+  });
+});

@@ -150,7 +150,7 @@ function buildProgram(io: Io): Command {
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
-      const texts = (await readSentenceFile(file)).map((sentence) => sentence.text);
+      const texts = await readTexts(file, io);
       await withModel(flags, io, async (model) => {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
         const sentences = predicted.map((input, index) => sentenceResult(input, model, index));
@@ -181,7 +181,7 @@ function buildProgram(io: Io): Command {
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (out !== undefined) await assertFolderWritable(out);
-    const allTexts = (await readSentenceFile(file)).map((sentence) => sentence.text);
+    const allTexts = await readTexts(file, io);
     const shard = flags.shard as ShardInfo | undefined;
     const indices = shard ? shardIndices(allTexts.length, shard) : allTexts.map((_, i) => i);
     const texts = indices.map((i) => allTexts[i]!);
@@ -417,6 +417,13 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
   } finally {
     await model.dispose();
   }
+}
+
+/** The file's sentences; what was skipped in it (empty sentences) is said on standard error. */
+async function readTexts(file: string, io: Io): Promise<string[]> {
+  const { sentences, warnings } = await readSentenceFile(file);
+  for (const warning of warnings) io.err(`warning: ${warning}\n`);
+  return sentences.map((sentence) => sentence.text);
 }
 
 function withWords(sentence: SentenceResult): SentenceResult {

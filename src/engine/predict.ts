@@ -39,12 +39,29 @@ export async function predictEncoded(
   return predictions;
 }
 
+/** The text quoted with its invisible characters (controls, format characters such as U+200B) spelled out. */
+function visible(text: string): string {
+  return `"${text.replace(/\p{C}/gu, (char) => `\\u{${char.codePointAt(0)!.toString(16).toUpperCase()}}`)}"`;
+}
+
+/** A text with nothing for the model to read: explaining it would explain the special tokens alone. */
+export class EmptySentenceError extends Error {
+  override name = 'EmptySentenceError';
+}
+
 export async function predictTexts(
   bundle: ModelBundle,
   texts: readonly string[],
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<PredictedText[]> {
   const encodings = texts.map((text) => bundle.tokenizer.encode(text));
+  const empty = encodings.findIndex(({ ids }) => ids.every((id) => bundle.tokenizer.isSpecial(id)));
+  if (empty >= 0) {
+    throw new EmptySentenceError(
+      `sentence ${empty + 1} (${visible(texts[empty]!)}) has no token for the model: it is empty or holds ` +
+        'only characters the tokenizer drops, so there is nothing to predict or explain',
+    );
+  }
   const predictions = await predictEncoded(bundle, encodings, options);
   const predicted: PredictedText[] = encodings.map((encoded, i) => ({ encoded, prediction: predictions[i]! }));
   if (bundle.info.precision === 'int8') {

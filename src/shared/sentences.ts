@@ -16,50 +16,118 @@ export class InputFileError extends Error {
   override name = 'InputFileError';
 }
 
-export function parseSentenceFile(name: string, bytes: Uint8Array): InputSentence[] {
+/** A file's sentences, and what was left out of it (empty sentences), for the face to show. */
+export interface SentenceFile {
+  sentences: InputSentence[];
+  warnings: string[];
+}
+
+/** A sentence before the empty ones are set aside: where it stands in the file, for messages. */
+interface Located {
+  where: string;
+  sentence: InputSentence;
+}
+
+export function parseSentenceFile(name: string, bytes: Uint8Array): SentenceFile {
   if (bytes.length === 0) throw new InputFileError(`${name} is empty: expected text, one sentence per line`);
-  const nul = bytes.indexOf(0);
-  if (nul >= 0)
-    throw new InputFileError(`${name} is not a text file (binary data: NUL bytes, the first at offset ${nul})`);
-  let content: string;
-  try {
-    content = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputFileError(`${name} is not valid UTF-8 text (binary data or another encoding); save it as UTF-8`);
-  }
+  const content = decodeText(name, bytes);
   const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
-  const sentences =
+  const rows =
     extension === 'csv'
       ? parseCsv(name, content)
       : extension === 'jsonl'
         ? parseJsonl(name, content)
-        : parseLines(content);
+        : parseLines(name, content);
+  // One rule for every format: an empty sentence is never explained (it would be [CLS][SEP]), and it is said.
+  const empty = rows.filter(({ sentence }) => sentence.text === '').map(({ where }) => where);
+  const sentences = rows.filter(({ sentence }) => sentence.text !== '').map(({ sentence }) => sentence);
   if (sentences.length === 0) throw new InputFileError(`${name} has no sentences: every line is blank`);
-  return sentences;
+  return { sentences, warnings: empty.length > 0 ? [skippedWarning(name, empty)] : [] };
 }
 
-function parseLines(content: string): InputSentence[] {
-  return content
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n|\r/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((text) => ({ text }));
+/** UTF-8, or UTF-16 with its byte-order mark; anything else is refused with what it looks like. */
+function decodeText(name: string, bytes: Uint8Array): string {
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : '';
+  if (utf16) {
+    try {
+      return new TextDecoder(utf16, { fatal: true }).decode(bytes);
+    } catch {
+      throw new InputFileError(`${name} starts with a UTF-16 byte-order mark but is not valid UTF-16 text`);
+    }
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    if (looksLikeUtf16(bytes))
+      throw new InputFileError(`${name} looks like UTF-16 text without a byte-order mark; save it as UTF-8`);
+    throw new InputFileError(`${name} is not a text file (binary data: NUL bytes, the first at offset ${nul})`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputFileError(`${name} is not valid UTF-8 text (binary data or another encoding); save it as UTF-8`);
+  }
 }
 
-function parseJsonl(name: string, content: string): InputSentence[] {
-  const sentences: InputSentence[] = [];
-  content.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
+/** Mostly-ASCII UTF-16 has a NUL in nearly every other byte, all on the same side. */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  const pairs = Math.floor(sample.length / 2);
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i + 1 < sample.length; i += 2) {
+    if (sample[i] === 0) even += 1;
+    if (sample[i + 1] === 0) odd += 1;
+  }
+  return pairs > 0 && Math.max(even, odd) >= 0.8 * pairs && Math.min(even, odd) <= 0.05 * pairs;
+}
+
+/** Lone surrogates, which no UTF-8 file can hold but a JSON `\\ud83d` escape can. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The same rule for text from any format: NUL (binary in a .txt, a `\\u0000` escape in JSON) and lone surrogates are not text. */
+function checkText(name: string, where: string, text: string): string {
+  if (text.includes('\u0000'))
+    throw new InputFileError(`${name} ${where} holds a NUL character (U+0000), which is not text`);
+  const surrogate = LONE_SURROGATE.exec(text)?.[0];
+  if (surrogate !== undefined) {
+    const code = surrogate.charCodeAt(0).toString(16).toUpperCase();
+    throw new InputFileError(`${name} ${where} holds a lone surrogate (U+${code}), which is not valid Unicode text`);
+  }
+  return text.trim();
+}
+
+function skippedWarning(name: string, places: readonly string[]): string {
+  const shown = places.slice(0, 10).join(', ');
+  const more = places.length > 10 ? ` and ${places.length - 10} more` : '';
+  return `${name}: skipped ${places.length} empty sentence${places.length > 1 ? 's' : ''} (${shown}${more})`;
+}
+
+/** The lines of a text, without the empty one after a final line break. */
+function lines(content: string): string[] {
+  const all = content.split(/\r?\n|\r/);
+  return all.at(-1) === '' ? all.slice(0, -1) : all;
+}
+
+function parseLines(name: string, content: string): Located[] {
+  return lines(content.replace(/^\uFEFF/, '')).map((line, i) => {
+    const where = `line ${i + 1}`;
+    return { where, sentence: { text: checkText(name, where, line) } };
+  });
+}
+
+function parseJsonl(name: string, content: string): Located[] {
+  return lines(content).map((line, i) => {
+    const where = `line ${i + 1}`;
+    if (line.trim() === '') return { where, sentence: { text: '' } };
     let row: unknown;
     try {
       row = JSON.parse(line);
     } catch {
-      throw new InputFileError(`${name} line ${i + 1} is not JSON`);
+      throw new InputFileError(`${name} ${where} is not JSON`);
     }
-    sentences.push(pick(name, `line ${i + 1}`, row as Record<string, unknown>));
+    return { where, sentence: pick(name, where, row as Record<string, unknown>) };
   });
-  return sentences;
 }
 
 function pick(name: string, where: string, row: Record<string, unknown> | null): InputSentence {
@@ -68,7 +136,7 @@ function pick(name: string, where: string, row: Record<string, unknown> | null):
   const label = row?.label;
   const rationale = parseRationale(name, where, row?.rationale);
   return {
-    text: text.trim(),
+    text: checkText(name, where, text),
     ...(label === undefined || label === null || label === '' ? {} : { label: String(label) }),
     ...(rationale ? { rationale } : {}),
   };
@@ -92,13 +160,15 @@ function parseRationale(name: string, where: string, value: unknown): number[] |
   return numbers;
 }
 
-function parseCsv(name: string, content: string): InputSentence[] {
+function parseCsv(name: string, content: string): Located[] {
   const [header, ...rows] = csvRecords(content.replace(/^\uFEFF/, ''));
   const columns = (header ?? []).map((column) => column.trim().toLowerCase());
   if (!columns.includes('text')) throw new InputFileError(`${name} has no "text" column`);
-  return rows
-    .filter((cells) => cells.some((cell) => cell.trim() !== ''))
-    .map((cells, i) => pick(name, `row ${i + 2}`, Object.fromEntries(columns.map((column, c) => [column, cells[c]]))));
+  return rows.map((cells, i) => {
+    const where = `row ${i + 2}`;
+    const row = Object.fromEntries(columns.map((column, c) => [column, cells[c] ?? '']));
+    return { where, sentence: pick(name, where, row) };
+  });
 }
 
 /** RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. */

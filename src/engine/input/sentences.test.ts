@@ -8,13 +8,20 @@ describe('readSentenceFile', () => {
   it('reads a text file from disk, one sentence per line, for any line ending and without a BOM', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'xai-sentences-')), 'in.txt');
     await writeFile(path, '\uFEFF  first \r\nsecond\n\n   \rthird\n');
-    expect(await readSentenceFile(path)).toEqual([{ text: 'first' }, { text: 'second' }, { text: 'third' }]);
+    expect((await readSentenceFile(path)).sentences).toEqual([
+      { text: 'first' },
+      { text: 'second' },
+      { text: 'third' },
+    ]);
   });
 
   it('reads the text column and labels of a CSV file', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'xai-sentences-')), 'in.csv');
     await writeFile(path, 'text,label\n"Hello, world",POSITIVE\nbye,\n');
-    expect(await readSentenceFile(path)).toEqual([{ text: 'Hello, world', label: 'POSITIVE' }, { text: 'bye' }]);
+    expect((await readSentenceFile(path)).sentences).toEqual([
+      { text: 'Hello, world', label: 'POSITIVE' },
+      { text: 'bye' },
+    ]);
   });
 
   it('names a binary file and where its binary data starts', async () => {

@@ -1,11 +1,11 @@
 /** Reading a sentence file (or standard input) from disk; parsing is the shared parser every face uses. */
 import { readFile } from 'node:fs/promises';
-import { InputFileError, parseSentenceFile, type InputSentence } from '../../shared/sentences.js';
+import { InputFileError, parseSentenceFile, type SentenceFile } from '../../shared/sentences.js';
 
 export { InputFileError };
 
 /** `.txt` (one per line), `.csv` or `.jsonl` (a `text` column, optional `label`); `-` reads standard input as text. */
-export async function readSentenceFile(path: string): Promise<InputSentence[]> {
+export async function readSentenceFile(path: string): Promise<SentenceFile> {
   let bytes: Uint8Array;
   try {
     bytes = path === '-' ? await readStdin() : await readFile(path);

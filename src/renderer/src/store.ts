@@ -48,6 +48,8 @@ export const state = reactive({
   model: undefined as ModelInfo | undefined,
   methods: [] as MethodInfo[],
   inputError: '',
+  /** What the last file left out (its empty sentences), shown under the drop zone. */
+  inputWarning: '',
   /** Shallow: rows are replaced, never mutated deeply, and a file can hold thousands. */
   rows: shallowReactive<Row[]>([]),
   selected: -1,
