@@ -86,4 +86,17 @@ describe('parseModelConfig', () => {
   it('rejects id2label with gaps', () => {
     expect(() => parseModelConfig({ ...SIZES, id2label: { '0': 'a', '5': 'b' } })).toThrow(/id2label must map 0…1/);
   });
+
+  it('refuses heads it would read wrongly: multi-label (sigmoid) and regression', () => {
+    const labels = { id2label: { '0': 'toxic', '1': 'insult' } };
+    for (const problem of ['multi_label_classification', 'regression']) {
+      expect(() => parseModelConfig({ ...SIZES, ...labels, problem_type: problem }, 'x/config.json')).toThrow(
+        `x/config.json says problem_type "${problem}": only single-label classification heads (softmax) are supported yet`,
+      );
+    }
+    expect(parseModelConfig({ ...SIZES, ...labels, problem_type: 'single_label_classification' }).labels).toEqual([
+      'toxic',
+      'insult',
+    ]);
+  });
 });

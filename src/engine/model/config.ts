@@ -30,6 +30,13 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     throw new ModelConfigError(`${file} must hold a JSON object`);
   }
   const config = json as Record<string, unknown>;
+  const problem = config.problem_type;
+  if (problem === 'multi_label_classification' || problem === 'regression') {
+    // Read as single-label, a sigmoid head's scores would be softmax-normalized into wrong probabilities.
+    throw new ModelConfigError(
+      `${file} says problem_type "${problem}": only single-label classification heads (softmax) are supported yet`,
+    );
+  }
   const size = (field: keyof typeof SIZE_KEYS): number => {
     for (const key of SIZE_KEYS[field]) {
       const value = config[key];
