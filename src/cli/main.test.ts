@@ -70,6 +70,23 @@ describe('predict', () => {
   });
 });
 
+describe('a model that disagrees with its config.json', () => {
+  it('is refused at load with both numbers, before any sentence runs', async () => {
+    const model = join(folder, 'three-labels');
+    cpSync(join(PACKAGE_ROOT, 'resources/models/demo-sst2'), model, { recursive: true });
+    const config = JSON.parse(await readFile(join(model, 'config.json'), 'utf8')) as Record<string, unknown>;
+    config.id2label = { 0: 'NEGATIVE', 1: 'NEUTRAL', 2: 'POSITIVE' };
+    delete config.label2id;
+    await writeFile(join(model, 'config.json'), JSON.stringify(config));
+    const { code, out, err } = await cli('predict', await file('three.txt', `${SEED}\n`), '--model', model);
+    expect(code).toBe(EXIT_FAILURE);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `error: ${model}/config.json defines 3 labels (id2label) but ${model}/onnx/model.onnx outputs 2 logits per sentence\n`,
+    );
+  });
+});
+
 describe('explain', () => {
   it('returns attention explanations in the results schema', async () => {
     const { code, out } = await cli('explain', await file('seed.txt', `${SEED}\n`), '--methods', 'attention', '--json');
