@@ -78,8 +78,14 @@ test('a binary file shows an error and the app keeps working', async ({ page }) 
   await snapshot(page.locator('.app'), 'workbench-after-binary');
 
   // A .csv with a true label: a prediction that disagrees with it is marked.
-  await dropFile(page, 'labelled.csv', Buffer.from('id,text,label\n1,"What a wonderful, delightful film!",NEGATIVE\n'));
+  // …and its row with an empty text is skipped, with a word under the drop zone saying which.
+  await dropFile(
+    page,
+    'labelled.csv',
+    Buffer.from('id,text,label\n1,"What a wonderful, delightful film!",NEGATIVE\n2,"  ",POSITIVE\n'),
+  );
   await expect(page.getByTestId('sentence-count')).toHaveText('1');
+  await expect(page.getByTestId('input-warning')).toHaveText('labelled.csv: skipped 1 empty sentence (row 3)');
   const label = page.getByTestId('sentence-row').locator('.label');
   await expect(label).toHaveText('POSITIVE');
   await expect(label).toHaveClass(/wrong/);
