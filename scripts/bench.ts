@@ -18,7 +18,9 @@ import { env } from 'onnxruntime-node';
 import { compareMethods } from '../src/engine/compare.js';
 import { EXPLAINERS, getExplainer } from '../src/engine/explainers/registry.js';
 import { evaluateExplanation } from '../src/engine/metrics/evaluate.js';
-import { ModelBundle } from '../src/engine/model/bundle.js';
+import { ModelBundle, sessionOptions } from '../src/engine/model/bundle.js';
+import { exactInt8WeightMax } from '../src/engine/onnx/int8-kernel.js';
+import { FULL_INT8_WEIGHT_MAX } from '../src/engine/onnx/quantize.js';
 import { idFeeds } from '../src/engine/model/forward.js';
 import { predictEncoded, predictTexts } from '../src/engine/predict.js';
 import { resolveOptions } from '../src/shared/options.js';
@@ -284,6 +286,14 @@ async function comparisonRow(model: ModelBundle): Promise<void> {
 
 /** SHAP, LIME, occlusion and the faithfulness metrics (of a LIME explanation) on fp32 and int8 bundles. */
 async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly string[]): Promise<void> {
+  const weightMax = await exactInt8WeightMax(sessionOptions());
+  row(
+    'int8',
+    'weight range',
+    weightMax === FULL_INT8_WEIGHT_MAX
+      ? `8-bit (±${weightMax}): this CPU's int8 kernels do not saturate`
+      : `7-bit (±${weightMax}, reduce_range): this CPU's int8 kernels saturate 8-bit weights`,
+  );
   const median = [...texts].sort((a, b) => model.tokenizer.encode(a).ids.length - model.tokenizer.encode(b).ids.length)[
     Math.floor(texts.length / 2)
   ]!;
