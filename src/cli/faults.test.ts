@@ -1,7 +1,7 @@
 /**
  * The command line under the faults a scheduler, a shell or a careless user bring: signals, closed pipes,
  * unwritable report folders, ignored flags. Each runs the real CLI process (`bin/xai-workbench.js`, built by
- * `npm run build:cli`) on the bundled demo model, except where `main()` in-process shows the same.
+ * `npm run build:cli`) on the bundled demo model, except where `main()` in-process (`cli`) shows the same.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../shared/results.js';
 import { PACKAGE_ROOT } from '../engine/paths.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED, main } from './main.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED } from './main.js';
+import { cli } from './test-cli.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
 const BIN = join(PACKAGE_ROOT, 'bin/xai-workbench.js');
@@ -51,16 +52,6 @@ function run(
     onOutput(child, out);
   });
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
-}
-
-async function inProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'xai-workbench', ...args], {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-  });
-  return { code, out, err };
 }
 
 async function partialReport(dir: string): Promise<ResultsDocument> {
@@ -177,7 +168,7 @@ describe('--out is checked before any model work', () => {
     ];
     for (const [out, message] of cases) {
       // A model that does not exist: reaching the model would fail with another message.
-      const result = await inProcess(
+      const result = await cli(
         'explain',
         input,
         '--model',
@@ -217,12 +208,12 @@ describe('flags for methods that do not run', () => {
   it('warns that they are ignored', async () => {
     const input = join(folder, 'seed-flags.txt');
     await writeFile(input, `${SEED}\n`);
-    const result = await inProcess('explain', input, '--model', 'demo', '--methods', 'attention', '--n-steps', '5');
+    const result = await cli('explain', input, '--model', 'demo', '--methods', 'attention', '--n-steps', '5');
     expect(result.code).toBe(EXIT_OK);
     expect(result.err).toMatch(
       /warning: --n-steps is ignored: it applies to [a-z_, ]*integrated_gradients[a-z_, ]*, and none of them runs/,
     );
-    const used = await inProcess('explain', input, '--model', 'demo', '--methods', 'attention', '--layer', '1');
+    const used = await cli('explain', input, '--model', 'demo', '--methods', 'attention', '--layer', '1');
     expect(used.err).not.toMatch(/warning/);
   });
 });
@@ -231,7 +222,7 @@ describe('input rows with nothing to explain', () => {
   it('skips empty rows of any format with a warning that names them', async () => {
     const input = join(folder, 'rows.jsonl');
     await writeFile(input, `{"text":"${SEED}"}\n{"text":"   "}\n{"text":"Lovely."}\n`);
-    const result = await inProcess('predict', input, '--model', 'demo', '--json');
+    const result = await cli('predict', input, '--model', 'demo', '--json');
     expect(result.code).toBe(EXIT_OK);
     expect(result.err).toContain(`warning: ${input}: skipped 1 empty sentence (line 2)`);
     const texts = (JSON.parse(result.out) as ResultsDocument).sentences.map((sentence) => sentence.text);
@@ -241,7 +232,7 @@ describe('input rows with nothing to explain', () => {
   it('refuses a sentence the tokenizer reads as nothing, instead of explaining [CLS][SEP]', async () => {
     const input = join(folder, 'invisible.jsonl');
     await writeFile(input, `{"text":"${SEED}"}\n{"text":"\\u200b\\u200b"}\n`);
-    const result = await inProcess('explain', input, '--model', 'demo', '--methods', 'occlusion');
+    const result = await cli('explain', input, '--model', 'demo', '--methods', 'occlusion');
     expect(result.code).toBe(EXIT_FAILURE);
     expect(result.err).toContain('error: sentence 2 ("\\u{200B}\\u{200B}") has no token for the model');
   });

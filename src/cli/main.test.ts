@@ -8,20 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResultsDocument } from '../shared/results.js';
 import { PACKAGE_ROOT } from '../engine/paths.js';
 import { FIXTURE_REPO, startFixtureHub } from '../engine/hub/test-hub.js';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, main } from './main.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './main.js';
+import { cli } from './test-cli.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
 let folder: string;
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'xai-workbench', ...args], {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-  });
-  return { code, out, err };
-}
 
 async function file(name: string, content: string | Uint8Array): Promise<string> {
   const path = join(folder, name);
