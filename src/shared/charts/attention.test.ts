@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attentionHeatmapOption, headGridOption, thumbnailIndex } from './attention.js';
+import { attentionHeatmapOption, headGridOption, thumbnailIndex, tokenBins } from './attention.js';
 import { SEQUENTIAL_STOPS } from './scale.js';
 import type { AxisOption, GridOption, HeatmapSeries } from './types.js';
 
@@ -33,6 +33,75 @@ describe('attention heatmap', () => {
     expect((option.series[0] as HeatmapSeries).data).toHaveLength(n * n);
     expect((option.xAxis as AxisOption).axisLabel?.interval).toBe('auto');
     expect((option.series[0] as HeatmapSeries).progressive).toBe(0);
+  });
+});
+
+describe('token runs for long inputs', () => {
+  it('cuts positions into at most the given number of equal runs', () => {
+    expect(tokenBins(5, 10)).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+    ]);
+    expect(tokenBins(7, 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 7],
+    ]);
+    expect(tokenBins(512, 128)).toHaveLength(128);
+  });
+
+  it('caps the heatmap side: a cell is what its run of queries gives its run of keys, on average', () => {
+    const tokens = ['[CLS]', 'a', 'b', '[SEP]'];
+    const map = [
+      [0.1, 0.2, 0.3, 0.4],
+      [0.5, 0.5, 0, 0],
+      [0, 0, 0, 1],
+      [0.25, 0.25, 0.25, 0.25],
+    ];
+    const option = attentionHeatmapOption(tokens, map, 'pooled', { maxSide: 2 });
+    const data = (option.series[0] as HeatmapSeries).data;
+    expect(data).toHaveLength(4);
+    const cell = (x: number, y: number): number => data.find(([key, query]) => key === x && query === y)![2];
+    // Queries 0–1 on keys 0–1: (0.1 + 0.2 + 0.5 + 0.5) / 2; on keys 2–3: (0.3 + 0.4 + 0 + 0) / 2.
+    expect(cell(0, 0)).toBeCloseTo(0.65, 12);
+    expect(cell(1, 0)).toBeCloseTo(0.35, 12);
+    expect(cell(1, 1)).toBeCloseTo(0.75, 12);
+    expect((option.xAxis as AxisOption).data).toEqual(['[CLS]… 0–1', 'b… 2–3']);
+    expect(option.title?.subtext).toContain('2 tokens per cell');
+  });
+
+  it('leaves a map within the cap cell for cell', () => {
+    const option = attentionHeatmapOption(
+      ['a', 'b'],
+      [
+        [1, 0],
+        [0.5, 0.5],
+      ],
+      't',
+      { maxSide: 2 },
+    );
+    expect((option.series[0] as HeatmapSeries).data).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0.5],
+      [1, 1, 0.5],
+    ]);
+    expect(option.title?.subtext).toBe('rows: queries · columns: keys');
+  });
+
+  it('caps the thumbnails’ columns, summing the [CLS] row over each run', () => {
+    const option = headGridOption([[[0.1, 0.2, 0.3, 0.4, 0]]], undefined, { maxColumns: 2 });
+    const [series] = option.series as HeatmapSeries[];
+    expect(series!.data.map(([x, y]) => [x, y])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(series!.data[0]![2]).toBeCloseTo(0.6, 12);
+    expect(series!.data[1]![2]).toBeCloseTo(0.4, 12);
+    expect((option.xAxis as AxisOption[])[0]!.data).toEqual(['0', '3']);
   });
 });
 

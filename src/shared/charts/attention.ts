@@ -4,17 +4,56 @@ import { SEQUENTIAL_STOPS } from './scale.js';
 
 const MAX_ALL_LABELS = 48;
 
+/** A run of token positions `[start, end)`. */
+export type TokenBin = [number, number];
+
+/** Cuts `n` positions into at most `maxBins` consecutive runs of one length (the last may be shorter). */
+export function tokenBins(n: number, maxBins: number): TokenBin[] {
+  const size = Math.max(1, Math.ceil(n / Math.max(1, maxBins)));
+  return Array.from({ length: Math.ceil(n / size) }, (_, b): TokenBin => [b * size, Math.min(n, (b + 1) * size)]);
+}
+
+/** `[CLS] 0` for one token, `[CLS]… 0–3` for a run of them. */
+function binLabel(tokens: readonly string[], [start, end]: TokenBin): string {
+  return end - start === 1 ? `${tokens[start]} ${start}` : `${tokens[start]}… ${start}–${end - 1}`;
+}
+
+/** The attention a run of keys receives: summed over the keys, so a row keeps summing to 1. */
+function binnedRow(row: readonly number[], bins: readonly TokenBin[]): number[] {
+  return bins.map(([start, end]) => {
+    let sum = 0;
+    for (let key = start; key < end; key += 1) sum += row[key] ?? 0;
+    return sum;
+  });
+}
+
+export interface HeatmapLimit {
+  /**
+   * At most this many rows and columns (default: one per token). A longer input is shown in runs of tokens:
+   * a cell is the attention its run of queries, on average, gives its run of keys. An n×n map is n² cells,
+   * which a report cannot draw at 512 tokens; the app draws every cell on canvas.
+   */
+  maxSide?: number;
+}
+
 /** Rows are queries (who attends), columns keys (attended to); row 0 at the top, as in a matrix. */
 export function attentionHeatmapOption(
   tokens: readonly string[],
   map: readonly number[][],
   title: string,
+  { maxSide = Infinity }: HeatmapLimit = {},
 ): ChartOption {
-  const labels = tokens.map((token, i) => `${token} ${i}`);
+  const bins = tokenBins(tokens.length, maxSide);
+  const perCell = bins[0] ? bins[0][1] - bins[0][0] : 1;
+  const labels = bins.map((bin) => binLabel(tokens, bin));
   const data: HeatCell[] = [];
   let largest = 0;
-  map.forEach((row, query) =>
-    row.forEach((value, key) => {
+  const byKeyRun = map.map((row) => binnedRow(row, bins));
+  bins.forEach(([start, end], query) =>
+    bins.forEach((_, key) => {
+      let sum = 0;
+      for (let row = start; row < end; row += 1) sum += byKeyRun[row]?.[key] ?? 0;
+      const value = sum / (end - start);
       data.push([key, query, value]);
       largest = Math.max(largest, value);
     }),
@@ -27,7 +66,12 @@ export function attentionHeatmapOption(
     axisLabel: { interval: labels.length <= MAX_ALL_LABELS ? 0 : 'auto', rotate, fontSize: 10 },
   });
   return {
-    title: { text: title, subtext: 'rows: queries · columns: keys', left: 'center', textStyle: { fontSize: 13 } },
+    title: {
+      text: title,
+      subtext: `rows: queries · columns: keys${perCell > 1 ? ` · ${perCell} tokens per cell (summed over keys, averaged over queries)` : ''}`,
+      left: 'center',
+      textStyle: { fontSize: 13 },
+    },
     tooltip: { trigger: 'item', position: 'top' },
     grid: { left: 8, right: 64, top: 52, bottom: 8, containLabel: true },
     xAxis: axis(60),
@@ -70,11 +114,12 @@ export function thumbnailIndex(layer: number, head: number, heads: number): numb
  * One small heatmap strip per layer and head (rows = layers, top = first; columns = heads), each showing
  * that head's [CLS] row over the tokens: where the classifier token looks, head by head, at a glance.
  * All thumbnails share one scale so that a bright strip means a concentrated head everywhere. The `selected`
- * head (the one the heatmap shows) gets a frame.
+ * head (the one the heatmap shows) gets a frame. `maxColumns` caps each strip's cells (runs of tokens, summed).
  */
 export function headGridOption(
   clsRows: readonly (readonly (readonly number[])[])[],
   selected?: { layer: number; head: number },
+  { maxColumns = Infinity }: { maxColumns?: number } = {},
 ): ChartOption {
   const layers = clsRows.length;
   const heads = clsRows[0]?.length ?? 0;
@@ -87,6 +132,8 @@ export function headGridOption(
   // Percent positions keep the grid filling whatever size the pane has.
   const cellWidth = 92 / Math.max(heads, 1);
   const cellHeight = 88 / Math.max(layers, 1);
+  // A strip a few dozen pixels wide shows no more columns than it has pixels: longer inputs go in runs of tokens.
+  const bins = tokenBins(clsRows[0]?.[0]?.length ?? 0, maxColumns);
   clsRows.forEach((perHead, layer) =>
     perHead.forEach((row, head) => {
       const index = thumbnailIndex(layer, head, heads);
@@ -99,14 +146,14 @@ export function headGridOption(
           ? { show: true, borderColor: SELECTION_COLOR, borderWidth: 2 }
           : {}),
       });
-      xAxes.push({ type: 'category', gridIndex: index, data: row.map((_, i) => String(i)), ...hidden });
+      xAxes.push({ type: 'category', gridIndex: index, data: bins.map(([start]) => String(start)), ...hidden });
       yAxes.push({ type: 'category', gridIndex: index, data: [`L${layer} H${head}`], ...hidden });
       series.push({
         type: 'heatmap',
         name: `layer ${layer} · head ${head}`,
         xAxisIndex: index,
         yAxisIndex: index,
-        data: row.map((value, i): HeatCell => {
+        data: binnedRow(row, bins).map((value, i): HeatCell => {
           largest = Math.max(largest, value);
           return [i, 0, value];
         }),
