@@ -77,7 +77,7 @@ function parseCsv(text: string): string[][] {
 
 describe('scoresCsv', () => {
   it('has one row per sentence × method × token, by input position, quoted where needed, with exact numbers', () => {
-    const [header, ...rows] = parseCsv(scoresCsv(results));
+    const [header, ...rows] = parseCsv(Buffer.from(scoresCsv(results)).toString('utf8'));
     expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score']);
     expect(rows).toHaveLength(4 + 4 + 3);
     expect(rows[2]).toEqual(['4', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3']);
