@@ -2,7 +2,8 @@
  * Every chart of a report for one sentence, built from the same src/shared/charts builders as the app's panes
  * and comparison view: heat text and top-k bars per method (one bar chart per class where the method has
  * per-class values, i.e. SHAP), attention heatmap and layer × head grid, comparison table, evaluation table,
- * agreement matrix.
+ * agreement matrix. Each has a bounded size whatever the sentence's length: heat text and the comparison table
+ * continue on further pages, the bars show the top k, the attention charts pool runs of tokens.
  */
 import { agreementMatrix } from '../../shared/agreement.js';
 import { attentionHeatmapOption, attentionView, headGridOption } from '../../shared/charts/attention.js';
@@ -12,49 +13,97 @@ import { topKBarOption } from '../../shared/charts/top-k.js';
 import type { ChartOption } from '../../shared/charts/types.js';
 import type { Explanation, SentenceResult } from '../../shared/results.js';
 import { chartSvg } from './render.js';
-import { heatTextSvg, tableSvg, type SvgBlock, type TableCell } from './svg-blocks.js';
+import { heatTextPages, tableSvg, type SvgBlock, type TableCell } from './svg-blocks.js';
 
 export interface ReportChart extends SvgBlock {
-  /** File name without extension, unique within the report (`s1-occlusion-heat`). */
+  /** File name without extension, unique within the report (`s1-occlusion-heat`, `s1-comparison-p2`). */
   name: string;
   title: string;
   /** The method the chart belongs to; none for the sentence-wide comparison charts. */
   method?: string;
 }
 
+/**
+ * A chart not drawn yet: `draw` renders it (one page, or several for a long sentence). Drawn one at a time,
+ * so that a report holds one chart's SVG at once, and a chart that fails to draw costs only itself.
+ */
+export interface ChartPlan {
+  name: string;
+  title: string;
+  method?: string;
+  draw(): ReportChart[];
+}
+
+/** Cells of the attention heatmap per side at most: about 10 px each at the largest size. */
+export const HEATMAP_MAX_SIDE = 128;
+/** Cells of each [CLS] strip at most: a strip is a few dozen pixels wide. */
+export const HEAD_STRIP_MAX_COLUMNS = 48;
+
 /** File-name-safe form of a method id or class label. */
 function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase();
 }
 
-function rendered(
+function plan(name: string, title: string, method: string | undefined, draw: () => ReportChart[]): ChartPlan {
+  return { name, title, ...(method ? { method } : {}), draw };
+}
+
+function echartsPlan(
   name: string,
   title: string,
-  option: ChartOption,
+  option: () => ChartOption,
   [width, height]: [number, number],
   method?: string,
-): ReportChart {
-  return { name, title, svg: chartSvg(option, width, height), width, height, ...(method ? { method } : {}) };
+): ChartPlan {
+  return plan(name, title, method, () => [
+    { name, title, svg: chartSvg(option(), width, height), width, height, ...(method ? { method } : {}) },
+  ]);
+}
+
+/** Pages of one chart: the name as is for one page, `-p1`, `-p2`, … for several, each titled by `pageTitle`. */
+function pages<Page extends SvgBlock>(
+  { name, title, method }: Omit<ChartPlan, 'draw'>,
+  drawn: Page[],
+  pageTitle: (page: Page) => string,
+): ReportChart[] {
+  return drawn.map((page, i) => ({
+    svg: page.svg,
+    width: page.width,
+    height: page.height,
+    name: drawn.length === 1 ? name : `${name}-p${i + 1}`,
+    title: drawn.length === 1 ? title : `${title}, ${pageTitle(page)}`,
+    ...(method ? { method } : {}),
+  }));
+}
+
+/** `tokens 1–120 of 512`, counting from 1 as a reader does. */
+function tokenRange(first: number, end: number, total: number): string {
+  return `tokens ${first + 1}–${end} of ${total}`;
 }
 
 export function sentenceCharts(
   sentence: SentenceResult,
   labels: readonly string[],
   methodLabel: (method: string) => string,
-): ReportChart[] {
+): ChartPlan[] {
   const prefix = `s${sentence.index + 1}`;
-  const charts: ReportChart[] = [];
+  const charts: ChartPlan[] = [];
   const explanations = Object.values(sentence.explanations);
   for (const explanation of explanations) {
     const base = `${prefix}-${slug(explanation.method)}`;
     const label = methodLabel(explanation.method);
-    const heat = heatTextSvg(explanation.tokens, explanation.scores);
-    charts.push({ ...heat, name: `${base}-heat`, title: `${label}: token heat text`, method: explanation.method });
+    const { method, tokens } = explanation;
+    const heat = { name: `${base}-heat`, title: `${label}: token heat text`, method };
+    charts.push(
+      plan(heat.name, heat.title, method, () =>
+        pages(heat, heatTextPages(tokens, explanation.scores), (page) => tokenRange(...page.tokens, tokens.length)),
+      ),
+    );
     for (const { classLabel, scores } of classScores(explanation, labels, label)) {
-      const option = topKBarOption({ tokens: explanation.tokens, scores, classLabel });
-      const height = 60 + 24 * Math.min(explanation.tokens.length, 10);
+      const height = 60 + 24 * Math.min(tokens.length, 10);
       const title = `${label}: top tokens for ${classLabel}`;
-      charts.push(rendered(`${base}-bars-${slug(classLabel)}`, title, option, [640, height], explanation.method));
+      const option = (): ChartOption => topKBarOption({ tokens, scores, classLabel });
+      charts.push(echartsPlan(`${base}-bars-${slug(classLabel)}`, title, option, [640, height], method));
     }
     if (explanation.attention) charts.push(...attentionCharts(explanation, base, label));
   }
@@ -78,45 +127,51 @@ function classScores(
   return [{ classLabel: typeof target === 'string' ? target : fallback, scores: explanation.scores }];
 }
 
-function attentionCharts(explanation: Explanation, base: string, label: string): ReportChart[] {
+function attentionCharts(explanation: Explanation, base: string, label: string): ChartPlan[] {
   const data = explanation.attention!;
   const view = attentionView(data, explanation.options);
-  const n = explanation.tokens.length;
+  const cells = Math.min(explanation.tokens.length, HEATMAP_MAX_SIDE);
   // Cells stay readable (about 18 px) up to a size that still fits a printed page's width.
-  const side = Math.min(Math.max(360, 160 + 18 * n), 1400);
+  const side = Math.min(Math.max(360, 160 + 18 * cells), 1400);
   const gridHeight = 100 + 60 * data.layers;
-  const heatmap = attentionHeatmapOption(explanation.tokens, view.map, view.title);
-  const grid = headGridOption(data.clsRows, view.selected);
+  const heatmap = (): ChartOption =>
+    attentionHeatmapOption(explanation.tokens, view.map, view.title, { maxSide: HEATMAP_MAX_SIDE });
+  const grid = (): ChartOption => headGridOption(data.clsRows, view.selected, { maxColumns: HEAD_STRIP_MAX_COLUMNS });
+  const { method } = explanation;
   return [
-    rendered(`${base}-attention`, `${label}: ${view.title}`, heatmap, [side, side], explanation.method),
-    rendered(`${base}-heads`, `${label}: [CLS] attention, layers × heads`, grid, [720, gridHeight], explanation.method),
+    echartsPlan(`${base}-attention`, `${label}: ${view.title}`, heatmap, [side, side], method),
+    echartsPlan(`${base}-heads`, `${label}: [CLS] attention, layers × heads`, grid, [720, gridHeight], method),
   ];
 }
 
-function comparisonChart(
-  sentence: SentenceResult,
-  prefix: string,
-  methodLabel: (method: string) => string,
-): ReportChart {
-  const explanations = Object.values(sentence.explanations);
-  const rows = comparisonRows(
-    sentence.tokens,
-    explanations.map(({ method, scores }) => ({ method, label: methodLabel(method), scores })),
-  );
-  const cells: TableCell[][] = [
-    [{ text: 'Method' }, ...sentence.tokens.map((text) => ({ text })), { text: 'Cost' }],
-    ...rows.map((row, r) => [
-      { text: row.label, header: true },
-      ...row.cells.map((cell) => ({
-        text: cell.relative.toFixed(2),
-        background: cell.background,
-        color: cell.color,
-        title: cell.title,
-      })),
-      { text: `${explanations[r]!.seconds.toFixed(2)} s · ${explanations[r]!.evaluations} evaluations` },
-    ]),
-  ];
-  return { ...tableSvg(cells), name: `${prefix}-comparison`, title: 'Comparison (each row ÷ its largest |score|)' };
+function comparisonChart(sentence: SentenceResult, prefix: string, methodLabel: (method: string) => string): ChartPlan {
+  const chart = { name: `${prefix}-comparison`, title: 'Comparison (each row ÷ its largest |score|)' };
+  return plan(chart.name, chart.title, undefined, () => {
+    const explanations = Object.values(sentence.explanations);
+    const rows = comparisonRows(
+      sentence.tokens,
+      explanations.map(({ method, scores }) => ({ method, label: methodLabel(method), scores })),
+    );
+    const cells: TableCell[][] = [
+      [{ text: 'Method' }, ...sentence.tokens.map((text) => ({ text })), { text: 'Cost' }],
+      ...rows.map((row, r) => [
+        { text: row.label, header: true },
+        ...row.cells.map((cell) => ({
+          text: cell.relative.toFixed(2),
+          background: cell.background,
+          color: cell.color,
+          title: cell.title,
+        })),
+        { text: `${explanations[r]!.seconds.toFixed(2)} s · ${explanations[r]!.evaluations} evaluations` },
+      ]),
+    ];
+    const n = sentence.tokens.length;
+    // Column c is token c − 1; the last column, the cost, is no token.
+    return pages(chart, tableSvg(cells), ({ columns }) => {
+      const shown = columns.filter((c) => c <= n);
+      return shown.length > 0 ? tokenRange(shown[0]! - 1, shown.at(-1)!, n) : 'cost';
+    });
+  });
 }
 
 /** ferret's evaluation table as the comparison view shows it (`evaluationTable`): best value per metric starred. */
@@ -125,26 +180,30 @@ function evaluationChart(
   evaluation: NonNullable<SentenceResult['evaluation']>,
   prefix: string,
   methodLabel: (method: string) => string,
-): ReportChart {
-  const table = evaluationTable(
-    Object.entries(evaluation).map(([method, metrics]) => {
-      const { seconds = 0, evaluations = 0 } = sentence.explanations[method] ?? {};
-      return { method, label: methodLabel(method), metrics, seconds, evaluations };
-    }),
-  );
-  const cells: TableCell[][] = [
-    [{ text: 'Method' }, ...table.columns.map(({ label }) => ({ text: label })), { text: 'Cost' }],
-    ...table.rows.map((row) => [
-      { text: row.label, header: true },
-      ...row.cells.map((cell) => ({
-        text: cell.best ? `${cell.text} ★` : cell.text,
-        background: cell.background,
-        color: cell.color,
-      })),
-      { text: `${row.seconds.toFixed(2)} s · ${row.evaluations} evaluations` },
-    ]),
-  ];
-  return { ...tableSvg(cells), name: `${prefix}-evaluation`, title: 'Evaluation (ferret metrics; ★ best)' };
+): ChartPlan {
+  const chart = { name: `${prefix}-evaluation`, title: 'Evaluation (ferret metrics; ★ best)' };
+  return plan(chart.name, chart.title, undefined, () => {
+    const table = evaluationTable(
+      Object.entries(evaluation).map(([method, metrics]) => {
+        const { seconds = 0, evaluations = 0 } = sentence.explanations[method] ?? {};
+        return { method, label: methodLabel(method), metrics, seconds, evaluations };
+      }),
+    );
+    const cells: TableCell[][] = [
+      [{ text: 'Method' }, ...table.columns.map(({ label }) => ({ text: label })), { text: 'Cost' }],
+      ...table.rows.map((row) => [
+        { text: row.label, header: true },
+        ...row.cells.map((cell) => ({
+          text: cell.best ? `${cell.text} ★` : cell.text,
+          background: cell.background,
+          color: cell.color,
+        })),
+        { text: `${row.seconds.toFixed(2)} s · ${row.evaluations} evaluations` },
+      ]),
+    ];
+    // One page for a handful of metric columns; `columns` names the metrics of any further page.
+    return pages(chart, tableSvg(cells), ({ columns }) => `columns ${columns[0]}–${columns.at(-1)}`);
+  });
 }
 
 /** methods.md: explanations marked `degenerate` have no ranking to agree with and are left out, as in the app. */
@@ -153,16 +212,17 @@ function agreementChart(
   explanations: Explanation[],
   prefix: string,
   methodLabel: (method: string) => string,
-): ReportChart | undefined {
+): ChartPlan | undefined {
   const ranked = explanations.filter((e) => !e.warnings.some((warning) => warning.code === 'degenerate'));
   if (ranked.length < 2) return undefined;
-  const option = agreementHeatmapOption(
-    ranked.map(({ method }) => methodLabel(method)),
-    agreementMatrix(
-      sentence.tokens,
-      ranked.map(({ scores }) => scores),
-    ),
-  );
+  const option = (): ChartOption =>
+    agreementHeatmapOption(
+      ranked.map(({ method }) => methodLabel(method)),
+      agreementMatrix(
+        sentence.tokens,
+        ranked.map(({ scores }) => scores),
+      ),
+    );
   const size = 200 + 44 * ranked.length;
-  return rendered(`${prefix}-agreement`, "Agreement (Kendall's τ-b)", option, [size + 120, size]);
+  return echartsPlan(`${prefix}-agreement`, "Agreement (Kendall's τ-b)", option, [size + 120, size]);
 }

@@ -1,34 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInfo } from '../../shared/results.js';
-import { INLINE_SVG_LIMIT, reportHtml, type PageChart } from './html.js';
+import type { ModelInfo, SentenceResult } from '../../shared/results.js';
+import { INLINE_SVG_LIMIT, reportHtml, sentenceSection, type PageFigure } from './html.js';
 
 const model = { name: 'm', source: 'demo', modelType: 'bert', dtype: 'fp32', sha256: 'a'.repeat(64), labels: ['A'] };
 
-function page(charts: PageChart[]): string {
+const sentence: SentenceResult = {
+  index: 0,
+  text: '<b>hi</b>',
+  tokens: [],
+  ids: [],
+  truncated: false,
+  logits: [0],
+  probabilities: { A: 1 },
+  predictedIndex: 0,
+  predictedLabel: 'A',
+  warnings: [],
+  explanations: {},
+};
+
+function page(charts: PageFigure[], text = sentence.text): string {
+  const only = { ...sentence, text };
   return reportHtml({
     document: {
       schema: 'xai-workbench/results',
       version: 1,
       model: model as ModelInfo,
-      sentences: [
-        {
-          index: 0,
-          text: '<b>hi</b>',
-          tokens: [],
-          ids: [],
-          truncated: false,
-          logits: [0],
-          probabilities: { A: 1 },
-          predictedIndex: 0,
-          predictedLabel: 'A',
-          warnings: [],
-          explanations: {},
-        },
-      ],
+      sentences: [only],
       report: { appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', partial: false },
     },
-    charts: [charts],
-    methodLabel: (method) => method,
+    sections: [sentenceSection(only, charts, (method) => method)],
   });
 }
 
@@ -46,5 +46,14 @@ describe('reportHtml', () => {
     const html = page([{ name: 's1-big', title: 'Big', svg, width: 10, height: 10, png: new Uint8Array([1, 2, 3]) }]);
     expect(html).toContain('<img src="data:image/png;base64,AQID" width="10" height="10" alt="Big">');
     expect(html).not.toContain('<svg>');
+  });
+
+  it('puts a note naming the chart and the reason in place of a chart that could not be drawn', () => {
+    const html = page([{ name: 's1-comparison', title: 'Comparison', reason: 'occlusion has 3 scores for 4 tokens' }]);
+    const note = /<figure data-chart="s1-comparison" data-skipped="true">([\s\S]*?)<\/figure>/.exec(html)?.[1];
+    expect(note).toContain('Comparison');
+    expect(note).toContain('could not be drawn: occlusion has 3 scores for 4 tokens');
+    expect(note).toContain('results.json');
+    expect(note).not.toContain('charts/s1-comparison.png');
   });
 });

@@ -40,14 +40,23 @@ export const INLINE_SVG_LIMIT = 1_000_000;
 /** A chart as the page gets it: with its PNG when the SVG is too large to inline (and only then, to spare memory). */
 export type PageChart = ReportChart & { png?: Uint8Array };
 
-export interface HtmlInput {
-  document: ReportDocument;
-  /** Charts per sentence, in the order of `document.sentences`. */
-  charts: PageChart[][];
-  methodLabel: (method: string) => string;
+/** A chart that could not be drawn: the page says so in its place. */
+export interface ChartNote {
+  name: string;
+  title: string;
+  method?: string;
+  reason: string;
 }
 
-export function reportHtml({ document, charts, methodLabel }: HtmlInput): string {
+export type PageFigure = PageChart | ChartNote;
+
+export interface HtmlInput {
+  document: ReportDocument;
+  /** One `sentenceSection` per sentence, in the order of `document.sentences`. */
+  sections: readonly string[];
+}
+
+export function reportHtml({ document, sections }: HtmlInput): string {
   const { model, report } = document;
   const title = `XAI Workbench report: ${model.name}`;
   return `<!doctype html>
@@ -70,7 +79,7 @@ ${document.input ? `<tr><th>Input</th><td>${inputSummary(document)}</td></tr>` :
 <tr><th>Created</th><td>${escape(report.createdAt)} with XAI Workbench ${escape(report.appVersion)}</td></tr>
 </table>
 ${summaryTable(document.sentences)}
-${document.sentences.map((sentence, i) => sentenceSection(sentence, charts[i] ?? [], methodLabel)).join('\n')}
+${sections.join('\n')}
 </body>
 </html>
 `;
@@ -102,9 +111,10 @@ ${rows.join('\n')}
 </table>`;
 }
 
-function sentenceSection(
+/** One sentence's part of the page, made as soon as its charts are drawn so that their SVGs need not be kept. */
+export function sentenceSection(
   sentence: SentenceResult,
-  charts: readonly PageChart[],
+  charts: readonly PageFigure[],
   methodLabel: (method: string) => string,
 ): string {
   const probabilities = Object.entries(sentence.probabilities)
@@ -133,7 +143,7 @@ ${shared.map(figure).join('\n')}
 
 function methodSection(
   explanation: Explanation,
-  charts: readonly PageChart[],
+  charts: readonly PageFigure[],
   methodLabel: (method: string) => string,
 ): string {
   const sum = explanation.scores.reduce((a, b) => a + b, 0);
@@ -175,7 +185,12 @@ function warnings(list: readonly { message: string }[]): string {
   return list.map((warning) => `<p class="warning">⚠ ${escape(warning.message)}</p>`).join('\n');
 }
 
-function figure(chart: PageChart): string {
+function figure(chart: PageFigure): string {
+  if ('reason' in chart) {
+    return `<figure data-chart="${chart.name}" data-skipped="true"><figcaption>${escape(chart.title)}</figcaption>
+<p class="warning">⚠ This chart could not be drawn: ${escape(chart.reason)}. Its data are in results.json and scores.csv.</p>
+</figure>`;
+  }
   const image = chart.png
     ? `<img src="data:image/png;base64,${Buffer.from(chart.png).toString('base64')}" width="${chart.width}" height="${chart.height}" alt="${escape(chart.title)}">`
     : inlineSvg(chart);

@@ -37,30 +37,73 @@ function svgDocument(width: number, height: number, body: string[]): SvgBlock {
   return { svg, width: w, height: h };
 }
 
-/** The sentence as colored chips wrapped into lines of at most `maxWidth`, with each score as a tooltip. */
-export function heatTextSvg(tokens: readonly string[], scores: readonly number[], maxWidth = 760): SvgBlock {
+/** Text cut to `maxChars` with an ellipsis, so that one long token or word cannot widen a chart without bound. */
+function clip(text: string, maxChars: number): string {
+  const chars = [...text];
+  return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 1).join('')}…`;
+}
+
+export interface HeatTextLayout {
+  /** Width of a line of chips. */
+  maxWidth?: number;
+  /** Lines per page: a longer sentence continues on the next page, so that no page grows with the input. */
+  maxLines?: number;
+}
+
+/** A page of heat text with the token positions `[first, end)` it shows. */
+export type HeatTextPage = SvgBlock & { tokens: [number, number] };
+
+/**
+ * The sentence as colored chips wrapped into lines of at most `maxWidth`, with each score as a tooltip, on pages
+ * of at most `maxLines` lines. A chip too long for a line is cut (its tooltip keeps the whole token).
+ */
+export function heatTextPages(
+  tokens: readonly string[],
+  scores: readonly number[],
+  { maxWidth = 760, maxLines = 40 }: HeatTextLayout = {},
+): HeatTextPage[] {
   const { chips } = heatText(tokens, scores);
   const gap = 4;
   const lineHeight = 26;
-  const body: string[] = [];
+  const padding = 10;
+  const maxChars = Math.floor((maxWidth - 2 * gap - padding) / CHAR_WIDTH);
+  const pages: HeatTextPage[] = [];
+  let body: string[] = [];
+  let first = 0;
   let x = gap;
   let y = gap;
+  let line = 1;
   let widest = 0;
-  for (const chip of chips) {
-    const width = textWidth(chip.text) + 10;
+  const endPage = (end: number): void => {
+    pages.push({ ...svgDocument(widest, y + lineHeight, body), tokens: [first, end] });
+    body = [];
+    first = end;
+    x = gap;
+    y = gap;
+    line = 1;
+    widest = 0;
+  };
+  chips.forEach((chip, i) => {
+    const text = clip(chip.text, maxChars);
+    const width = textWidth(text) + padding;
     if (x + width > maxWidth && x > gap) {
-      x = gap;
-      y += lineHeight;
+      if (line === maxLines) endPage(i);
+      else {
+        x = gap;
+        y += lineHeight;
+        line += 1;
+      }
     }
     body.push(
       `<g><title>${escapeXml(chip.title)}</title>` +
         `<rect x="${x}" y="${y}" width="${width}" height="${lineHeight - 6}" rx="3" fill="${chip.background}" stroke="${BORDER}"/>` +
-        `<text x="${x + 5}" y="${y + 15}" fill="${chip.color}">${escapeXml(chip.text)}</text></g>`,
+        `<text x="${x + 5}" y="${y + 15}" fill="${chip.color}">${escapeXml(text)}</text></g>`,
     );
     x += width + gap;
     widest = Math.max(widest, x);
-  }
-  return svgDocument(widest, y + lineHeight, body);
+  });
+  endPage(chips.length);
+  return pages;
 }
 
 export interface TableCell {
@@ -72,32 +115,96 @@ export interface TableCell {
   header?: boolean;
 }
 
-/** A grid of cells; column widths fit the widest text in the column. The first row is the header. */
-export function tableSvg(rows: readonly (readonly TableCell[])[]): SvgBlock {
-  const columns = Math.max(0, ...rows.map((row) => row.length));
+export interface TableLayout {
+  /** A wider table continues below in blocks of columns, each repeating the first column (the row labels). */
+  maxWidth?: number;
+  /** Blocks per page stop at this height, so that no page grows with the number of columns. */
+  maxHeight?: number;
+  /** Longer cell text is cut; its tooltip keeps the whole text. */
+  maxCellChars?: number;
+}
+
+/** A page of a table, with the columns its blocks show besides column 0 (the row labels, on every block). */
+export type TablePage = SvgBlock & { columns: number[] };
+
+const ROW_HEIGHT = 22;
+const BLOCK_GAP = 12;
+
+/**
+ * A grid of cells; column widths fit the widest text in the column. The first row is the header. A table wider
+ * than `maxWidth` wraps, as text does, into blocks of columns under one another, on pages of at most `maxHeight`.
+ */
+export function tableSvg(
+  rows: readonly (readonly TableCell[])[],
+  { maxWidth = 1040, maxHeight = 2000, maxCellChars = 32 }: TableLayout = {},
+): TablePage[] {
+  const clipped = rows.map((row) =>
+    row.map((cell) => {
+      const text = clip(cell.text, maxCellChars);
+      return text === cell.text ? cell : { ...cell, text, title: cell.title ?? cell.text };
+    }),
+  );
+  const columns = Math.max(0, ...clipped.map((row) => row.length));
   const widths = Array.from(
     { length: columns },
-    (_, c) => Math.max(...rows.map((row) => textWidth(row[c]?.text ?? ''))) + 12,
+    (_, c) => Math.max(...clipped.map((row) => textWidth(row[c]?.text ?? ''))) + 12,
   );
-  const rowHeight = 22;
+  const blocks = columnBlocks(widths, maxWidth);
+  const blockHeight = clipped.length * ROW_HEIGHT + 1;
+  const blocksPerPage = Math.max(1, Math.floor((maxHeight + BLOCK_GAP) / (blockHeight + BLOCK_GAP)));
+  const pages: TablePage[] = [];
+  for (let b = 0; b < blocks.length; b += blocksPerPage) {
+    const onPage = blocks.slice(b, b + blocksPerPage);
+    const body = onPage.flatMap((block, i) =>
+      tableBlock(clipped, widths, [0, ...block], 0.5 + i * (blockHeight + BLOCK_GAP)),
+    );
+    const width = Math.max(...onPage.map((block) => [0, ...block].reduce((sum, c) => sum + widths[c]!, 1)));
+    const height = onPage.length * (blockHeight + BLOCK_GAP) - BLOCK_GAP;
+    pages.push({ ...svgDocument(width, height, body), columns: onPage.flat() });
+  }
+  return pages;
+}
+
+/** The columns after the first, cut into runs that fit `maxWidth` beside the first (at least one per run). */
+function columnBlocks(widths: readonly number[], maxWidth: number): number[][] {
+  const blocks: number[][] = [[]];
+  let width = 1 + (widths[0] ?? 0);
+  for (let c = 1; c < widths.length; c += 1) {
+    const block = blocks.at(-1)!;
+    if (block.length > 0 && width + widths[c]! > maxWidth) {
+      blocks.push([c]);
+      width = 1 + widths[0]! + widths[c]!;
+    } else {
+      block.push(c);
+      width += widths[c]!;
+    }
+  }
+  return blocks;
+}
+
+function tableBlock(
+  rows: readonly (readonly TableCell[])[],
+  widths: readonly number[],
+  columns: readonly number[],
+  top: number,
+): string[] {
   const body: string[] = [];
   rows.forEach((row, r) => {
     let x = 0.5;
-    row.forEach((cell, c) => {
+    for (const c of columns) {
+      const cell = row[c];
       const width = widths[c]!;
-      const y = 0.5 + r * rowHeight;
-      const title = cell.title ? `<title>${escapeXml(cell.title)}</title>` : '';
-      const weight = cell.header || r === 0 ? ' font-weight="bold"' : '';
-      body.push(
-        `<g>${title}<rect x="${x}" y="${y}" width="${width}" height="${rowHeight}" fill="${cell.background ?? '#ffffff'}" stroke="${BORDER}"/>` +
-          `<text x="${x + 6}" y="${y + 15}" fill="${cell.color ?? '#111111'}"${weight}>${escapeXml(cell.text)}</text></g>`,
-      );
+      if (cell) {
+        const y = top + r * ROW_HEIGHT;
+        const title = cell.title ? `<title>${escapeXml(cell.title)}</title>` : '';
+        const weight = cell.header || r === 0 ? ' font-weight="bold"' : '';
+        body.push(
+          `<g>${title}<rect x="${x}" y="${y}" width="${width}" height="${ROW_HEIGHT}" fill="${cell.background ?? '#ffffff'}" stroke="${BORDER}"/>` +
+            `<text x="${x + 6}" y="${y + 15}" fill="${cell.color ?? '#111111'}"${weight}>${escapeXml(cell.text)}</text></g>`,
+        );
+      }
       x += width;
-    });
+    }
   });
-  return svgDocument(
-    widths.reduce((a, b) => a + b, 1),
-    rows.length * rowHeight + 1,
-    body,
-  );
+  return body;
 }

@@ -1,6 +1,7 @@
 /**
  * A whole report on the demo model: 3 sentences × every method the model supports, evaluated. Checks the
- * files against the schema and each other, the PNGs' size and content, and the folder's safety rules.
+ * files against the schema and each other, the PNGs' size and content, the folder's safety rules, and that a
+ * chart that cannot be drawn costs only itself. (A failure half way leaving no folder is folder.test.ts's.)
  */
 import { Ajv } from 'ajv';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
@@ -142,16 +143,34 @@ describe('writeReport on the demo model', () => {
     expect(await readFile(join(suffixed.dir, 'index.html'), 'utf8')).toContain('Partial report');
   });
 
-  it('leaves no folder behind when it fails half way', async () => {
+  it('replaces a chart that cannot be drawn with a note, and keeps the data and the other charts', async () => {
     // The third sentence is corrupt (one score short): its comparison table throws after the first two
-    // sentences' charts were written.
+    // sentences' charts were drawn.
     const [first, second, third] = results.sentences;
     const broken = structuredClone(third!);
     broken.explanations.occlusion!.scores.pop();
-    const before = await readdir(root);
-    await expect(
-      writeReport({ ...results, sentences: [first!, second!, broken] }, join(root, 'crashed')),
-    ).rejects.toThrow(/scores for/);
-    expect(await readdir(root)).toEqual(before);
+    const written = await writeReport({ ...results, sentences: [first!, second!, broken] }, join(root, 'damaged'));
+    expect(written.skippedCharts).toEqual([
+      {
+        sentence: 2,
+        chart: 's3-comparison',
+        title: 'Comparison (each row ÷ its largest |score|)',
+        reason: `occlusion has ${broken.tokens.length - 1} scores for ${broken.tokens.length} tokens`,
+      },
+    ]);
+    const document = JSON.parse(await readFile(join(written.dir, 'results.json'), 'utf8')) as ResultsDocument;
+    expect(document.sentences[2]!.explanations.occlusion!.scores).toEqual(broken.explanations.occlusion!.scores);
+    const [, ...rows] = parseCsv(await readFile(join(written.dir, 'scores.csv'), 'utf8'));
+    expect(rows.filter((row) => row[0] === '2' && row[2] === 'occlusion')).toHaveLength(broken.tokens.length);
+    const charts = await readdir(join(written.dir, 'charts'));
+    expect(charts.filter((file) => file.startsWith('s3-comparison'))).toEqual([]);
+    expect(charts).toContain('s3-occlusion-heat.png');
+    expect(charts).toContain('s2-comparison.png');
+    const html = await readFile(join(written.dir, 'index.html'), 'utf8');
+    const note = /<figure data-chart="s3-comparison" data-skipped="true">[\s\S]*?<\/figure>/.exec(html)?.[0];
+    expect(note).toContain('Comparison (each row ÷ its largest |score|)');
+    expect(note).toContain(written.skippedCharts[0]!.reason);
+    expect(html.match(/data-skipped/g)).toHaveLength(1);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
   });
 });

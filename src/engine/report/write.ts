@@ -1,13 +1,15 @@
 /**
  * Writing a report folder: results.json, scores.csv, every chart as SVG and 2× PNG, and index.html, all into a
  * temporary sibling renamed into place at the end (folder.ts), so a failure half way leaves no report behind.
+ * The data files come first and a chart that cannot be drawn costs only itself: the page shows a note in its
+ * place and the caller gets it in `skippedCharts`.
  */
 import type { ResultsDocument } from '../../shared/results.js';
 import { EXPLAINERS } from '../explainers/registry.js';
-import { sentenceCharts } from './charts.js';
+import { sentenceCharts, type ChartPlan, type ReportChart } from './charts.js';
 import { reportDocument, scoresCsv } from './data-files.js';
-import { writeFolderAtomically, type AtomicFolderOptions } from './folder.js';
-import { INLINE_SVG_LIMIT, reportHtml, type PageChart } from './html.js';
+import { writeFolderAtomically, type AtomicFolderOptions, type FileWriter } from './folder.js';
+import { INLINE_SVG_LIMIT, reportHtml, sentenceSection, type PageFigure } from './html.js';
 import { svgToPng } from './render.js';
 
 export interface WriteReportOptions extends AtomicFolderOptions {
@@ -16,10 +18,23 @@ export interface WriteReportOptions extends AtomicFolderOptions {
   now?: Date;
 }
 
+/** A chart left out of the report because drawing it failed; the page has a note in its place. */
+export interface SkippedChart {
+  /** The sentence's position in the input file (`SentenceResult.index`, from 0). */
+  sentence: number;
+  /** The chart's file name without extension, as it would have been written under `charts/`. */
+  chart: string;
+  title: string;
+  /** The error's message. */
+  reason: string;
+}
+
 export interface WrittenReport {
   /** The final folder (a suffixed name when `onExisting: 'suffix'` found the folder taken). */
   dir: string;
   partial: boolean;
+  /** Charts that could not be drawn, in report order; empty when the report is complete. */
+  skippedCharts: SkippedChart[];
 }
 
 /** Method labels come from the registry, the one list of methods; an unknown id (an older report) shows as is. */
@@ -35,25 +50,56 @@ export async function writeReport(
   // The top-level flag and the report's agree, whatever the given results said.
   const { partial: _given, ...rest } = results;
   const document = reportDocument(partial ? { ...rest, partial } : rest, partial, now);
+  const skippedCharts: SkippedChart[] = [];
   const written = await writeFolderAtomically(
     dir,
     async (write) => {
       await write('results.json', `${JSON.stringify(document, null, 2)}\n`);
       await write('scores.csv', scoresCsv(document));
-      const charts: PageChart[][] = [];
+      const sections: string[] = [];
       for (const sentence of document.sentences) {
-        const perSentence: PageChart[] = [];
-        for (const chart of sentenceCharts(sentence, document.model.labels, methodLabel)) {
-          const png = await svgToPng(chart.svg);
-          await write(`charts/${chart.name}.svg`, chart.svg);
-          await write(`charts/${chart.name}.png`, png);
-          perSentence.push(chart.svg.length > INLINE_SVG_LIMIT ? { ...chart, png } : chart);
+        const figures: PageFigure[] = [];
+        for (const plan of sentenceCharts(sentence, document.model.labels, methodLabel)) {
+          const drawn = await drawChart(plan);
+          if ('reason' in drawn) {
+            skippedCharts.push({ sentence: sentence.index, chart: plan.name, title: plan.title, reason: drawn.reason });
+            const { name, title, method } = plan;
+            figures.push({ name, title, ...(method ? { method } : {}), reason: drawn.reason });
+          } else figures.push(...(await writeChart(write, drawn.pages)));
         }
-        charts.push(perSentence);
+        // The section is the page's copy of the charts: their SVGs and PNGs are not kept past their sentence.
+        sections.push(sentenceSection(sentence, figures, methodLabel));
       }
-      await write('index.html', reportHtml({ document, charts, methodLabel }));
+      await write('index.html', reportHtml({ document, sections }));
     },
     { onExisting },
   );
-  return { dir: written, partial };
+  return { dir: written, partial, skippedCharts };
+}
+
+interface DrawnPage {
+  chart: ReportChart;
+  png: Uint8Array;
+}
+
+/** Every page of a chart, or why one failed (any error: a builder's, ECharts', sharp's); nothing is written yet. */
+async function drawChart(plan: ChartPlan): Promise<{ pages: DrawnPage[] } | { reason: string }> {
+  try {
+    const pages: DrawnPage[] = [];
+    for (const chart of plan.draw()) pages.push({ chart, png: await svgToPng(chart) });
+    return { pages };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Writes the pages' files; a failure to write is the report's failure, not the chart's. */
+async function writeChart(write: FileWriter, pages: DrawnPage[]): Promise<PageFigure[]> {
+  const figures: PageFigure[] = [];
+  for (const { chart, png } of pages) {
+    await write(`charts/${chart.name}.svg`, chart.svg);
+    await write(`charts/${chart.name}.png`, png);
+    figures.push(chart.svg.length > INLINE_SVG_LIMIT ? { ...chart, png } : chart);
+  }
+  return figures;
 }
