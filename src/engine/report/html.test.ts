@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelInfo, SentenceResult } from '../../shared/results.js';
-import { INLINE_SVG_LIMIT, reportHtml, sentenceSection, type PageFigure } from './html.js';
+import { INLINE_SVG_LIMIT, reportHtml, SHORT_TEXT_CHARS, sentenceSection, type PageFigure } from './html.js';
 
 const model = { name: 'm', source: 'demo', modelType: 'bert', dtype: 'fp32', sha256: 'a'.repeat(64), labels: ['A'] };
 
@@ -55,5 +55,27 @@ describe('reportHtml', () => {
     expect(note).toContain('could not be drawn: occlusion has 3 scores for 4 tokens');
     expect(note).toContain('results.json');
     expect(note).not.toContain('charts/s1-comparison.png');
+  });
+
+  it('cuts a long text in the summary and the heading, and shows it whole once, folded', () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `word${i}`).join(' ');
+    const html = page([], text);
+    expect(html.split(text)).toHaveLength(2);
+    expect(
+      /<details data-section="text"><summary>Whole text \(2000 words\)<\/summary><p>(.*?)<\/p>/.exec(html)?.[1],
+    ).toBe(text);
+    const heading = /<h2>1\. (.*?)<\/h2>/.exec(html)![1]!;
+    const summary = /<tr><td><a href="#s1">1<\/a><\/td><td>(.*?)<\/td>/.exec(html)![1]!;
+    for (const shown of [heading, summary]) {
+      expect(shown.length).toBeLessThanOrEqual(SHORT_TEXT_CHARS + 1);
+      expect(shown.endsWith('…')).toBe(true);
+      expect(text.startsWith(shown.slice(0, -1))).toBe(true);
+    }
+  });
+
+  it('shows a short text as it is, with nothing folded', () => {
+    const html = page([], 'A fine film.');
+    expect(html).toContain('<h2>1. A fine film.</h2>');
+    expect(html).not.toContain('data-section="text"');
   });
 });

@@ -98,10 +98,24 @@ function inputSummary({ input, shard, sentences }: ResultsDocument): string {
     : whole;
 }
 
+/** Longer text is cut in the summary table and headings; the sentence's section shows it whole below. */
+export const SHORT_TEXT_CHARS = 240;
+
+function shortText(text: string): string {
+  const chars = [...text];
+  return chars.length <= SHORT_TEXT_CHARS ? text : `${chars.slice(0, SHORT_TEXT_CHARS).join('').trimEnd()}…`;
+}
+
+function fullText(text: string): string {
+  if (shortText(text) === text) return '';
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return `<details data-section="text"><summary>Whole text (${words} words)</summary><p>${escape(text)}</p></details>\n`;
+}
+
 function summaryTable(sentences: readonly SentenceResult[]): string {
   const rows = sentences.map(
     (sentence) =>
-      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${escape(sentence.text)}</td>` +
+      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${escape(shortText(sentence.text))}</td>` +
       `<td>${escape(sentence.predictedLabel)}</td><td>${(sentence.probabilities[sentence.predictedLabel] ?? 0).toFixed(3)}</td>` +
       `<td>${Object.keys(sentence.explanations).length}</td></tr>`,
   );
@@ -131,8 +145,8 @@ export function sentenceSection(
   // Numbered by position in the input file, so a shard's report names the same sentence as the merged one.
   const number = sentence.index + 1;
   return `<section class="sentence" id="s${number}" data-section="sentence">
-<h2>${number}. ${escape(sentence.text)}</h2>
-<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}${sentence.int8Drift === undefined ? '' : ` · int8 drift ${sentence.int8Drift.toExponential(2)}`}</p>
+<h2>${number}. ${escape(shortText(sentence.text))}</h2>
+${fullText(sentence.text)}<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}${sentence.int8Drift === undefined ? '' : ` · int8 drift ${sentence.int8Drift.toExponential(2)}`}</p>
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}
 <div data-section="comparison"><h3>Comparison</h3>
