@@ -3,17 +3,18 @@
  * which is generated on first use. Timings live here, never in pass/fail tests. Rows: the fp32 matrix-product
  * peak (onnxruntime and torch.mm), prediction latency and throughput with their share of that peak, every
  * explainer on the seed sentence, integrated gradients beside PyTorch autograd, IG's steps to a small
- * convergence delta, the full comparison, int8 against fp32, and the 100-sentence file (scripts/bench-sentences.txt)
- * through every method with its memory over the run.
+ * convergence delta, the full comparison, int8 against fp32, a 2,000-word sentence through every method into a
+ * report with the CLI's peak RSS, and the 100-sentence file (scripts/bench-sentences.txt) through every method with
+ * its memory over the run.
  *
  *     npm run bench                    # about 10 minutes on 2 cores
  *     npm run bench -- --fp32-file     # also the file through every method at fp32 (about half an hour more)
  *     npm run bench -- --no-file       # everything but the file through every method (about 3 minutes)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { env } from 'onnxruntime-node';
 import { compareMethods } from '../src/engine/compare.js';
 import { EXPLAINERS, getExplainer } from '../src/engine/explainers/registry.js';
@@ -331,6 +332,53 @@ async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly s
   row('int8, file', `max |Δp| int8 − fp32 over the ${texts.length} sentences`, Math.max(...drifts).toExponential(2));
 }
 
+interface ReportRun {
+  code: number;
+  seconds: number;
+  maxRss: number;
+  cpuSeconds: number;
+}
+
+/**
+ * `explain --methods all --out` on one 2,000-word line of the sentence file's words, as a user runs it, on the
+ * demo model (which truncates it to 512 tokens): the CLI in a child process, so that the peak RSS is the run's
+ * own. A 512-token report draws the largest charts there are.
+ */
+async function longReportRow(texts: readonly string[]): Promise<ReportRun> {
+  progress('a 2,000-word sentence through every method into a report, demo model');
+  const words = texts.join(' ').split(/\s+/);
+  const dir = mkdtempSync(join(tmpdir(), 'xai-bench-report-'));
+  const input = join(dir, 'long.txt');
+  writeFileSync(input, `${Array.from({ length: 2000 }, (_, i) => words[i % words.length]).join(' ')}\n`);
+  const args = ['explain', input, '--model', 'demo', '--methods', 'all', '--out', join(dir, 'report')];
+  const script = `import { main } from ${JSON.stringify(resolve('src/cli/main.ts'))};
+    const started = performance.now();
+    const code = await main(['node', 'xai-workbench', ...${JSON.stringify(args)}], {
+      out: () => undefined,
+      err: (text) => process.stderr.write(text),
+    });
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(JSON.stringify({
+      code,
+      seconds: (performance.now() - started) / 1000,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      cpuSeconds: (user + system) / 1e6,
+    }));`;
+  try {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const run = JSON.parse(child.stdout) as ReportRun;
+    if (run.code !== 0) throw new Error(`the report run exited with ${run.code}`);
+    row('report, 512 tokens', 'explain --methods all --out, 2,000 words: time', `${run.seconds.toFixed(1)} s`);
+    row('report, 512 tokens', 'peak RSS of the CLI', mb(run.maxRss));
+    return run;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs the file through every method in a child process (so that its RSS is its own); also its CPU time. */
 function fileRun(precision: Precision): Promise<FileRun> {
   progress(`sentence file through every method at ${precision} (progress below)`);
@@ -453,6 +501,7 @@ const torchCpu = torch?.cpuSeconds() ?? 0;
 torch?.close();
 await Promise.all([model.dispose(), int8.dispose()]);
 const benchRss = process.resourceUsage().maxRSS * 1024;
+const report = await longReportRow(texts);
 const runs: FileRun[] = [];
 if (!process.argv.includes('--no-file')) runs.push(await fileRun('int8'));
 if (process.argv.includes('--fp32-file')) runs.push(await fileRun('fp32'));
@@ -461,7 +510,7 @@ for (const run of runs) fileRunRows(run, architecture, peaks.peak);
 const wall = (performance.now() - started) / 1000;
 const cpuAtEnd = machineCpuSeconds();
 if (cpuAtStart !== undefined && cpuAtEnd !== undefined) {
-  const mine = ownCpuSeconds() + torchCpu + runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
+  const mine = ownCpuSeconds() + torchCpu + report.cpuSeconds + runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
   const others = Math.max(0, cpuAtEnd - cpuAtStart - mine);
   row(
     'machine',
