@@ -237,3 +237,26 @@ describe('input rows with nothing to explain', () => {
     expect(result.err).toContain('error: sentence 2 ("\\u{200B}\\u{200B}") has no token for the model');
   });
 });
+
+describe('a chart that cannot be drawn', () => {
+  it('costs only itself: the merged report is written and the CLI names the chart', async () => {
+    const input = join(folder, 'two.txt');
+    await writeFile(input, `${SEED}\nLovely.\n`);
+    const shard = join(folder, 'shard-0');
+    expect(
+      (await cli('explain', input, '--model', 'demo', '--methods', 'occlusion', '--shard', '0/1', '--out', shard)).code,
+    ).toBe(EXIT_OK);
+    // One score short: the comparison table of sentence 1 cannot be drawn.
+    const path = join(shard, 'results.json');
+    const document = JSON.parse(await readFile(path, 'utf8')) as ResultsDocument;
+    document.sentences[0]!.explanations.occlusion!.scores.pop();
+    await writeFile(path, JSON.stringify(document));
+    const merged = join(folder, 'merged-damaged');
+    const result = await cli('merge', merged, shard);
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.err).toMatch(
+      /warning: sentence 1: chart "Comparison[^"]*" \(s1-comparison\) was not drawn: occlusion has \d+ scores for \d+ tokens; the report has a note in its place/,
+    );
+    expect((await partialReport(merged)).sentences).toHaveLength(2);
+  });
+});

@@ -21,7 +21,7 @@ import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
-import { writeReport } from '../engine/report/write.js';
+import { writeReport, type SkippedChart } from '../engine/report/write.js';
 import { startProgress, type Progress, type ProgressTarget } from './progress.js';
 
 export const EXIT_OK = 0;
@@ -236,7 +236,9 @@ function buildProgram(io: Io): Command {
           if (partial) io.err(`${stops.received}: ${stops.finishing}\n`);
           // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
           const report = flags.evaluate ? await evaluateResults(model, output) : output;
-          reportDir = (await writeReport(report, out, { partial })).dir;
+          const written = await writeReport(report, out, { partial });
+          reportDir = written.dir;
+          warnSkippedCharts(written.skippedCharts, io);
           io.err(`${partial ? 'partial report' : 'report'} written to ${reportDir}\n`);
         }
         if (partial) {
@@ -264,7 +266,8 @@ function buildProgram(io: Io): Command {
       await assertFolderWritable(out);
       const shards = await Promise.all(dirs.map(readShardFolder));
       const merged = mergeShards(shards, { allowMissing: flags.allowMissing ?? false });
-      const { dir, partial } = await writeReport(merged, out);
+      const { dir, partial, skippedCharts } = await writeReport(merged, out);
+      warnSkippedCharts(skippedCharts, io);
       io.err(
         `merged ${shards.length} shard${shards.length > 1 ? 's' : ''} (${merged.sentences.length} sentences) into ` +
           `${partial ? 'a partial report at ' : ''}${dir}\n`,
@@ -416,6 +419,15 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
     await work(model);
   } finally {
     await model.dispose();
+  }
+}
+
+/** A chart that could not be drawn costs only itself: the report has a note in its place, and this says so. */
+function warnSkippedCharts(skipped: readonly SkippedChart[], io: Io): void {
+  for (const { sentence, title, chart, reason } of skipped) {
+    io.err(
+      `warning: sentence ${sentence + 1}: chart "${title}" (${chart}) was not drawn: ${reason}; the report has a note in its place\n`,
+    );
   }
 }
 
