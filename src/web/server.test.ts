@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WorkbenchEvent } from '../shared/api.js';
 import { startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
+import { firstData, rawSocket, untilClosed, upgradeRequest } from './test-clients.js';
 
 const calls: { call: string; args: unknown[] }[] = [];
 const listeners = new Set<(event: WorkbenchEvent) => void>();
@@ -141,5 +142,57 @@ describe('web host', () => {
     for (const listener of listeners) listener(event);
     expect(await received).toEqual(event);
     client.close();
+  });
+});
+
+async function openEvents(): Promise<WebSocket> {
+  const client = new WebSocket(`ws://127.0.0.1:${host.port}/api/events?token=${host.token}`);
+  await new Promise((resolve) => client.on('open', resolve));
+  return client;
+}
+
+const nextMessage = (client: WebSocket): Promise<unknown> =>
+  new Promise((resolve) => client.once('message', (data) => resolve(JSON.parse(String(data)))));
+
+function emit(event: WorkbenchEvent): void {
+  for (const listener of listeners) listener(event);
+}
+
+describe('web host under bad clients', () => {
+  it('survives 40 event-socket upgrades without the token that reset the connection', async () => {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const socket = await rawSocket(host.port);
+      const closed = untilClosed(socket);
+      socket.write(upgradeRequest(host.port, '/api/events'));
+      // Half reset at once, half after reading the refusal.
+      if (attempt % 2 === 1) expect(await firstData(socket)).toMatch(/^HTTP\/1.1 403/);
+      socket.resetAndDestroy();
+      await closed;
+    }
+    expect((await send('/', { method: 'GET' })).status).toBe(200);
+  });
+
+  it('refuses an upgrade whose target is no URL', async () => {
+    const socket = await rawSocket(host.port);
+    const answer = untilClosed(socket);
+    socket.write(upgradeRequest(host.port, '//['));
+    expect(await answer).toMatch(/^HTTP\/1.1 403/);
+    expect((await send('/', { method: 'GET' })).status).toBe(200);
+  });
+
+  it('drops a client that sends a malformed frame, and only that client', async () => {
+    const good = await openEvents();
+    const bad = await rawSocket(host.port);
+    bad.write(upgradeRequest(host.port, `/api/events?token=${host.token}`));
+    expect(await firstData(bad)).toMatch(/^HTTP\/1.1 101/);
+    const closed = untilClosed(bad);
+    bad.write(Buffer.from([0x81, 0x02, 0x68, 0x69])); // text frame "hi" without the mask a client must set
+    await closed;
+
+    const received = nextMessage(good);
+    const event: WorkbenchEvent = { type: 'job-finished', jobId: 'j2', status: 'completed' };
+    emit(event);
+    expect(await received).toEqual(event);
+    good.close();
   });
 });

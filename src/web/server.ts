@@ -119,16 +119,24 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
 
   const sockets = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
-    if (url.pathname !== EVENTS_PATH || refusal(request) || !tokenMatches(url.searchParams.get('token'))) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    // Node hands the raw socket over without an error listener: a client's reset would crash the process.
+    socket.on('error', () => socket.destroy());
+    if (!acceptsEvents(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
     sockets.handleUpgrade(request, socket, head, (client) => {
+      // A malformed frame: cut this connection only, at once (ws would wait 30 s for a close).
+      client.on('error', () => client.terminate());
       const unsubscribe = engine.onEvent((event) => client.send(JSON.stringify(event)));
       client.on('close', unsubscribe);
     });
   });
+  const acceptsEvents = (request: IncomingMessage): boolean => {
+    if (refusal(request)) return false;
+    const url = parseTarget(request, origin);
+    return url?.pathname === EVENTS_PATH && tokenMatches(url.searchParams.get('token'));
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -148,6 +156,14 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function parseTarget(request: IncomingMessage, origin: string): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', origin);
+  } catch {
+    return undefined;
+  }
 }
 
 async function serveStatic(root: string, path: string, response: ServerResponse): Promise<void> {
