@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { WorkbenchEvent } from '../shared/api.js';
-import { startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
-import { firstData, rawSocket, untilClosed, upgradeRequest } from './test-clients.js';
+import { MAX_BODY_BYTES, startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
+import { firstData, rawSocket, readAnswer, streamUntilAnswered, untilClosed, upgradeRequest } from './test-clients.js';
 
 const calls: { call: string; args: unknown[] }[] = [];
 const listeners = new Set<(event: WorkbenchEvent) => void>();
@@ -154,6 +154,8 @@ async function openEvents(): Promise<WebSocket> {
 const nextMessage = (client: WebSocket): Promise<unknown> =>
   new Promise((resolve) => client.once('message', (data) => resolve(JSON.parse(String(data)))));
 
+const tokenHeader = (): Record<string, string> => ({ [TOKEN_HEADER]: host.token });
+
 function emit(event: WorkbenchEvent): void {
   for (const listener of listeners) listener(event);
 }
@@ -194,5 +196,43 @@ describe('web host under bad clients', () => {
     emit(event);
     expect(await received).toEqual(event);
     good.close();
+  });
+
+  it('answers a body that is not JSON with 400', async () => {
+    const { status, json } = await send('/api/call/predict', { headers: tokenHeader(), body: '[["unterminated' });
+    expect(status).toBe(400);
+    expect(json).toMatchObject({
+      error: { name: 'BadRequest', message: expect.stringMatching(/^the body is not JSON/) },
+    });
+  });
+
+  it('answers bad %-encoding in a path with 400', async () => {
+    const { status, json } = await send('/%E0%A4%A', { method: 'GET' });
+    expect(status).toBe(400);
+    expect(json).toEqual({ error: { name: 'BadRequest', message: 'malformed %-encoding in the path /%E0%A4%A' } });
+  });
+
+  it('refuses a body declared over the limit with 413 before reading any of it', async () => {
+    const socket = await rawSocket(host.port);
+    const answer = readAnswer(socket);
+    socket.write(
+      `POST /api/call/predict HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n${TOKEN_HEADER}: ${host.token}\r\n` +
+        `Content-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`,
+    );
+    const { status, json } = await answer;
+    socket.destroy();
+    expect(status).toBe(413);
+    expect(json).toEqual({
+      error: {
+        name: 'PayloadTooLarge',
+        message: "the request body is over the web host's limit of 16 MiB",
+      },
+    });
+  });
+
+  it('stops reading a chunked body at the limit and answers 413', async () => {
+    // Past twice the limit the host would not have stopped reading.
+    expect(await streamUntilAnswered(`${base}/api/call/predict`, tokenHeader(), 2 * MAX_BODY_BYTES)).toBe(413);
+    expect((await send('/', { method: 'GET' })).status).toBe(200);
   });
 });

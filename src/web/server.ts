@@ -2,6 +2,10 @@
  * The web host: the contract over HTTP (one POST route per call) and a WebSocket of engine events, plus the
  * built renderer. It listens on 127.0.0.1 only and every API request must carry the random token printed in
  * the URL; requests naming another Host or coming from another Origin are refused (DNS rebinding, other sites).
+ *
+ * A bad client costs only its own request or connection: whatever it sends (resets, malformed frames, bodies
+ * that are too big or not JSON), the host answers it with a status and a JSON `{error: {name, message}}` or
+ * drops its connection, and goes on serving everyone else.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +20,17 @@ const CALL_PREFIX = '/api/call/';
 const EVENTS_PATH = '/api/events';
 /** POST `[dir]`: a report folder this host's `saveReport` wrote, as a zip download. */
 const REPORT_ZIP_PATH = '/api/report-zip';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes in one request body: a job of 10,000 texts at ~1,600 bytes of JSON each. Reading stops here, and what
+ * is read is parsed only once complete; even the most wasteful JSON of this size (`[{},{},…]`) parses into
+ * about half a gigabyte, texts into about their own size.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * What a refused request may still send, read and dropped, before its connection is cut: a client that reads the
+ * answer only once its body is sent sees the 413 rather than a reset, and one that never stops costs no more.
+ */
+const MAX_DISCARDED_BODY_BYTES = MAX_BODY_BYTES;
 
 /** What the host needs of the engine: calls by name and a stream of events (an `EngineWorker`). */
 export interface HostedEngine {
@@ -37,6 +51,18 @@ export interface WebHost {
   token: string;
   port: number;
   close(): Promise<void>;
+}
+
+/** A refusal with its HTTP status; the name and message go to the client as `{error: {name, message}}`. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    name: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = name;
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -71,42 +97,37 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
   const savedReports = new Set<string>();
 
   const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => reply(response, 500, { error: errorBody(error) }));
+    void handle(request, response).catch((error: unknown) => fail(response, error));
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const refused = refusal(request);
-    if (refused) return reply(response, 403, { error: { name: 'Forbidden', message: refused } });
-    const path = new URL(request.url ?? '/', origin).pathname;
+    if (refused) throw new HttpError(403, 'Forbidden', refused);
+    const path = pathOf(request);
     if (!path.startsWith('/api/')) return serveStatic(rendererDir, path, response);
     if (!tokenMatches(request.headers[TOKEN_HEADER] as string | undefined)) {
-      return reply(response, 401, { error: { name: 'Unauthorized', message: 'missing or wrong token' } });
+      throw new HttpError(401, 'Unauthorized', 'missing or wrong token');
     }
     if (path === REPORT_ZIP_PATH && request.method === 'POST') return sendReportZip(request, response);
     const call = path.slice(CALL_PREFIX.length) as WorkbenchCall;
     if (request.method !== 'POST' || !path.startsWith(CALL_PREFIX) || !WORKBENCH_CALLS.includes(call)) {
-      return reply(response, 404, {
-        error: { name: 'NotFound', message: `no API route ${request.method ?? ''} ${path}` },
-      });
+      throw new HttpError(404, 'NotFound', `no API route ${request.method ?? ''} ${path}`);
     }
-    const args = JSON.parse((await readBody(request)) || '[]') as unknown;
-    if (!Array.isArray(args))
-      return reply(response, 400, {
-        error: { name: 'BadRequest', message: 'the body must be a JSON array of arguments' },
-      });
+    const args = await readArguments(request);
+    let value: unknown;
     try {
-      const value = await engine.call(call, args);
-      if (call === 'saveReport') savedReports.add((value as SavedReport).dir);
-      reply(response, 200, { value });
+      value = await engine.call(call, args);
     } catch (error) {
-      reply(response, 422, { error: errorBody(error) });
+      return reply(response, 422, { error: errorBody(error) });
     }
+    if (call === 'saveReport') savedReports.add((value as SavedReport).dir);
+    reply(response, 200, { value });
   }
 
   async function sendReportZip(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const [dir] = JSON.parse((await readBody(request)) || '[]') as unknown[];
+    const [dir] = await readArguments(request);
     if (typeof dir !== 'string' || !savedReports.has(dir)) {
-      return reply(response, 404, { error: { name: 'NotFound', message: 'no report saved here under that folder' } });
+      throw new HttpError(404, 'NotFound', 'no report saved here under that folder');
     }
     const name = encodeURIComponent(`${basename(dir)}.zip`);
     response
@@ -146,6 +167,14 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
   const boundPort = typeof address === 'object' && address ? address.port : port;
   origin = `http://127.0.0.1:${boundPort}`;
   allowedHosts = new Set([`127.0.0.1:${boundPort}`, `localhost:${boundPort}`]);
+
+  /** The request's path, still %-encoded (API routes are plain ASCII); a target that is no URL is refused. */
+  function pathOf(request: IncomingMessage): string {
+    const url = parseTarget(request, origin);
+    if (!url) throw new HttpError(400, 'BadRequest', 'the request target is not a URL path');
+    return url.pathname;
+  }
+
   return {
     url: `${origin}/?token=${token}`,
     token,
@@ -153,7 +182,9 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     close: async () => {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
@@ -167,30 +198,94 @@ function parseTarget(request: IncomingMessage, origin: string): URL | undefined 
 }
 
 async function serveStatic(root: string, path: string, response: ServerResponse): Promise<void> {
-  const relative = normalize(decodeURIComponent(path === '/' ? '/index.html' : path));
-  const file = join(root, relative);
-  if (!file.startsWith(join(root, sep))) return reply(response, 404, { error: { name: 'NotFound', message: path } });
+  let decoded: string;
   try {
-    const body = await readFile(file);
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    decoded = decodeURIComponent(path === '/' ? '/index.html' : path);
   } catch {
-    reply(response, 404, { error: { name: 'NotFound', message: path } });
+    throw new HttpError(400, 'BadRequest', `malformed %-encoding in the path ${path}`);
   }
+  const file = join(root, normalize(decoded));
+  if (!file.startsWith(join(root, sep))) throw new HttpError(404, 'NotFound', path);
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    throw new HttpError(404, 'NotFound', path);
+  }
+  response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+/** The body as a JSON array of arguments (an empty body is no arguments). */
+async function readArguments(request: IncomingMessage): Promise<unknown[]> {
+  const body = await readBody(request);
+  let args: unknown;
+  try {
+    args = body.length === 0 ? [] : JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, 'BadRequest', `the body is not JSON: ${(error as Error).message}`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!Array.isArray(args)) throw new HttpError(400, 'BadRequest', 'the body must be a JSON array of arguments');
+  return args;
+}
+
+/** Reads at most `MAX_BODY_BYTES`, keeping nothing of a longer body. */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  const tooLarge = new HttpError(
+    413,
+    'PayloadTooLarge',
+    `the request body is over the web host's limit of ${MAX_BODY_BYTES / 2 ** 20} MiB`,
+  );
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return Promise.reject(tooLarge);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.off('data', onData).pause();
+      chunks.length = 0;
+      reject(tooLarge);
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    // A client that resets mid-body: nobody is left to answer.
+    request.on('error', reject);
+  });
+}
+
+/**
+ * Reads and drops the rest of a body the host answered before reading it all (a refusal), so that a client still
+ * sending can read the answer instead of being reset; past `MAX_DISCARDED_BODY_BYTES` it is cut off.
+ */
+function discardRest(request: IncomingMessage): void {
+  let discarded = 0;
+  request
+    .on('data', (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > MAX_DISCARDED_BODY_BYTES) request.socket.destroy();
+    })
+    .resume();
+}
+
+/** Answers a failed request; one whose client is gone is cut off instead. */
+function fail(response: ServerResponse, error: unknown): void {
+  reply(response, statusOf(error), { error: errorBody(error) });
+}
+
+function statusOf(error: unknown): number {
+  return error instanceof HttpError ? error.status : 500;
 }
 
 function reply(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (response.headersSent || response.destroyed) {
+    response.destroy();
+    return;
+  }
+  if (!response.req.complete) discardRest(response.req);
+  const json = JSON.stringify(body);
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) })
+    .end(json);
 }
 
 function errorBody(error: unknown): { name: string; message: string } {
