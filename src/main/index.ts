@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, ipcChannel, WORKBENCH_CALLS } from '../shared/api.js';
+import { checkCallArguments } from '../shared/call-arguments.js';
 import { CHOOSE_MODEL_FOLDER_CHANNEL, CHOOSE_REPORT_FOLDER_CHANNEL } from '../shared/dialogs.js';
 import { boundsToRestore, parseWindowState, type WindowState } from './window-state.js';
 import { EngineWorker } from '../engine/worker/client.js';
@@ -72,6 +73,8 @@ function registerIpc(): void {
   for (const call of WORKBENCH_CALLS) {
     ipcMain.handle(ipcChannel(call), (event, ...args: unknown[]) => {
       if (!fromOurWindow(event)) throw new Error('refused: IPC from an unknown sender');
+      // The same checks as the web host's: a wrong argument is refused here with its path, not deep in the engine.
+      checkCallArguments(call, args);
       return engine.call(call, args);
     });
   }

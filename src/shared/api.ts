@@ -122,6 +122,22 @@ export interface WorkbenchApi {
   saveReport(request: SaveReportRequest): Promise<SavedReport>;
 }
 
+/*
+ * What one call may carry, the same through every face (checked by `call-arguments.ts`; a call over a limit is
+ * refused with the limit in its message). Far above what a user sends, low enough that one call cannot make the
+ * engine hold gigabytes: together they bound a call's texts at 200 million characters.
+ */
+/**
+ * Texts in one `predict`, `explain` or `startJob` (and sentences in the results given to `saveReport`): a UI job
+ * over more would take days with the default methods; the CLI runs those (`explain --shard`).
+ */
+export const MAX_TEXTS_PER_CALL = 10_000;
+/**
+ * Characters (Unicode code points) in one text: ~8× what a 512-token model reads of English (~2,500 characters),
+ * which truncates the rest anyway.
+ */
+export const MAX_TEXT_CHARACTERS = 20_000;
+
 /** The calls of `WorkbenchApi`, in one list so that IPC channels, HTTP routes and bridges are generated from it. */
 export const WORKBENCH_CALLS = [
   'loadModel',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { WorkbenchEvent } from '../shared/api.js';
+import { MAX_TEXTS_PER_CALL, type WorkbenchEvent } from '../shared/api.js';
 import { MAX_BODY_BYTES, startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
 import { firstData, rawSocket, readAnswer, streamUntilAnswered, untilClosed, upgradeRequest } from './test-clients.js';
 
@@ -225,7 +225,9 @@ describe('web host under bad clients', () => {
     expect(json).toEqual({
       error: {
         name: 'PayloadTooLarge',
-        message: "the request body is over the web host's limit of 16 MiB",
+        message:
+          "the request body is over the web host's limit of 16 MiB; " +
+          `a call takes at most ${MAX_TEXTS_PER_CALL} texts of at most 20000 characters each`,
       },
     });
   });
@@ -234,5 +236,32 @@ describe('web host under bad clients', () => {
     // Past twice the limit the host would not have stopped reading.
     expect(await streamUntilAnswered(`${base}/api/call/predict`, tokenHeader(), 2 * MAX_BODY_BYTES)).toBe(413);
     expect((await send('/', { method: 'GET' })).status).toBe(200);
+  });
+});
+
+describe('argument checks', () => {
+  it('answers arguments of the wrong type or shape with 400 naming the argument, before the engine sees them', async () => {
+    const before = calls.length;
+    expect(await send('/api/call/predict', { headers: tokenHeader(), body: '[["a","b",{}]]' })).toMatchObject({
+      status: 400,
+      json: { error: { name: 'CallArgumentError', message: 'predict: texts[2] must be a string, not an object' } },
+    });
+    expect(await send('/api/call/predict', { headers: tokenHeader(), body: '[]' })).toMatchObject({
+      status: 400,
+      json: { error: { name: 'CallArgumentError', message: 'predict takes 1 argument (texts), got 0' } },
+    });
+    expect(calls.length).toBe(before);
+  });
+
+  it('answers arguments over the limits with 413 and the limits', async () => {
+    const texts = Array.from({ length: MAX_TEXTS_PER_CALL + 1 }, () => 'a');
+    const { status, json } = await send('/api/call/startJob', {
+      headers: tokenHeader(),
+      body: JSON.stringify([{ texts, methods: { attention: {} } }]),
+    });
+    expect(status).toBe(413);
+    expect(json).toMatchObject({
+      error: { name: 'CallLimitError', message: expect.stringContaining(`at most ${MAX_TEXTS_PER_CALL} texts`) },
+    });
   });
 });

@@ -4,8 +4,8 @@
  * the URL; requests naming another Host or coming from another Origin are refused (DNS rebinding, other sites).
  *
  * A bad client costs only its own request or connection: whatever it sends (resets, malformed frames, bodies
- * that are too big or not JSON), the host answers it with a status and a JSON `{error: {name, message}}` or
- * drops its connection, and goes on serving everyone else.
+ * that are too big or not JSON, arguments of the wrong shape), the host answers it with a status and a JSON
+ * `{error: {name, message}}` or drops its connection, and goes on serving everyone else.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { WORKBENCH_CALLS, type SavedReport, type WorkbenchCall, type WorkbenchEvent } from '../shared/api.js';
+import { CALL_LIMITS, CallArgumentError, CallLimitError, checkCallArguments } from '../shared/call-arguments.js';
 import { zipFolder } from './report-zip.js';
 
 export const TOKEN_HEADER = 'x-workbench-token';
@@ -21,9 +22,9 @@ const EVENTS_PATH = '/api/events';
 /** POST `[dir]`: a report folder this host's `saveReport` wrote, as a zip download. */
 const REPORT_ZIP_PATH = '/api/report-zip';
 /**
- * Bytes in one request body: a job of 10,000 texts at ~1,600 bytes of JSON each. Reading stops here, and what
- * is read is parsed only once complete; even the most wasteful JSON of this size (`[{},{},…]`) parses into
- * about half a gigabyte, texts into about their own size.
+ * Bytes in one request body: a job of `MAX_TEXTS_PER_CALL` texts at ~1,600 bytes of JSON each. Reading stops
+ * here, and what is read is parsed only once complete; even the most wasteful JSON of this size (`[{},{},…]`)
+ * parses into about half a gigabyte, texts into about their own size.
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /**
@@ -114,6 +115,7 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
       throw new HttpError(404, 'NotFound', `no API route ${request.method ?? ''} ${path}`);
     }
     const args = await readArguments(request);
+    checkCallArguments(call, args);
     let value: unknown;
     try {
       value = await engine.call(call, args);
@@ -233,7 +235,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   const tooLarge = new HttpError(
     413,
     'PayloadTooLarge',
-    `the request body is over the web host's limit of ${MAX_BODY_BYTES / 2 ** 20} MiB`,
+    `the request body is over the web host's limit of ${MAX_BODY_BYTES / 2 ** 20} MiB; ${CALL_LIMITS}`,
   );
   if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return Promise.reject(tooLarge);
   return new Promise((resolve, reject) => {
@@ -273,7 +275,10 @@ function fail(response: ServerResponse, error: unknown): void {
 }
 
 function statusOf(error: unknown): number {
-  return error instanceof HttpError ? error.status : 500;
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof CallArgumentError) return 400;
+  if (error instanceof CallLimitError) return 413;
+  return 500;
 }
 
 function reply(response: ServerResponse, status: number, body: unknown): void {
