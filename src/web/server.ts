@@ -14,7 +14,7 @@ import { basename, extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { WORKBENCH_CALLS, type SavedReport, type WorkbenchCall, type WorkbenchEvent } from '../shared/api.js';
 import { CALL_LIMITS, CallArgumentError, CallLimitError, checkCallArguments } from '../shared/call-arguments.js';
-import { zipFolder } from './report-zip.js';
+import { FolderChangedError, identifyFolder, listReportFiles, writeZip, type SavedFolder } from './report-zip.js';
 
 export const TOKEN_HEADER = 'x-workbench-token';
 const CALL_PREFIX = '/api/call/';
@@ -94,8 +94,11 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     return undefined;
   };
 
-  /** Folders written through this host: the only ones the zip route serves, so the token opens no other files. */
-  const savedReports = new Set<string>();
+  /**
+   * Folders written through this host, by the path `saveReport` returned: the only ones the zip route serves, so
+   * the token opens no other files.
+   */
+  const savedReports = new Map<string, SavedFolder>();
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => fail(response, error));
@@ -122,22 +125,28 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     } catch (error) {
       return reply(response, 422, { error: errorBody(error) });
     }
-    if (call === 'saveReport') savedReports.add((value as SavedReport).dir);
+    if (call === 'saveReport') {
+      const { dir } = value as SavedReport;
+      // The report is written whatever happens here; a folder gone already is simply not offered as a zip.
+      const saved = await identifyFolder(dir).catch(() => undefined);
+      if (saved) savedReports.set(dir, saved);
+    }
     reply(response, 200, { value });
   }
 
   async function sendReportZip(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const [dir] = await readArguments(request);
-    if (typeof dir !== 'string' || !savedReports.has(dir)) {
+    const saved = typeof dir === 'string' ? savedReports.get(dir) : undefined;
+    if (typeof dir !== 'string' || !saved) {
       throw new HttpError(404, 'NotFound', 'no report saved here under that folder');
     }
+    const files = await listReportFiles(saved, basename(dir));
     const name = encodeURIComponent(`${basename(dir)}.zip`);
-    response
-      .writeHead(200, {
-        'content-type': 'application/zip',
-        'content-disposition': `attachment; filename*=UTF-8''${name}`,
-      })
-      .end(await zipFolder(dir));
+    response.writeHead(200, {
+      'content-type': 'application/zip',
+      'content-disposition': `attachment; filename*=UTF-8''${name}`,
+    });
+    await writeZip(files, response);
   }
 
   const sockets = new WebSocketServer({ noServer: true });
@@ -269,7 +278,7 @@ function discardRest(request: IncomingMessage): void {
     .resume();
 }
 
-/** Answers a failed request; one whose client is gone is cut off instead. */
+/** Answers a failed request; one whose answer already began (a zip) or whose client is gone is cut off instead. */
 function fail(response: ServerResponse, error: unknown): void {
   reply(response, statusOf(error), { error: errorBody(error) });
 }
@@ -278,6 +287,7 @@ function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof CallArgumentError) return 400;
   if (error instanceof CallLimitError) return 413;
+  if (error instanceof FolderChangedError) return 409;
   return 500;
 }
 
