@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_TEXTS_PER_CALL, type WorkbenchEvent } from '../shared/api.js';
-import { MAX_BODY_BYTES, startWebHost, TOKEN_HEADER, type HostedEngine, type WebHost } from './server.js';
+import {
+  MAX_BODY_BYTES,
+  MAX_EVENT_BACKLOG_BYTES,
+  startWebHost,
+  TOKEN_HEADER,
+  type HostedEngine,
+  type WebHost,
+} from './server.js';
 import { firstData, rawSocket, readAnswer, streamUntilAnswered, untilClosed, upgradeRequest } from './test-clients.js';
 
 const calls: { call: string; args: unknown[] }[] = [];
@@ -197,6 +204,41 @@ describe('web host under bad clients', () => {
     expect(await received).toEqual(event);
     good.close();
   });
+
+  it('drops a client that sends a message larger than a control frame', async () => {
+    const chatty = await rawSocket(host.port);
+    chatty.write(upgradeRequest(host.port, `/api/events?token=${host.token}`));
+    expect(await firstData(chatty)).toMatch(/^HTTP\/1.1 101/);
+    const closed = untilClosed(chatty);
+    // A masked 2,000-byte text frame (the mask is zero, so the payload goes as is).
+    chatty.write(
+      Buffer.concat([Buffer.from([0x81, 0x80 | 126, 2000 >> 8, 2000 & 0xff, 0, 0, 0, 0]), Buffer.alloc(2000, 'a')]),
+    );
+    await closed;
+    expect((await send('/', { method: 'GET' })).status).toBe(200);
+  });
+
+  it('drops a client that stops reading once its unread events pass the backlog limit', async () => {
+    const good = await openEvents();
+    const stalled = await rawSocket(host.port);
+    stalled.write(upgradeRequest(host.port, `/api/events?token=${host.token}`));
+    await firstData(stalled);
+    stalled.pause();
+    // 1 MiB events, each sent once the reading client has the previous one: only the stalled client falls behind.
+    const event: WorkbenchEvent = { type: 'model-download', source: 's', file: 'x'.repeat(2 ** 20), received: 0 };
+    const count = MAX_EVENT_BACKLOG_BYTES / 2 ** 20 + 16;
+    for (let i = 0; i < count; i++) {
+      const received = nextMessage(good);
+      emit(event);
+      await received;
+    }
+    const closed = untilClosed(stalled);
+    stalled.resume();
+    // What the kernel had buffered arrives, then the end: far less than everything that was sent.
+    expect((await closed).length).toBeLessThan(count * 2 ** 20);
+    expect(good.readyState).toBe(WebSocket.OPEN);
+    good.close();
+  }, 30_000);
 
   it('answers a body that is not JSON with 400', async () => {
     const { status, json } = await send('/api/call/predict', { headers: tokenHeader(), body: '[["unterminated' });

@@ -32,6 +32,14 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * answer only once its body is sent sees the 413 rather than a reset, and one that never stops costs no more.
  */
 const MAX_DISCARDED_BODY_BYTES = MAX_BODY_BYTES;
+/**
+ * Event bytes a WebSocket client may leave unread before the host drops it: a client that stops reading must not
+ * make the host buffer every event for it. Checked before each send, so that one larger event (a long sentence's
+ * attention maps) still goes out to a client that reads.
+ */
+export const MAX_EVENT_BACKLOG_BYTES = 64 * 1024 * 1024;
+/** Clients send nothing on the event socket but control frames, which the protocol caps at 125 bytes. */
+const MAX_CLIENT_MESSAGE_BYTES = 1024;
 
 /** What the host needs of the engine: calls by name and a stream of events (an `EngineWorker`). */
 export interface HostedEngine {
@@ -149,7 +157,7 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     await writeZip(files, response);
   }
 
-  const sockets = new WebSocketServer({ noServer: true });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   server.on('upgrade', (request, socket, head) => {
     // Node hands the raw socket over without an error listener: a client's reset would crash the process.
     socket.on('error', () => socket.destroy());
@@ -158,10 +166,8 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
       return;
     }
     sockets.handleUpgrade(request, socket, head, (client) => {
-      // A malformed frame: cut this connection only, at once (ws would wait 30 s for a close).
+      // A malformed frame or an oversized message: cut this connection only, at once (ws would wait 30 s for a close).
       client.on('error', () => client.terminate());
-      const unsubscribe = engine.onEvent((event) => client.send(JSON.stringify(event)));
-      client.on('close', unsubscribe);
     });
   });
   const acceptsEvents = (request: IncomingMessage): boolean => {
@@ -169,6 +175,13 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     const url = parseTarget(request, origin);
     return url?.pathname === EVENTS_PATH && tokenMatches(url.searchParams.get('token'));
   };
+  const stopEvents = engine.onEvent((event) => {
+    const message = JSON.stringify(event);
+    for (const client of sockets.clients) {
+      if (client.bufferedAmount > MAX_EVENT_BACKLOG_BYTES) client.terminate();
+      else client.send(message);
+    }
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -191,6 +204,7 @@ export async function startWebHost({ engine, rendererDir, port = 0 }: WebHostOpt
     token,
     port: boundPort,
     close: async () => {
+      stopEvents();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
