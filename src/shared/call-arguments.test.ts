@@ -23,7 +23,9 @@ describe('checkCallArguments', () => {
     expect(() => checkCallArguments('compare', [{ text: 'great', methods, rationale: [0, 1, 0] }])).not.toThrow();
     expect(() => checkCallArguments('startJob', [{ texts: ['great'], methods }])).not.toThrow();
     expect(() => checkCallArguments('getJob', ['4f1c'])).not.toThrow();
-    expect(() => checkCallArguments('saveReport', [{ dir: '/tmp/r', jobId: '4f1c', onExisting: 'suffix' }])).not.toThrow();
+    expect(() =>
+      checkCallArguments('saveReport', [{ dir: '/tmp/r', jobId: '4f1c', onExisting: 'suffix' }]),
+    ).not.toThrow();
   });
 
   it('names the argument path and what it should be', () => {
