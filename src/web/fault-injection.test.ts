@@ -1,8 +1,9 @@
 /**
  * Fault injection against the real web host in a process of its own, with the engine worker on the bundled demo
  * model: resets, malformed frames, oversize and malformed bodies, abandoned answers and 200 concurrent
- * predictions, each bounded in count. Afterwards the host must still answer, and its resident memory (read from
- * /proc, which is why it runs in its own process) must be back within 50 MB of where it started.
+ * predictions, each bounded in count, in three rounds. Afterwards the host must still answer, and its resident
+ * memory (read from /proc, which is why it runs in its own process) must be back within 50 MB of where it stood
+ * after the first round.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -92,16 +93,18 @@ beforeAll(async () => {
 afterAll(() => void child?.kill());
 
 describe('the web host under fault injection', () => {
-  it(
-    'still answers, with its memory back near where it started',
-    () => Promise.race([injectFaults(), hostExited]),
-    60_000,
-  );
+  it('still answers, with its memory back near where it started', async () => {
+    // The first round also makes what a host makes once: compiled code, parser buffers, and malloc arenas
+    // that glibc keeps after the oversize bodies (measured 30–44 MB that no GC returns). Leaks show after it.
+    await Promise.race([injectFaults(), hostExited]);
+    const startRss = await residentBytes();
+    for (let round = 0; round < 2; round++) await Promise.race([injectFaults(), hostExited]);
+    expect(await residentBytes()).toBeLessThan(startRss + RSS_SLACK_BYTES);
+  }, 120_000);
 });
 
+/** One round of every fault, with a job running throughout; the host must answer every part of it. */
 async function injectFaults(): Promise<void> {
-  const startRss = await residentBytes();
-
   // A client with the events socket open and a job running throughout: it must see its job finish.
   const watcher = new WebSocket(`ws://127.0.0.1:${port}/api/events?token=${token}`);
   await new Promise((resolve) => watcher.on('open', resolve));
@@ -177,5 +180,4 @@ async function injectFaults(): Promise<void> {
   expect(await jobFinished).toMatchObject({ jobId: (job.body.value as { id: string }).id, status: 'completed' });
   watcher.close();
   expect((await call('listMethods', [])).status).toBe(200);
-  expect(await residentBytes()).toBeLessThan(startRss + RSS_SLACK_BYTES);
 }

@@ -26,7 +26,7 @@ function takeToken(): string | null {
 
 function httpBridge(token: string): WorkbenchBridge {
   const listeners = new Set<(event: WorkbenchEvent) => void>();
-  let socket: WebSocket | undefined;
+  let listening = false;
   const calls = Object.fromEntries(
     WORKBENCH_CALLS.map((call) => [
       call,
@@ -46,17 +46,30 @@ function httpBridge(token: string): WorkbenchBridge {
     ...calls,
     onEvent(listener) {
       listeners.add(listener);
-      socket ??= openEvents(token, (event) => listeners.forEach((notify) => notify(event)));
+      if (!listening) openEvents(token, (event) => listeners.forEach((notify) => notify(event)));
+      listening = true;
       return () => listeners.delete(listener);
     },
   };
 }
 
-function openEvents(token: string, dispatch: (event: WorkbenchEvent) => void): WebSocket {
+/** Longest wait between attempts to reopen the event socket while the host is away. */
+const MAX_RECONNECT_DELAY_MS = 10_000;
+
+/**
+ * The event socket, reopened whenever it closes: the host drops a client that falls behind (a tab in the
+ * background) and a connection can break; job progress must come back without a reload.
+ */
+function openEvents(token: string, dispatch: (event: WorkbenchEvent) => void, delay = 500): void {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
   const socket = new WebSocket(`${scheme}://${window.location.host}/api/events?token=${encodeURIComponent(token)}`);
+  let opened = false;
+  socket.addEventListener('open', () => (opened = true));
   socket.addEventListener('message', (message) => dispatch(JSON.parse(String(message.data)) as WorkbenchEvent));
-  return socket;
+  socket.addEventListener('close', () => {
+    const wait = opened ? 500 : Math.min(delay * 2, MAX_RECONNECT_DELAY_MS);
+    setTimeout(() => openEvents(token, dispatch, wait), wait);
+  });
 }
 
 /** Browser mode only: the web host can hand a report folder it saved to the browser as a zip. */
