@@ -13,7 +13,7 @@ import { inputInfo, parseShard, shardIndices } from '../engine/input/shard.js';
 import { hubCacheDir } from '../engine/hub/cache.js';
 import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
 import type { DownloadProgress, Dtype } from '../engine/hub/download.js';
-import { DEFAULT_MODEL_ID } from '../shared/api.js';
+import { DEFAULT_MODEL_ID, type SkippedChart } from '../shared/api.js';
 import type { ModelBundle } from '../engine/model/bundle.js';
 import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
@@ -21,7 +21,7 @@ import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
-import { writeReport, type SkippedChart } from '../engine/report/write.js';
+import { writeReport } from '../engine/report/write.js';
 import { startProgress, type Progress, type ProgressTarget } from './progress.js';
 
 export const EXIT_OK = 0;

@@ -78,11 +78,24 @@ export interface SaveReportRequest {
   evaluate?: boolean;
 }
 
+/** A chart left out of a report because drawing it failed; the page has a note in its place. */
+export interface SkippedChart {
+  /** The sentence's position in the input file (`SentenceResult.index`, from 0). */
+  sentence: number;
+  /** The chart's file name without extension, as it would have been written under `charts/`. */
+  chart: string;
+  title: string;
+  /** The error's message. */
+  reason: string;
+}
+
 export interface SavedReport {
   /** The folder written (the suffixed name, if one was taken). */
   dir: string;
   sentences: number;
   partial: boolean;
+  /** Charts that could not be drawn, in report order; the data are complete all the same. */
+  skippedCharts: SkippedChart[];
 }
 
 /** Pushed from the engine to every UI while jobs run. */

@@ -28,7 +28,7 @@ describe('saveReport', () => {
     expect(cancelled.done).toBeLessThan(texts.length);
 
     const saved = await workbench.saveReport({ jobId: job.id, dir: join(root, 'report') });
-    expect(saved).toEqual({ dir: join(root, 'report'), sentences: cancelled.done, partial: true });
+    expect(saved).toEqual({ dir: join(root, 'report'), sentences: cancelled.done, partial: true, skippedCharts: [] });
     const document = JSON.parse(await readFile(join(saved.dir, 'results.json'), 'utf8')) as {
       partial: boolean;
       report: { partial: boolean };
@@ -51,5 +51,12 @@ describe('saveReport', () => {
     expect(saved.partial).toBe(false);
     const html = await readFile(join(saved.dir, 'index.html'), 'utf8');
     expect(html).toContain('data-chart="s1-evaluation"');
+  });
+
+  it('tells the face which charts could not be drawn', async () => {
+    const results = await workbench.explain({ texts: ['A fine film.'], methods: { occlusion: {} } });
+    results.sentences[0]!.explanations.occlusion!.scores.pop(); // one score short: no comparison table
+    const saved = await workbench.saveReport({ results, dir: join(root, 'damaged') });
+    expect(saved.skippedCharts.map(({ sentence, chart }) => [sentence, chart])).toEqual([[0, 's1-comparison']]);
   });
 });

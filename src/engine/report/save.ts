@@ -22,5 +22,5 @@ export async function saveReport(
     document = await evaluateResults(model, chosen);
   }
   const written = await writeReport(document, dir, { partial, onExisting });
-  return { dir: written.dir, sentences: document.sentences.length, partial };
+  return { dir: written.dir, sentences: document.sentences.length, partial, skippedCharts: written.skippedCharts };
 }

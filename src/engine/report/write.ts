@@ -4,6 +4,7 @@
  * The data files come first and a chart that cannot be drawn costs only itself: the page shows a note in its
  * place and the caller gets it in `skippedCharts`.
  */
+import type { SkippedChart } from '../../shared/api.js';
 import type { ResultsDocument } from '../../shared/results.js';
 import { EXPLAINERS } from '../explainers/registry.js';
 import { sentenceCharts, type ChartPlan, type ReportChart } from './charts.js';
@@ -16,17 +17,6 @@ export interface WriteReportOptions extends AtomicFolderOptions {
   /** Only some sentences finished (a cancelled or interrupted job); the report says so. */
   partial?: boolean;
   now?: Date;
-}
-
-/** A chart left out of the report because drawing it failed; the page has a note in its place. */
-export interface SkippedChart {
-  /** The sentence's position in the input file (`SentenceResult.index`, from 0). */
-  sentence: number;
-  /** The chart's file name without extension, as it would have been written under `charts/`. */
-  chart: string;
-  title: string;
-  /** The error's message. */
-  reason: string;
 }
 
 export interface WrittenReport {

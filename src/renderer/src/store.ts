@@ -4,7 +4,14 @@
  * module talks to the bridge, so the UI has one place where engine calls, errors and races are handled.
  */
 import { markRaw, reactive, shallowReactive } from 'vue';
-import type { JobStatus, LoadModelOptions, MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
+import type {
+  JobStatus,
+  LoadModelOptions,
+  MethodInfo,
+  SavedReport,
+  WorkbenchBridge,
+  WorkbenchEvent,
+} from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
 import type { Comparison, Explanation, ModelInfo, SentenceResult } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
@@ -339,7 +346,7 @@ export function setPaneOption(pane: Pane, name: string, value: OptionValue): voi
  * Writes the current job's results as a report folder (a cancelled job's finished sentences, marked partial).
  * Returns the folder written; the engine refuses an existing folder with a message worth showing as is.
  */
-export async function saveReport(dir: string): Promise<string> {
+export async function saveReport(dir: string): Promise<SavedReport> {
   if (!bridge || !state.job) throw new Error('Run the methods first: a report holds a run’s results.');
-  return (await bridge.saveReport({ jobId: state.job.id, dir })).dir;
+  return bridge.saveReport({ jobId: state.job.id, dir });
 }
