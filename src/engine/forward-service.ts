@@ -8,8 +8,8 @@
  */
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { INPUT_IDS } from './onnx/surgery.js';
-import { ATTENTION_MASK, TOKEN_TYPE_IDS, type ModelBundle } from './model/bundle.js';
-import { logitsOf } from './model/forward.js';
+import type { ModelBundle } from './model/bundle.js';
+import { ATTENTION_MASK, logitsOf, TOKEN_TYPE_IDS } from './model/forward.js';
 import type { EncodedText } from './model/tokenizer.js';
 
 export interface ForwardOutput {

@@ -7,8 +7,8 @@
 import { Tensor } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED } from '../autodiff/gradient-graph.js';
-import { ATTENTION_MASK, TOKEN_TYPE_IDS, type ModelBundle } from '../model/bundle.js';
-import { run, softmax } from '../model/forward.js';
+import type { ModelBundle } from '../model/bundle.js';
+import { ATTENTION_MASK, run, softmax, TOKEN_TYPE_IDS } from '../model/forward.js';
 import type { EncodedText } from '../model/tokenizer.js';
 import { INPUTS_EMBEDS } from '../onnx/surgery.js';
 import type { OutputSpace } from './common.js';

@@ -22,9 +22,6 @@ import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS } from './forward.js';
 import { logitsProblem } from './output-check.js';
 import { TextTokenizer } from './tokenizer.js';
 
-// The graph's input and output names live beside the code that feeds and reads them; kept here for importers.
-export { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS };
-
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
