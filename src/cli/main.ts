@@ -91,11 +91,14 @@ interface Io {
 
 const stdoutClosed = new AbortController();
 
-/** Writes to a standard stream until its reader goes away; then it drops output instead of crashing on EPIPE. */
+/**
+ * Writes to a standard stream until its reader goes away (EPIPE: a closed pipe; EIO: a closed terminal, as after
+ * SIGHUP); then it drops output instead of crashing, so the work and its report can finish.
+ */
 function pipeWriter(stream: NodeJS.WriteStream, closed?: AbortController): (text: string) => void {
   let open = true;
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     open = false;
     closed?.abort();
   });
