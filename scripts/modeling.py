@@ -1,11 +1,11 @@
-"""DistilBERT and BERT for sequence classification, written from the Hugging Face architecture.
+"""DistilBERT, BERT and RoBERTa for sequence classification, written from the Hugging Face architecture.
 
 Module and parameter names match `transformers` exactly (so state_dict keys and the initializer names in an
 exported ONNX graph look like those of a real checkpoint), and the forward computations follow the
 `transformers` 4.x code line by line, including its attention-mask arithmetic. Inference only: the dropout
 layers of the originals are identities in eval mode and are left out.
 
-Both models' `forward` returns the logits tensor, or `(logits, attentions)` with `output_attentions=True`
+Every model's `forward` returns the logits tensor, or `(logits, attentions)` with `output_attentions=True`
 (one `batch x heads x n x n` tensor per layer). Either `input_ids` or `inputs_embeds` (the word-embedding rows,
 before position embeddings are added) is given.
 """
@@ -75,6 +75,7 @@ class BertConfig:
     )
     pad_token_id: int = 0
     initializer_range: float = 0.02
+    layer_norm_eps: float = LAYER_NORM_EPS
 
     @property
     def num_labels(self) -> int:
@@ -93,7 +94,7 @@ class BertConfig:
             "initializer_range": self.initializer_range,
             "intermediate_size": self.intermediate_size,
             "label2id": {label: i for i, label in self.id2label.items()},
-            "layer_norm_eps": LAYER_NORM_EPS,
+            "layer_norm_eps": self.layer_norm_eps,
             "max_position_embeddings": self.max_position_embeddings,
             "model_type": "bert",
             "num_attention_heads": self.num_attention_heads,
@@ -104,6 +105,30 @@ class BertConfig:
             "use_cache": True,
             "vocab_size": self.vocab_size,
         }
+
+
+@dataclass
+class RobertaConfig(BertConfig):
+    """BERT's hyper-parameters with RoBERTa's defaults: one token type, `<pad>` = 1 (also the position
+    embeddings' padding index, so real positions start at 2), LayerNorm eps 1e-5, `<s>` = 0, `</s>` = 2."""
+
+    type_vocab_size: int = 1
+    id2label: Dict[int, str] = field(default_factory=lambda: {0: "negative", 1: "neutral", 2: "positive"})
+    pad_token_id: int = 1
+    layer_norm_eps: float = 1e-5
+    bos_token_id: int = 0
+    eos_token_id: int = 2
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for RobertaForSequenceClassification."""
+        config = super().to_hf_dict()
+        config.update(
+            architectures=["RobertaForSequenceClassification"],
+            bos_token_id=self.bos_token_id,
+            eos_token_id=self.eos_token_id,
+            model_type="roberta",
+        )
+        return dict(sorted(config.items()))
 
 
 def _check_inputs(input_ids, inputs_embeds):
@@ -241,7 +266,7 @@ class BertEmbeddings(nn.Module):
         self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
         self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
         self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
         self.register_buffer(
             "position_ids", torch.arange(config.max_position_embeddings).expand((1, -1)), persistent=False
         )
@@ -290,7 +315,7 @@ class BertSelfOutput(nn.Module):
     def __init__(self, config: BertConfig):
         super().__init__()
         self.dense = nn.Linear(config.hidden_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
 
     def forward(self, hidden_states, input_tensor):
         return self.LayerNorm(self.dense(hidden_states) + input_tensor)
@@ -320,7 +345,7 @@ class BertOutput(nn.Module):
     def __init__(self, config: BertConfig):
         super().__init__()
         self.dense = nn.Linear(config.intermediate_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=LAYER_NORM_EPS)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
 
     def forward(self, hidden_states, input_tensor):
         return self.LayerNorm(self.dense(hidden_states) + input_tensor)
@@ -337,6 +362,14 @@ class BertLayer(nn.Module):
         attention_output, probs = self.attention(hidden_states, attention_mask)
         layer_output = self.output(self.intermediate(attention_output), attention_output)
         return layer_output, probs
+
+
+def extended_attention_mask(attention_mask, hidden):
+    """transformers' get_extended_attention_mask: 0 where attended, the most negative float where masked."""
+    if attention_mask is None:
+        attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+    extended = attention_mask[:, None, None, :].to(dtype=hidden.dtype)
+    return (1.0 - extended) * torch.finfo(hidden.dtype).min
 
 
 class BertEncoder(nn.Module):
@@ -363,11 +396,9 @@ class BertModel(nn.Module):
 
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None):
         hidden = self.embeddings(input_ids, token_type_ids, inputs_embeds)
-        if attention_mask is None:
-            attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
-        # transformers' get_extended_attention_mask: 0 where attended, the most negative float where masked.
-        extended = attention_mask[:, None, None, :].to(dtype=hidden.dtype)
-        extended = (1.0 - extended) * torch.finfo(hidden.dtype).min
+        extended = extended_attention_mask(attention_mask, hidden)
+        # The layers are called from here, not from an encoder forward, so that the exported node names
+        # (/bert/layer.0/...) and with them the committed graph stay as they were.
         attentions = []
         for layer in self.encoder.layer:
             hidden, probs = layer(hidden, extended)
@@ -388,6 +419,117 @@ class BertForSequenceClassification(nn.Module):
         _check_inputs(input_ids, inputs_embeds)
         _, pooled, attentions = self.bert(input_ids, attention_mask, token_type_ids, inputs_embeds)
         logits = self.classifier(pooled)
+        return (logits, attentions) if output_attentions else logits
+
+
+# ------------------------------------------------------------------------------------------------ RoBERTa
+
+
+def create_position_ids_from_input_ids(input_ids, padding_idx: int, past_key_values_length: int = 0):
+    """transformers' function of the same name: real tokens count up from padding_idx + 1, `<pad>` tokens get
+    padding_idx itself, wherever they are (so a left-padded row has the positions of the unpadded one).
+    Same casts as transformers (int32 cumsum, then int64), which is what an exported graph contains."""
+    mask = input_ids.ne(padding_idx).int()
+    incremental_indices = (torch.cumsum(mask, dim=1).type_as(mask) + past_key_values_length) * mask
+    return incremental_indices.long() + padding_idx
+
+
+class RobertaEmbeddings(nn.Module):
+    def __init__(self, config: RobertaConfig):
+        super().__init__()
+        self.padding_idx = config.pad_token_id
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(
+            config.max_position_embeddings, config.hidden_size, padding_idx=self.padding_idx
+        )
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        # As transformers: all-zero token types sliced from a buffer when none are given (the exported graph
+        # has no token_type_ids input and computes them by Slice + Expand of this constant).
+        self.register_buffer(
+            "token_type_ids", torch.zeros((1, config.max_position_embeddings), dtype=torch.long), persistent=False
+        )
+
+    def forward(self, input_ids=None, token_type_ids=None, position_ids=None, inputs_embeds=None):
+        if position_ids is None:
+            if input_ids is not None:
+                position_ids = create_position_ids_from_input_ids(input_ids, self.padding_idx)
+            else:
+                position_ids = self.create_position_ids_from_inputs_embeds(inputs_embeds)
+        input_shape = input_ids.size() if input_ids is not None else inputs_embeds.size()[:-1]
+        seq_length = input_shape[1]
+        if token_type_ids is None:
+            token_type_ids = self.token_type_ids[:, :seq_length].expand(input_shape[0], seq_length)
+        if inputs_embeds is None:
+            inputs_embeds = self.word_embeddings(input_ids)
+        embeddings = inputs_embeds + self.token_type_embeddings(token_type_ids)
+        embeddings = embeddings + self.position_embeddings(position_ids)
+        return self.LayerNorm(embeddings)
+
+    def create_position_ids_from_inputs_embeds(self, inputs_embeds):
+        """Embeddings alone cannot show padding: sequential positions padding_idx + 1, ..., as transformers."""
+        input_shape = inputs_embeds.size()[:-1]
+        position_ids = torch.arange(self.padding_idx + 1, input_shape[1] + self.padding_idx + 1, dtype=torch.long)
+        return position_ids.unsqueeze(0).expand(input_shape)
+
+
+class RobertaEncoder(BertEncoder):
+    """BERT's post-LN layers; called as a module (as transformers does), so node names are /roberta/encoder/..."""
+
+    def forward(self, hidden, extended_mask):
+        attentions = []
+        for layer in self.layer:
+            hidden, probs = layer(hidden, extended_mask)
+            attentions.append(probs)
+        return hidden, attentions
+
+
+class RobertaModel(nn.Module):
+    """Without the pooler, as RobertaForSequenceClassification builds it (add_pooling_layer=False)."""
+
+    def __init__(self, config: RobertaConfig):
+        super().__init__()
+        self.embeddings = RobertaEmbeddings(config)
+        self.encoder = RobertaEncoder(config)
+
+    def forward(
+        self, input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None, inputs_embeds=None
+    ):
+        hidden = self.embeddings(input_ids, token_type_ids, position_ids, inputs_embeds)
+        return self.encoder(hidden, extended_attention_mask(attention_mask, hidden))
+
+
+class RobertaClassificationHead(nn.Module):
+    """dense -> tanh -> out_proj on the `<s>` token's last hidden state."""
+
+    def __init__(self, config: RobertaConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.out_proj = nn.Linear(config.hidden_size, config.num_labels)
+
+    def forward(self, features):
+        return self.out_proj(torch.tanh(self.dense(features[:, 0, :])))
+
+
+class RobertaForSequenceClassification(nn.Module):
+    def __init__(self, config: RobertaConfig):
+        super().__init__()
+        self.config = config
+        self.roberta = RobertaModel(config)
+        self.classifier = RobertaClassificationHead(config)
+
+    def forward(
+        self,
+        input_ids=None,
+        attention_mask=None,
+        token_type_ids=None,
+        position_ids=None,
+        inputs_embeds=None,
+        output_attentions=False,
+    ):
+        _check_inputs(input_ids, inputs_embeds)
+        hidden, attentions = self.roberta(input_ids, attention_mask, token_type_ids, position_ids, inputs_embeds)
+        logits = self.classifier(hidden)
         return (logits, attentions) if output_attentions else logits
 
 
