@@ -1,4 +1,5 @@
-"""A minimal numpy interpreter for the ONNX graphs torch.onnx exports for BERT-family classifiers.
+"""A minimal numpy interpreter for the ONNX graphs torch.onnx exports for BERT-family classifiers
+(DistilBERT, BERT, RoBERTa).
 
 onnxruntime is not available to Python here, and onnx 1.12 has no reference evaluator; this runs an exported
 graph independently of PyTorch so the export itself (dynamic shapes, mask arithmetic, constant folding) is
@@ -43,7 +44,23 @@ def _gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):
     return y if c is None else (y + beta * c).astype(a.dtype)
 
 
-_CAST = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.INT64: np.int64, onnx.TensorProto.BOOL: np.bool_}
+def _constant_of_shape(shape, value=None):
+    fill = np.zeros(1, dtype=np.float32) if value is None else numpy_helper.to_array(value).reshape(1)
+    return np.full(tuple(int(v) for v in shape), fill[0], dtype=fill.dtype)
+
+
+def _cumsum(x, axis, exclusive=0, reverse=0):
+    if exclusive or reverse:
+        raise NotImplementedError("CumSum with exclusive or reverse is not covered by onnx_numpy")
+    return np.cumsum(x, axis=int(axis)).astype(x.dtype)
+
+
+_CAST = {
+    onnx.TensorProto.FLOAT: np.float32,
+    onnx.TensorProto.INT32: np.int32,
+    onnx.TensorProto.INT64: np.int64,
+    onnx.TensorProto.BOOL: np.bool_,
+}
 
 _OPS = {
     "Identity": lambda a, x: x,
@@ -57,6 +74,9 @@ _OPS = {
     "Tanh": lambda a, x: np.tanh(x),
     "Relu": lambda a, x: np.maximum(x, 0).astype(x.dtype),
     "Equal": lambda a, x, y: x == y,
+    "Not": lambda a, x: np.logical_not(x),
+    "CumSum": lambda a, x, axis: _cumsum(x, axis, **a),
+    "ConstantOfShape": lambda a, s: _constant_of_shape(s, a.get("value")),
     "Where": lambda a, c, x, y: np.where(c, x, y),
     "Cast": lambda a, x: x.astype(_CAST[a["to"]]),
     "MatMul": lambda a, x, y: np.matmul(x, y),
