@@ -3,12 +3,19 @@
 For a few sentences: the raw gradients ∂logit_c/∂inputs_embeds and ∂softmax_c/∂inputs_embeds, every gradient
 explainer's token scores for its preset (docs: ../../shared/methods.md), and integrated-gradients convergence
 deltas for every integration method at two step counts (the delta must shrink as the steps grow).
+
+`inputs_embeds` are the word-embedding rows only. For RoBERTa the position ids stay those of the sentence's
+ids (transformers' create_position_ids_from_input_ids) all along the path, baseline included: the function
+captum's LayerIntegratedGradients(model, model.roberta.embeddings.word_embeddings) integrates, since it runs
+the model on the input ids and replaces the word-embedding layer's output.
 """
 
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 import torch
+
+from modeling import create_position_ids_from_input_ids
 
 SENTENCES = 2  # the first sentences of export_models.SENTENCES: the seed and a clearly positive one
 IG_METHODS = ["gausslegendre", "riemann_left", "riemann_right", "riemann_middle", "riemann_trapezoid"]
@@ -29,17 +36,24 @@ def ig_nodes(method: str, n_steps: int):
 
 
 class Selected:
-    """The model as a function of word embeddings, reduced to the logit or probability of one class."""
+    """The model as a function of word embeddings, reduced to the logit or probability of one class.
+    `position_ids` ([1, n], RoBERTa only) are the sentence's, used for every row of a batch of embeddings."""
 
-    def __init__(self, model, architecture: str, target: int):
+    def __init__(self, model, architecture: str, target: Optional[int] = None, position_ids=None):
         self.model, self.architecture, self.target = model, architecture, target
+        self.position_ids = position_ids
 
-    def __call__(self, embeds: torch.Tensor, output: str) -> torch.Tensor:
+    def logits(self, embeds: torch.Tensor) -> torch.Tensor:
         mask = torch.ones(embeds.shape[:2], dtype=torch.long)  # all ones along the path, as the references do
         if self.architecture == "bert":
-            logits = self.model(None, mask, torch.zeros_like(mask), inputs_embeds=embeds)
-        else:
-            logits = self.model(None, mask, inputs_embeds=embeds)
+            return self.model(None, mask, torch.zeros_like(mask), inputs_embeds=embeds)
+        if self.architecture == "roberta":
+            positions = self.position_ids.expand(embeds.shape[0], -1)
+            return self.model(None, mask, None, positions, inputs_embeds=embeds)
+        return self.model(None, mask, inputs_embeds=embeds)
+
+    def __call__(self, embeds: torch.Tensor, output: str) -> torch.Tensor:
+        logits = self.logits(embeds)
         values = logits if output == "logit" else torch.softmax(logits, dim=-1)
         return values[:, self.target]
 
@@ -80,19 +94,31 @@ def _scores(raw: np.ndarray, normalization: str, **extra) -> Dict:
 def gradient_sentence(model, architecture: str, tokenizer, text: str, max_length: int) -> Dict:
     ids = tokenizer.encode(text, max_length).ids
     vocab = tokenizer.token_to_id
-    word_embeddings = (model.bert if architecture == "bert" else model.distilbert).embeddings.word_embeddings
+    return gradient_entry(model, architecture, ids, vocab["[PAD]"], vocab["[MASK]"], text)
+
+
+def word_embeddings_of(model, architecture: str) -> torch.nn.Embedding:
+    return getattr(model, architecture).embeddings.word_embeddings
+
+
+def gradient_entry(model, architecture: str, ids: List[int], pad_id: int, mask_id: int, text: Optional[str]) -> Dict:
+    """The golden record of one id sequence (first and last ids kept in the pad and mask baselines, as
+    transformers-interpret builds them). `text` is None for sequences given as ids, without a tokenizer."""
+    word_embeddings = word_embeddings_of(model, architecture)
+    position_ids = None
+    if architecture == "roberta":
+        position_ids = create_position_ids_from_input_ids(torch.tensor([ids]), model.config.pad_token_id)
     with torch.no_grad():
         x = word_embeddings(torch.tensor(ids))
         baselines = {
-            "pad": word_embeddings(torch.tensor([ids[0]] + [vocab["[PAD]"]] * (len(ids) - 2) + [ids[-1]])),
+            "pad": word_embeddings(torch.tensor([ids[0]] + [pad_id] * (len(ids) - 2) + [ids[-1]])),
             "zero": torch.zeros_like(x),
-            "mask": word_embeddings(torch.tensor([ids[0]] + [vocab["[MASK]"]] * (len(ids) - 2) + [ids[-1]])),
+            "mask": word_embeddings(torch.tensor([ids[0]] + [mask_id] * (len(ids) - 2) + [ids[-1]])),
         }
-        mask = torch.ones(1, len(ids), dtype=torch.long)
-        args = (None, mask, torch.zeros_like(mask)) if architecture == "bert" else (None, mask)
-        logits = model(*args, inputs_embeds=x[None])[0]
+        f = Selected(model, architecture, position_ids=position_ids)
+        logits = f.logits(x[None])[0]
     target = int(logits.argmax())
-    f = Selected(model, architecture, target)
+    f.target = target
     grad_logit = f.gradient(x[None], "logit")[0]
     grad_prob = f.gradient(x[None], "prob")[0]
     xn = x.numpy().astype(np.float64)
@@ -124,9 +150,11 @@ def gradient_sentence(model, architecture: str, tokenizer, text: str, max_length
         raw = ((xn - baselines[name].numpy()) * averaged.numpy()).sum(-1)
         baseline_variants[name] = _scores(raw, "l1", delta=delta)
 
+    positions = {} if position_ids is None else {"position_ids": position_ids[0].tolist()}
     return {
         "text": text,
         "ids": ids,
+        **positions,
         "target": target,
         "logits": _round(logits),
         "grad_logit": _round(grad_logit),
@@ -145,4 +173,14 @@ def gradient_golden(name: str, model, architecture: str, tokenizer, sentences: L
         "sentences": [
             gradient_sentence(model, architecture, tokenizer, text, max_length) for text in sentences[:SENTENCES]
         ],
+    }
+
+
+def gradient_golden_ids(name: str, model, architecture: str, sequences: List[List[int]], pad_id: int, mask_id: int):
+    """As gradient_golden, for sequences given as ids (a model whose tokenizer is not there yet)."""
+    model.eval()
+    return {
+        "model": name,
+        "torch_version": torch.__version__,
+        "sentences": [gradient_entry(model, architecture, ids, pad_id, mask_id, None) for ids in sequences],
     }
