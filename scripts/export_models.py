@@ -1,15 +1,17 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
-    /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|full ...] [--out DIR]
+    /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|full ...] [--out DIR]
 
-Without targets: demo, tiny-distilbert and tiny-bert (small, committed). `full` (a random-weight full-size
-DistilBERT, ~270 MB) is only built when named and goes to --out, never into the repository. Everything is
-deterministic: re-running reproduces every file byte for byte.
+Without targets: demo, tiny-distilbert, tiny-bert and tiny-roberta (small, committed). `full` (a random-weight
+full-size DistilBERT, ~270 MB) is only built when named and goes to --out, never into the repository.
+Everything is deterministic: re-running reproduces every file byte for byte (OpenBLAS kernels pinned below).
 
 Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
 the way Hugging Face's exporters do it (opset 14, constant folding, int64 inputs with dynamic batch and
-sequence axes, one output `logits`). Tokenizers are our own WordPiece vocabularies (scripts/demo_vocab.py),
-except for `full`, which takes the real uncased vocabulary from --tokenizer-dir.
+sequence axes, one output `logits`; RoBERTa without token_type_ids, as optimum). Tokenizers are our own
+WordPiece vocabularies (scripts/demo_vocab.py), except for `full`, which takes the real uncased vocabulary from
+--tokenizer-dir, and `tiny-roberta`, which gets none here (its byte-level BPE files are made with the
+tokenizer fixtures and copied in; until then its goldens are on id sequences: scripts/roberta_fixture.py).
 """
 
 import argparse
@@ -38,12 +40,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import onnx_numpy  # noqa: E402
 from demo_model import build_demo_model  # noqa: E402
 from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
-from gradient_golden import gradient_golden  # noqa: E402
+import roberta_fixture  # noqa: E402
+from gradient_golden import gradient_golden, gradient_golden_ids  # noqa: E402
 from modeling import (  # noqa: E402
     BertConfig,
     BertForSequenceClassification,
     DistilBertConfig,
     DistilBertForSequenceClassification,
+    RobertaConfig,
+    RobertaForSequenceClassification,
     init_random_weights,
 )
 from wordpiece import (  # noqa: E402
@@ -62,6 +67,8 @@ DEFAULT_FULL_OUT = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cach
 )
 SST2_LABELS = {0: "NEGATIVE", 1: "POSITIVE"}
 NLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
+SENTIMENT_LABELS = {0: "negative", 1: "neutral", 2: "positive"}  # as cardiffnlp/twitter-roberta-base-sentiment
+ROBERTA_VOCAB_SIZE = 50265  # roberta-base's: 4 specials + GPT-2's 50257 tokens + <mask>
 SEED_SENTENCE = "You look terrible! Maybe you should rest?"
 
 # The same sentences for every model. Roles: seed, clearly positive (2), clearly negative, case and accents,
@@ -414,6 +421,54 @@ def build(target: Target) -> None:
     report(target, golden, ops)
 
 
+def tiny_roberta_model() -> RobertaForSequenceClassification:
+    # 64 positions for tokens, as the other tiny models, + padding_idx + 1 (roberta-base: 514 = 512 + 2).
+    config = RobertaConfig(
+        vocab_size=ROBERTA_VOCAB_SIZE, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, max_position_embeddings=64 + 1 + 1, id2label=SENTIMENT_LABELS,
+    )
+    # Seed 34: the five sequences between them predict all three labels (the first two: positive, neutral).
+    return _random_model(RobertaForSequenceClassification, config, seed=34, std=0.25)
+
+
+TINY_ROBERTA = REPO / "fixtures/models/tiny-roberta"
+
+
+def write_roberta_gradient_golden(model) -> None:
+    golden = gradient_golden_ids(
+        "tiny-roberta", model, "roberta", roberta_fixture.GRADIENT_SEQUENCES, roberta_fixture.PAD,
+        roberta_fixture.MASK,
+    )
+    _write_json(REPO / "fixtures/golden/tiny-roberta.gradients.json", golden, pretty_depth=3)
+
+
+def build_tiny_roberta(gradients_only: bool = False) -> None:
+    """config.json and onnx/model.onnx only (the tokenizer files are made elsewhere), with graph-level goldens
+    on id sequences."""
+    model = tiny_roberta_model()
+    write_roberta_gradient_golden(model)
+    if gradients_only:
+        return
+    _write_json(TINY_ROBERTA / "config.json", model.config.to_hf_dict())
+    onnx_path = TINY_ROBERTA / "onnx/model.onnx"
+    export_onnx(model, "roberta", onnx_path)
+    golden = roberta_fixture.graph_golden("tiny-roberta", model)
+    golden_path = REPO / "fixtures/golden/tiny-roberta.json"
+    _write_json(golden_path, golden, pretty_depth=3)
+
+    roberta_fixture.check_torch(model, golden)
+    ops, worst, position_ops = roberta_fixture.check_onnx(onnx_path, golden)
+    print(f"\n== tiny-roberta: {TINY_ROBERTA}")
+    for path in sorted({p for p in TINY_ROBERTA.rglob("*") if p.is_file()} | {golden_path}):
+        print(f"  {path.stat().st_size:>11,d}  {path}")
+    print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
+    print("  position ids: input_ids -> " + " -> ".join(position_ops) + " -> Gather(position_embeddings)")
+    print(f"  max |logit(ONNX, numpy) - logit(PyTorch)| = {worst:.2e}")
+    for s in golden["sequences"]:
+        probs = "/".join(f"{p:.4f}" for p in s["probabilities"])
+        print(f"  {probs}  n={len(s['ids']):<3d} {s['ids']}")
+
+
 def write_gradient_golden(target: Target, model, tokenizer: WordPieceTokenizer, max_length: int) -> None:
     """<model>.gradients.json beside the golden file: PyTorch autograd values for the gradient explainers."""
     golden = gradient_golden(target.name, model, target.architecture, tokenizer, SENTENCES, max_length)
@@ -485,7 +540,7 @@ demo imitates (Apache-2.0).
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="*", metavar="{demo,tiny-distilbert,tiny-bert,full}")
+    parser.add_argument("targets", nargs="*", metavar="{demo,tiny-distilbert,tiny-bert,tiny-roberta,full}")
     parser.add_argument("--out", type=Path, default=DEFAULT_FULL_OUT, help="folder of the full model")
     parser.add_argument("--tokenizer-dir", type=Path, default=DEFAULT_TOKENIZER_DIR,
                         help="tokenizer files of distilbert-base-uncased(-finetuned-sst-2-english), for full")
@@ -494,11 +549,14 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # same reduction order on every run
     targets = _targets(args.out.resolve(), args.tokenizer_dir)
-    unknown = sorted(set(args.targets) - set(targets))
+    unknown = sorted(set(args.targets) - set(targets) - {"tiny-roberta"})
     if unknown:
-        parser.error(f"unknown target(s) {unknown}; choose from {sorted(targets)}")
-    for name in args.targets or ["demo", "tiny-distilbert", "tiny-bert"]:
-        (gradients_only if args.gradients_only else build)(targets[name])
+        parser.error(f"unknown target(s) {unknown}; choose from {sorted(targets) + ['tiny-roberta']}")
+    for name in args.targets or ["demo", "tiny-distilbert", "tiny-bert", "tiny-roberta"]:
+        if name == "tiny-roberta":  # no tokenizer of ours: its own build (scripts/roberta_fixture.py)
+            build_tiny_roberta(args.gradients_only)
+        else:
+            (gradients_only if args.gradients_only else build)(targets[name])
 
 
 if __name__ == "__main__":
