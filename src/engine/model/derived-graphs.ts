@@ -37,7 +37,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 6;
+const MANIFEST_VERSION = 7;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {

@@ -6,13 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DerivedGraphs } from '../model/derived-graphs.js';
 import { sessionOptions } from '../model/bundle.js';
 import { DataType, encodeModel, type ModelProto, type NodeProto } from './proto.js';
-import {
-  findAttentionProbabilities,
-  INPUTS_EMBEDS,
-  UnsupportedGraphError,
-  withAttentionOutputs,
-  withInputsEmbeds,
-} from './surgery.js';
+import { findAttentionProbabilities, INPUTS_EMBEDS, withAttentionOutputs, withInputsEmbeds } from './surgery.js';
 import {
   floatTensor,
   int64Tensor,
@@ -55,6 +49,38 @@ function tinyClassifier(extraNodes: NodeProto[] = []): ModelProto {
       meanOverTokens('context', 'pooled'),
       node('MatMul', ['pooled', 'W'], 'logits'),
       ...extraNodes,
+    ],
+  });
+}
+
+/**
+ * Words plus position vectors numbered from the ids as RoBERTa does, `cumsum(ids ≠ 0) · (ids ≠ 0)`, so that
+ * padding (id 0) gets position 0 and the others count from 1: the ids are read for their values.
+ */
+function positionsFromIds(): ModelProto {
+  return onnxModel({
+    name: 'positions-from-ids',
+    input: [tensorInput('input_ids', DataType.INT64), tensorInput('attention_mask', DataType.INT64)],
+    output: [LOGITS_OUTPUT],
+    initializer: [
+      floatTensor('E', [VOCAB, DIM], EMBEDDINGS),
+      floatTensor('P', [VOCAB, DIM], [...EMBEDDINGS].reverse()),
+      floatTensor('W', [DIM, 2], HEAD),
+      int64Tensor('pad', [0]),
+      { name: 'axis1', dataType: DataType.INT64, dims: [], int64Data: [1] },
+    ],
+    node: [
+      node('Gather', ['E', 'input_ids'], 'words'),
+      node('Equal', ['input_ids', 'pad'], 'is_pad'),
+      node('Not', ['is_pad'], 'is_token'),
+      node('Cast', ['is_token'], 'ones', [{ name: 'to', type: 2, i: DataType.INT32 }]),
+      node('CumSum', ['ones', 'axis1'], 'counts'),
+      node('Mul', ['counts', 'ones'], 'numbered'),
+      node('Cast', ['numbered'], 'positions', [{ name: 'to', type: 2, i: DataType.INT64 }]),
+      node('Gather', ['P', 'positions'], 'position_vectors'),
+      node('Add', ['words', 'position_vectors'], 'x'),
+      meanOverTokens('x', 'pooled'),
+      node('MatMul', ['pooled', 'W'], 'logits'),
     ],
   });
 }
@@ -140,10 +166,25 @@ describe('withInputsEmbeds', () => {
     expect(encodeModel(model)).toEqual(before);
   });
 
-  it('refuses a graph that reads input_ids for more than its shape', () => {
-    const model = tinyClassifier([node('Cast', ['input_ids'], 'ids_float', [{ name: 'to', type: 2, i: 1 }])]);
-    expect(() => withInputsEmbeds(model)).toThrow(UnsupportedGraphError);
-    expect(() => withInputsEmbeds(model)).toThrow(/input_ids is used by a Cast node/);
+  it('keeps input_ids as an input where the graph reads its values (RoBERTa position ids), with the same logits', async () => {
+    const model = positionsFromIds();
+    const original = await (await session(model)).run(idFeeds);
+    const { model: derived, embeddings } = withInputsEmbeds(model);
+    expect(derived.graph!.input!.map((input) => input.name)).toEqual([INPUTS_EMBEDS, 'input_ids', 'attention_mask']);
+    // The word lookup is gone; the position branch still reads the ids.
+    expect(derived.graph!.node!.filter((n) => n.input?.includes('E'))).toEqual([]);
+    const words = IDS.flatMap((id) => Array.from(embeddings.matrix.subarray(id * DIM, (id + 1) * DIM)));
+    const feeds = { [INPUTS_EMBEDS]: new Tensor('float32', Float32Array.from(words), [1, IDS.length, DIM]) };
+    const logits = await (await session(derived)).run({ ...idFeeds, ...feeds });
+    expect(Array.from(logits['logits']!.data as Float32Array)).toEqual(
+      Array.from(original['logits']!.data as Float32Array),
+    );
+    // Fed other ids, the positions change: the graph really reads them (a dropped input would not be missed).
+    const shifted = new Tensor('int64', BigInt64Array.from([0n, 0n, 2n, 1n]), [1, IDS.length]);
+    const moved = await (await session(derived)).run({ ...idFeeds, ...feeds, input_ids: shifted });
+    expect(Array.from(moved['logits']!.data as Float32Array)).not.toEqual(
+      Array.from(original['logits']!.data as Float32Array),
+    );
   });
 
   it('refuses a graph without a word-embedding lookup', () => {

@@ -70,8 +70,12 @@ export interface WordEmbeddings {
 
 /**
  * Cuts the graph at the word-embedding lookup: the result takes `inputs_embeds` (batch×n×dim, the looked-up
- * word vectors before position embeddings are added) instead of `input_ids`, and the embedding matrix is
- * returned for callers that build their own inputs (gradients, baselines).
+ * word vectors before position embeddings are added) in place of the lookup's output, and the embedding matrix
+ * is returned for callers that build their own inputs (gradients, baselines).
+ *
+ * Readers of only the ids' shape (BERT's position ids and token types) read `inputs_embeds`' shape instead, and
+ * `input_ids` is dropped. Readers of the ids' values (RoBERTa's position ids, `cumsum(ids ≠ pad)`) keep reading
+ * them: `input_ids` then stays an input, fed alongside the embeddings, and carries no gradient.
  */
 export function withInputsEmbeds(model: ModelProto): { model: ModelProto; embeddings: WordEmbeddings } {
   const graph = requireGraph(model);
@@ -85,17 +89,14 @@ export function withInputsEmbeds(model: ModelProto): { model: ModelProto; embedd
   ];
 
   // input_ids may still be read for its shape (position ids, masks); the same batch×n comes from inputs_embeds.
-  const shapeReaders = index.consumersOf(INPUT_IDS).filter((consumer) => !removed.has(consumer));
+  const otherReaders = index.consumersOf(INPUT_IDS).filter((consumer) => !removed.has(consumer));
+  const shapeReaders = otherReaders.filter((reader) => reader.opType === 'Shape');
+  const keepsIds = shapeReaders.length < otherReaders.length;
   const addedInitializers: TensorProto[] = [];
   if (shapeReaders.length > 0) {
     const embedsShape = 'xai/inputs_embeds_shape';
     added.push(node('Shape', [INPUTS_EMBEDS], [embedsShape], 'xai/inputs_embeds_shape'));
     for (const [i, reader] of shapeReaders.entries()) {
-      if (reader.opType !== 'Shape') {
-        throw new UnsupportedGraphError(
-          `input_ids is used by a ${reader.opType ?? '?'} node beyond the word-embedding lookup; cannot feed embeddings`,
-        );
-      }
       const { start, end } = shapeRange(reader, 2);
       const names = [`xai/ids_shape_${i}_starts`, `xai/ids_shape_${i}_ends`];
       addedInitializers.push(int64Tensor(names[0]!, [start]), int64Tensor(names[1]!, [end]));
@@ -115,7 +116,7 @@ export function withInputsEmbeds(model: ModelProto): { model: ModelProto; embedd
     node: [...added, ...(graph.node ?? []).filter((candidate) => !removed.has(candidate))],
     input: [
       floatValueInfo(INPUTS_EMBEDS, [dimName(0, 'batch_size'), dimName(1, 'sequence_length'), dim]),
-      ...(graph.input ?? []).filter((input) => input.name !== INPUT_IDS),
+      ...(graph.input ?? []).filter((input) => keepsIds || input.name !== INPUT_IDS),
     ],
     initializer: [
       ...(graph.initializer ?? []).filter((tensor) => matrixStillUsed || tensor.name !== matrixName),
