@@ -8,9 +8,9 @@ import { Tensor } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED } from '../autodiff/gradient-graph.js';
 import type { ModelBundle } from '../model/bundle.js';
-import { ATTENTION_MASK, run, softmax, TOKEN_TYPE_IDS } from '../model/forward.js';
+import { ATTENTION_MASK, declaredFeeds, run, softmax, TOKEN_TYPE_IDS } from '../model/forward.js';
 import type { EncodedText } from '../model/tokenizer.js';
-import { INPUTS_EMBEDS } from '../onnx/surgery.js';
+import { INPUT_IDS, INPUTS_EMBEDS } from '../onnx/surgery.js';
 import type { OutputSpace } from './common.js';
 import { integrationPoints, type IntegrationMethod } from './integration.js';
 
@@ -170,18 +170,23 @@ async function gradientRows(
     const weights = new Float32Array(rows * classes);
     for (let row = 0; row < rows; row += 1) weights[row * classes + target] = 1;
     const zeros = new Float32Array(rows * classes);
-    const feeds: Record<string, Tensor> = {
+    const types = new BigInt64Array(rows * n);
+    const ids = new BigInt64Array(rows * n);
+    for (let row = 0; row < rows; row += 1) {
+      encoded.tokenTypeIds.forEach((t, i) => (types[row * n + i] = BigInt(t)));
+      encoded.ids.forEach((id, i) => (ids[row * n + i] = BigInt(id)));
+    }
+    const feeds = declaredFeeds(session.inputNames, {
       [INPUTS_EMBEDS]: new Tensor('float32', embeds.slice(start * size, (start + rows) * size), [rows, n, size / n]),
       // The reference tools explain the sentence alone, every token attended: the mask is all ones.
       [ATTENTION_MASK]: new Tensor('int64', new BigInt64Array(rows * n).fill(1n), [rows, n]),
       [LOGIT_WEIGHTS]: new Tensor('float32', output === 'logit' ? weights : zeros, [rows, classes]),
       [PROB_WEIGHTS]: new Tensor('float32', output === 'prob' ? weights : zeros, [rows, classes]),
-    };
-    if (model.takesTokenTypes) {
-      const types = new BigInt64Array(rows * n);
-      for (let row = 0; row < rows; row += 1) encoded.tokenTypeIds.forEach((t, i) => (types[row * n + i] = BigInt(t)));
-      feeds[TOKEN_TYPE_IDS] = new Tensor('int64', types, [rows, n]);
-    }
+      [TOKEN_TYPE_IDS]: new Tensor('int64', types, [rows, n]),
+      // Graphs that number positions from the ids (RoBERTa) read the sentence's own ids at every path point,
+      // as captum's LayerIntegratedGradients on the word embeddings does: only the word vectors move.
+      [INPUT_IDS]: new Tensor('int64', ids, [rows, n]),
+    });
     const outputs = await run(session, feeds, signal);
     gradients.set(outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array, start * size);
     selected.set(outputs[SELECTED]!.data as Float32Array, start);

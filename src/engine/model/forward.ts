@@ -40,12 +40,14 @@ export function idFeeds(
 
 /**
  * Feeds for the `inputs_embeds` graph: each id's row of the embedding matrix (padding gets the pad id's row,
- * exactly what the ids graph looks up), with the same mask and token types as `idFeeds`.
+ * exactly what the ids graph looks up), with the same mask and token types as `idFeeds`, and the ids themselves
+ * where the graph still reads them (RoBERTa numbers its positions from them). `inputNames` are the session's.
  */
 export function embedFeeds(
-  bundle: ModelBundle,
+  bundle: Pick<ModelBundle, 'tokenizer' | 'takesTokenTypes'>,
   batch: readonly EncodedText[],
   { matrix, dim }: WordEmbeddings,
+  inputNames: readonly string[],
 ): Record<string, Tensor> {
   const feeds = idFeeds(bundle, batch);
   const ids = feeds[INPUT_IDS]!;
@@ -55,9 +57,21 @@ export function embedFeeds(
     const row = Number(id) * dim;
     embeds.set(matrix.subarray(row, row + dim), position * dim);
   });
-  delete feeds[INPUT_IDS];
   feeds[INPUTS_EMBEDS] = new Tensor('float32', embeds, [rows, length, dim]);
-  return feeds;
+  return declaredFeeds(inputNames, feeds);
+}
+
+/**
+ * Exactly the inputs a graph declares, out of the feeds a caller can build: derived graphs differ in which of
+ * ids, mask and token types they still take. A declared input the caller cannot build is refused by name.
+ */
+export function declaredFeeds(
+  inputNames: readonly string[],
+  available: Record<string, Tensor>,
+): Record<string, Tensor> {
+  const missing = inputNames.filter((name) => !(name in available));
+  if (missing.length > 0) throw new Error(`the graph takes ${missing.join(', ')}, which the engine does not feed`);
+  return Object.fromEntries(inputNames.map((name) => [name, available[name]!]));
 }
 
 export async function run(

@@ -102,7 +102,8 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
     const encodings = golden.sentences.map((sentence) => model.tokenizer.encode(sentence.text));
     const embeddings = await model.graphs.wordEmbeddings();
     expect(embeddings.vocabSize).toBe(model.config.vocabSize);
-    const logits = logitsOf(await run(await model.session('embeds'), embedFeeds(model, encodings, embeddings)));
+    const session = await model.session('embeds');
+    const logits = logitsOf(await run(session, embedFeeds(model, encodings, embeddings, session.inputNames)));
     const classes = golden.labels.length;
     golden.sentences.forEach((sentence, i) => {
       expectClose(
