@@ -69,6 +69,63 @@ describe('withGradients', () => {
     await session.release();
   });
 
+  it('treats an integer position branch read from input_ids (RoBERTa) as constant', async () => {
+    // logits = W · mean_i tanh(x_i + P[pos_i]) + b with pos = cumsum(ids ≠ 1)·(ids ≠ 1) + 1, as RoBERTa numbers
+    // positions: Equal, Not, int32 Cast, CumSum, Mul, int64 Cast and Add carry no gradient, and the positions
+    // still shape it through tanh', so ∂logit_c/∂x_id = W_cd · (1 − tanh²(x_id + P[pos_i]_d)) / n.
+    const P = Array.from({ length: 8 * 3 }, (_, i) => 0.3 * Math.cos(i));
+    const model = onnxModel({
+      name: 'positions',
+      input: [
+        tensorInput('inputs_embeds', DataType.FLOAT, 3),
+        tensorInput('input_ids', DataType.INT64),
+        tensorInput('attention_mask', DataType.INT64),
+      ],
+      output: [LOGITS_OUTPUT],
+      initializer: [
+        floatTensor('W', [2, 3], W),
+        floatTensor('b', [2], [0.1, -0.2]),
+        floatTensor('P', [8, 3], P),
+        int64Tensor('pad', [1]),
+        { name: 'axis1', dataType: DataType.INT32, dims: [], int32Data: [1] },
+      ],
+      node: [
+        node('Equal', ['input_ids', 'pad'], 'is_pad'),
+        node('Not', ['is_pad'], 'is_token'),
+        node('Cast', ['is_token'], 'ones', [{ name: 'to', type: AttributeType.INT, i: DataType.INT32 }]),
+        node('CumSum', ['ones', 'axis1'], 'counts'),
+        node('Mul', ['counts', 'ones'], 'numbered'),
+        node('Cast', ['numbered'], 'numbered64', [{ name: 'to', type: AttributeType.INT, i: DataType.INT64 }]),
+        node('Add', ['numbered64', 'pad'], 'positions'),
+        node('Gather', ['P', 'positions'], 'position_vectors'),
+        node('Add', ['inputs_embeds', 'position_vectors'], 'summed'),
+        node('Tanh', ['summed'], 'active'),
+        meanOverTokens('active', 'pooled'),
+        node('Gemm', ['pooled', 'W', 'b'], 'logits', [{ name: 'transB', type: AttributeType.INT, i: 1 }]),
+      ],
+    });
+    const session = await InferenceSession.create(encodeModel(await withGradients(model)));
+    const ids = [0, 5, 1, 7]; // a pad in the middle: positions 2, 3, 1, 4
+    const positions = [2, 3, 1, 4];
+    const n = ids.length;
+    const embeds = Float32Array.from({ length: n * 3 }, (_, i) => 0.5 * Math.sin(i));
+    const outputs = await session.run({
+      inputs_embeds: new Tensor('float32', embeds, [1, n, 3]),
+      input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+      attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+      [LOGIT_WEIGHTS]: new Tensor('float32', Float32Array.of(1, 0), [1, 2]),
+      [PROB_WEIGHTS]: new Tensor('float32', new Float32Array(2), [1, 2]),
+    });
+    const grad = outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array;
+    for (let i = 0; i < n; i += 1) {
+      for (let d = 0; d < 3; d += 1) {
+        const t = Math.tanh(embeds[i * 3 + d]! + P[positions[i]! * 3 + d]!);
+        expect(grad[i * 3 + d]).toBeCloseTo((W[d]! * (1 - t * t)) / n, 6);
+      }
+    }
+    await session.release();
+  });
+
   it('refuses a model with an op it cannot differentiate, naming the op', async () => {
     await expect(withGradients(classifier([node('Sin', ['pooled'], 'sin')], 'sin'))).rejects.toThrow(
       /gradient methods unavailable for this model: op Sin/,
