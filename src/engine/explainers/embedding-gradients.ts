@@ -14,6 +14,18 @@ import { INPUT_IDS, INPUTS_EMBEDS } from '../onnx/surgery.js';
 import type { OutputSpace } from './common.js';
 import { integrationPoints, type IntegrationMethod } from './integration.js';
 
+/**
+ * What the gradient computations read of a model: its derived graphs and sessions, labels and the baselines'
+ * filler ids. A `ModelBundle` is one; naming only this lets a model be run before its bundle can load.
+ */
+export interface GradientModel {
+  info: Pick<ModelBundle['info'], 'sha256'>;
+  config: Pick<ModelBundle['config'], 'labels'>;
+  tokenizer: Pick<ModelBundle['tokenizer'], 'padId' | 'maskId'>;
+  graphs: Pick<ModelBundle['graphs'], 'wordEmbeddings'>;
+  session: ModelBundle['session'];
+}
+
 export const BASELINES = ['pad', 'zero', 'mask'] as const;
 export type Baseline = (typeof BASELINES)[number];
 
@@ -64,7 +76,7 @@ function memoized<T>(encoded: EncodedText, key: string, compute: () => Promise<T
 }
 
 export function inputGradient(
-  model: ModelBundle,
+  model: GradientModel,
   encoded: EncodedText,
   selection: Selection,
   signal?: AbortSignal,
@@ -79,7 +91,7 @@ export function inputGradient(
 }
 
 export function pathGradient(
-  model: ModelBundle,
+  model: GradientModel,
   encoded: EncodedText,
   prediction: Prediction,
   options: PathOptions,
@@ -116,7 +128,7 @@ export function pathGradient(
 
 /** The baseline x' of IG: `[CLS] + [PAD]… + [SEP]` (first and last tokens kept), zeros, or `[CLS] + [MASK]… + [SEP]`. */
 function baselineEmbeddings(
-  model: ModelBundle,
+  model: GradientModel,
   encoded: EncodedText,
   kind: Baseline,
   matrix: Float32Array,
@@ -146,7 +158,7 @@ export const TOKENS_PER_CALL = 512;
 
 /** Runs `count` rows of `n × dim` embeddings through the gradient graph, at most `batchSize` rows per call. */
 async function gradientRows(
-  model: ModelBundle,
+  model: GradientModel,
   encoded: EncodedText,
   embeds: Float32Array,
   count: number,
