@@ -77,6 +77,22 @@ describe('narrowToPooledRow', () => {
     actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
   });
 
+  it('narrows a graph that pools the first row by Slice 0:1 along the sequence axis, with the same logits', async () => {
+    const model = layer(node('Slice', ['hidden', 'start0', 'end1', 'axis1'], 'pooled'));
+    model.graph!.initializer!.push(int64Tensor('start0', [0]), int64Tensor('end1', [1]), int64Tensor('axis1', [1]));
+    const pruned = await narrowed(model);
+    const dims = await probeShapes(pruned, probeFeeds(pruned.graph!));
+    expect(dims.get('hidden')?.[1]).toBe(1);
+    const [expected, actual] = [await logits(model), await logits(pruned)];
+    actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
+  });
+
+  it('leaves a graph that slices other rows unchanged', async () => {
+    const model = layer(node('Slice', ['hidden', 'start0', 'end2', 'axis1'], 'pooled'));
+    model.graph!.initializer!.push(int64Tensor('start0', [0]), int64Tensor('end2', [2]), int64Tensor('axis1', [1]));
+    expect((await narrowed(model)).graph).toBe(model.graph);
+  });
+
   it('leaves a graph that pools otherwise unchanged', async () => {
     const mean = node('ReduceMean', ['hidden'], 'pooled', [
       { name: 'axes', type: AttributeType.INTS, ints: [1] },

@@ -1,7 +1,8 @@
 /**
  * Computing only the row of the last layer that the classifier reads.
  *
- * A BERT-family classifier pools the [CLS] row of the last hidden states (`Gather(hidden, 0, axis=1)`), so in
+ * A BERT-family classifier pools the [CLS] row of the last hidden states (`Gather(hidden, 0, axis=1)`, or a
+ * `Slice` of rows 0:1), so in
  * the last layer only that row's query, attention output, LayerNorms and feed-forward matter (keys and values
  * need every row). The exported graph computes all rows, and so does its derivative: for DistilBERT that is ~12%
  * of the arithmetic of a forward-and-backward pass, spent on values nobody reads.
@@ -47,7 +48,7 @@ type InputRows = (number | undefined)[];
 export function narrowToPooledRow(graph: GraphProto, dims: ReadonlyMap<string, Dims>): GraphProto {
   const index = new GraphIndex(graph);
   const nodes = graph.node ?? [];
-  const pooling = nodes.find((node) => isRowZeroGather(node, index, dims));
+  const pooling = nodes.find((node) => isRowZeroGather(node, index, dims) || isRowZeroSlice(node, index, dims));
   if (!pooling) return graph;
   const graphOutputs = new Set((graph.output ?? []).map((output) => output.name ?? ''));
 
@@ -195,6 +196,25 @@ function isRowZeroGather(node: NodeProto, index: GraphIndex, dims: ReadonlyMap<s
   if (dims.get(node.input?.[0] ?? '')?.length !== 3 || !indices || (indices.dims ?? []).length !== 0) return false;
   const value = int64Values(indices);
   return value?.length === 1 && value[0] === 0;
+}
+
+/**
+ * `Slice(x, [0], [1], [1])` of a rank-3 tensor (steps absent or 1): the first row kept as `batch × 1 × dim`, as
+ * `hidden[:, :1]` exports. Slicing 0:1 of the narrowed, one-row tensor is still that row.
+ */
+function isRowZeroSlice(node: NodeProto, index: GraphIndex, dims: ReadonlyMap<string, Dims>): boolean {
+  const [data, starts, ends, axes, steps] = node.input ?? [];
+  if (node.opType !== 'Slice' || dims.get(data ?? '')?.length !== 3 || !axes) return false;
+  const value = (name: string | undefined) => (name ? int64Values(constantTensor(index, name)) : undefined);
+  const axis = value(axes);
+  const step = steps ? value(steps) : [1];
+  return (
+    axis?.length === 1 &&
+    (axis[0] === 1 || axis[0] === -2) &&
+    value(starts)?.join() === '0' &&
+    value(ends)?.join() === '1' &&
+    step?.join() === '1'
+  );
 }
 
 /** An initializer or the value of a Constant node. */
