@@ -75,7 +75,7 @@ export class ModelBundle {
     const files = modelFiles(dtype);
     await checkModelFolder(dir, files);
     const config = await readConfig(dir);
-    const tokenizer = await TextTokenizer.load(dir, config.maxPositions).catch((error: unknown) => {
+    const tokenizer = await TextTokenizer.load(dir, config.maxTokens).catch((error: unknown) => {
       throw new ModelLoadError(`${join(dir, 'tokenizer.json')} could not be loaded: ${messageOf(error)}`);
     });
     const modelPath = join(dir, files.at(-1)!);

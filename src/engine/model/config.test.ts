@@ -21,7 +21,7 @@ describe('parseModelConfig', () => {
       layers: 6,
       heads: 12,
       hiddenSize: 768,
-      maxPositions: 512,
+      maxTokens: 512,
       vocabSize: 30522,
       labelsFrom: 'id2label',
     });
@@ -98,5 +98,16 @@ describe('parseModelConfig', () => {
       'toxic',
       'insult',
     ]);
+  });
+
+  it('leaves out the positions RoBERTa-family models never number (they start after padding_idx)', () => {
+    const sizes = { hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 1, vocab_size: 8 };
+    const roberta = { ...sizes, model_type: 'roberta', max_position_embeddings: 514, pad_token_id: 1 };
+    expect(parseModelConfig(roberta).maxTokens).toBe(512);
+    expect(parseModelConfig({ ...roberta, model_type: 'xlm-roberta' }).maxTokens).toBe(512);
+    expect(parseModelConfig({ ...roberta, model_type: 'bert', max_position_embeddings: 512 }).maxTokens).toBe(512);
+    expect(() => parseModelConfig({ ...roberta, max_position_embeddings: 3 }, 'x/config.json')).toThrow(
+      'x/config.json: max_position_embeddings 3 leaves no room for a sentence',
+    );
   });
 });

@@ -6,7 +6,8 @@ export interface ModelConfig {
   layers: number;
   heads: number;
   hiddenSize: number;
-  maxPositions: number;
+  /** Tokens one sentence may hold, specials included: what the position table can number. */
+  maxTokens: number;
   vocabSize: number;
   /** Where the labels came from, for messages about them: transformers assumes 2 labels when nothing says. */
   labelsFrom: 'id2label' | 'num_labels' | 'default';
@@ -15,6 +16,13 @@ export interface ModelConfig {
 export class ModelConfigError extends Error {
   override name = 'ModelConfigError';
 }
+
+/**
+ * Families that number positions as fairseq does, from `padding_idx + 1` (transformers'
+ * `create_position_ids_from_input_ids`): the table's first `pad_token_id + 1` rows never serve a token, so
+ * roberta-base's 514 positions hold 512 tokens.
+ */
+const POSITIONS_AFTER_PADDING = new Set(['roberta', 'xlm-roberta', 'camembert', 'mpnet']);
 
 /** DistilBERT names its sizes differently from BERT/RoBERTa/…; accept both spellings. */
 const SIZE_KEYS = {
@@ -44,13 +52,20 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     }
     throw new ModelConfigError(`${file} has no positive integer ${SIZE_KEYS[field].join(' or ')}`);
   };
+  const modelType = typeof config.model_type === 'string' ? config.model_type : 'unknown';
+  const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : 1;
+  const unusedPositions = POSITIONS_AFTER_PADDING.has(modelType) ? padId + 1 : 0;
+  const maxPositions = size('maxPositions');
+  if (maxPositions <= unusedPositions + 2) {
+    throw new ModelConfigError(`${file}: max_position_embeddings ${maxPositions} leaves no room for a sentence`);
+  }
   return {
-    modelType: typeof config.model_type === 'string' ? config.model_type : 'unknown',
+    modelType,
     ...parseLabels(config, file),
     layers: size('layers'),
     heads: size('heads'),
     hiddenSize: size('hiddenSize'),
-    maxPositions: size('maxPositions'),
+    maxTokens: maxPositions - unusedPositions,
     vocabSize: size('vocabSize'),
   };
 }
