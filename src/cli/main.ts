@@ -196,6 +196,8 @@ function buildProgram(io: Io): Command {
             .map((id) => id.trim());
     for (const warning of unusedOptionWarnings(ids, flags)) io.err(`warning: ${warning}\n`);
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
+      const noWords = flags.words ? model.tokenizer.textLayerUnsupportedReason() : undefined;
+      if (noWords) throw new Error(`--words: ${noWords}`);
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
       // Resolved up front: a typo fails before any work, and an interrupted run still records the settings.
       const settings = methodSettings(await planMethods(model, methods));

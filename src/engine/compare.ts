@@ -31,8 +31,10 @@ export async function compareMethods(
   const [input] = await predictTexts(model, [text], { signal });
   const sentence = sentenceResult(input!, model, 0);
   const explain = ({ explainer, options }: MethodPlan) => explainer.explain(input!, { model, signal }, options);
-  const pooled = plan.filter(({ explainer }) => explainer.needs.length === 0);
-  const own = plan.filter(({ explainer }) => explainer.needs.length > 0);
+  // Methods of the forward service run together and share its rows; those with graphs of their own run alone.
+  const forwardOnly = ({ explainer }: MethodPlan) => explainer.needs.every((need) => need === 'token_offsets');
+  const pooled = plan.filter(forwardOnly);
+  const own = plan.filter((step) => !forwardOnly(step));
   const explanations = await Promise.all(pooled.map(explain));
   for (const step of own) explanations.push(await explain(step));
   for (const explanation of explanations) sentence.explanations[explanation.method] = explanation;

@@ -19,6 +19,8 @@ export interface ModelInfo {
   name: string;
   /** Architecture family from config.json (`distilbert`, `bert`, …). */
   modelType: string;
+  /** The tokenizer's model type from tokenizer.json (`WordPiece`, `BPE`, `Unigram`); absent in older results. */
+  tokenizer?: string;
   labels: string[];
   layers: number;
   heads: number;

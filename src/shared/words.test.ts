@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeWords, wordsToTokens } from './words.js';
+import { mergeWords, wordsToTokens, wordsUnsupportedReason } from './words.js';
 
 describe('mergeWords', () => {
   it('joins ## pieces into the word before them and sums their scores', () => {
@@ -32,5 +32,16 @@ describe('wordsToTokens', () => {
   it('repeats each word value over its tokens', () => {
     const { spans } = mergeWords(['[CLS]', 'un', '##real', 'film', '[SEP]'], [0, 0, 0, 0, 0]);
     expect(wordsToTokens([0, 1, 0, 0], spans)).toEqual([0, 1, 1, 0, 0]);
+  });
+});
+
+describe('wordsUnsupportedReason', () => {
+  it('groups words for WordPiece (and older results, which were all WordPiece) and refuses other tokenizers', () => {
+    expect(wordsUnsupportedReason('WordPiece')).toBeUndefined();
+    expect(wordsUnsupportedReason(undefined)).toBeUndefined();
+    expect(wordsUnsupportedReason('BPE')).toBe(
+      "token offsets and words are only derived for WordPiece tokenizers so far; this model's tokenizer is BPE",
+    );
+    expect(wordsUnsupportedReason('Unigram')).toMatch(/tokenizer is Unigram$/);
   });
 });

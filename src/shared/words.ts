@@ -12,6 +12,17 @@ export interface WordScores {
 
 const CONTINUATION = '##';
 
+/**
+ * Why words cannot be grouped for a tokenizer of this type (tokenizer.json's model type), or undefined: words
+ * follow WordPiece's `##` only so far, which would split or glue a BPE or SentencePiece tokenizer's words
+ * silently. Results written before the type was recorded all came from WordPiece tokenizers.
+ */
+export function wordsUnsupportedReason(tokenizerType: string | undefined): string | undefined {
+  return tokenizerType === undefined || tokenizerType === 'WordPiece'
+    ? undefined
+    : `token offsets and words are only derived for WordPiece tokenizers so far; this model's tokenizer is ${tokenizerType}`;
+}
+
 export function mergeWords(tokens: readonly string[], scores: readonly number[]): WordScores {
   if (tokens.length !== scores.length) {
     throw new Error(`mergeWords needs one score per token; got ${tokens.length} tokens, ${scores.length} scores`);

@@ -33,7 +33,7 @@ export const shapExplainer: Explainer = {
   id: 'shap',
   label: 'Partition SHAP',
   description: "Owen values over shap's text partition tree; masked tokens become [MASK] (shap's Text masker).",
-  needs: [],
+  needs: ['token_offsets'],
   options: [
     targetOption,
     outputSpaceOption('prob'),

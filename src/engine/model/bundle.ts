@@ -43,7 +43,7 @@ export interface LoadOptions {
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
-const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = {
+const CAPABILITY_GRAPHS: Record<Exclude<ModelCapability, 'token_offsets'>, GraphVariant> = {
   attentions: 'attentions',
   inputs_embeds: 'embeds',
   gradients: 'gradients',
@@ -90,6 +90,7 @@ export class ModelBundle {
             ? source
             : basename(dir),
       modelType: config.modelType,
+      tokenizer: tokenizer.type,
       labels: config.labels,
       layers: config.layers,
       heads: config.heads,
@@ -176,6 +177,7 @@ export class ModelBundle {
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
   async unsupportedReason(capability: ModelCapability): Promise<string | undefined> {
+    if (capability === 'token_offsets') return this.tokenizer.textLayerUnsupportedReason();
     return this.graphs.unsupportedReason(CAPABILITY_GRAPHS[capability]);
   }
 

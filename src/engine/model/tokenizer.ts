@@ -2,8 +2,11 @@
  * The model's tokenizer (transformers.js `AutoTokenizer`, local files only), with truncation done the way
  * Hugging Face's Python tokenizers do it: keep the special tokens, cut the text in between.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { TokenizedText } from '../../shared/results.js';
+import { wordsUnsupportedReason } from '../../shared/words.js';
 
 export interface EncodedText extends TokenizedText {
   tokenTypeIds: number[];
@@ -18,6 +21,8 @@ export class TextTokenizer {
   private constructor(
     private readonly inner: PreTrainedTokenizer,
     readonly maxLength: number,
+    /** tokenizer.json's model type: `WordPiece` (BERT family), `BPE` (RoBERTa, GPT-2), `Unigram` (XLM-R), … */
+    readonly type: string,
   ) {
     for (const [token, id] of inner.get_vocab()) this.idToToken[id] = token;
     this.specialIds = new Set(inner.all_special_ids);
@@ -32,7 +37,8 @@ export class TextTokenizer {
     // tokenizer_config often says 1e30 for "unlimited"; the position table is the real limit then.
     const maxLength =
       Number.isFinite(declared) && declared > 0 ? Math.min(declared, modelMaxPositions) : modelMaxPositions;
-    return new TextTokenizer(inner, maxLength);
+    const file = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as { model?: { type?: unknown } };
+    return new TextTokenizer(inner, maxLength, typeof file.model?.type === 'string' ? file.model.type : 'unknown');
   }
 
   get padId(): number {
@@ -41,6 +47,15 @@ export class TextTokenizer {
 
   get maskId(): number {
     return this.inner.mask_token_id;
+  }
+
+  /**
+   * Why token character offsets (SHAP's text masker) and word grouping (`--words`) are not available, or
+   * undefined when they are: the engine derives both by WordPiece rules so far, which would misplace a BPE or
+   * SentencePiece tokenizer's spans and words without a word.
+   */
+  textLayerUnsupportedReason(): string | undefined {
+    return wordsUnsupportedReason(this.type);
   }
 
   isSpecial(id: number): boolean {

@@ -71,7 +71,7 @@ export function reportHtml({ document, sections }: HtmlInput): string {
 <h1>${escape(title)}</h1>
 ${report.partial ? `<p class="partial" data-section="partial">Partial report: the run was cancelled or interrupted; only the ${document.sentences.length} sentences that finished are included.</p>` : ''}
 <table data-section="model">
-<tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}, ${model.dtype})</td></tr>
+<tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}${model.tokenizer ? `, ${escape(model.tokenizer)} tokenizer` : ''}, ${model.dtype})</td></tr>
 ${model.precision === 'int8' ? `<tr><th>Precision</th><td>${int8Summary(document)}</td></tr>` : ''}
 <tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
 <tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
