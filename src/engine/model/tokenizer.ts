@@ -18,6 +18,9 @@ export class TextTokenizer {
   private readonly idToToken: string[] = [];
   private readonly specialIds: Set<number>;
 
+  /** How many special tokens the post-processor puts after a text (`[SEP]`, `</s>`): what truncation keeps. */
+  private readonly appendedSpecials: number;
+
   private constructor(
     private readonly inner: PreTrainedTokenizer,
     readonly maxLength: number,
@@ -26,6 +29,11 @@ export class TextTokenizer {
   ) {
     for (const [token, id] of inner.get_vocab()) this.idToToken[id] = token;
     this.specialIds = new Set(inner.all_special_ids);
+    // The template around a one-word text: whatever follows the text's own tokens was appended.
+    const bare = inner.encode('a', { add_special_tokens: false });
+    const full = inner.encode('a');
+    const start = full.findIndex((_, i) => bare.every((id, k) => full[i + k] === id));
+    this.appendedSpecials = full.length - Math.max(start, 0) - bare.length;
   }
 
   /** Loads `tokenizer.json` + `tokenizer_config.json` from `dir`; never touches the network. */
@@ -79,9 +87,9 @@ export class TextTokenizer {
     return this.inner.decode(ids, { skip_special_tokens: true });
   }
 
+  /** Cuts the text's tokens, keeping the specials the post-processor appends (not an `[UNK]` the text ends in). */
   private truncate(ids: number[]): number[] {
-    let trailing = 0;
-    while (trailing < ids.length - 1 && this.isSpecial(ids[ids.length - 1 - trailing]!)) trailing += 1;
+    const trailing = this.appendedSpecials;
     return [...ids.slice(0, this.maxLength - trailing), ...ids.slice(ids.length - trailing)];
   }
 }

@@ -447,10 +447,9 @@ for (const family of FAMILIES) {
     });
 
     if (family.kind !== 'bpe') {
-      // Known bug, kept visible: TextTokenizer.truncate counts every special id at the end as one the tokenizer
-      // added, and [UNK] is a special id, so a sentence ending in unknown tokens keeps them and loses its text.
-      // When this starts passing, the bug is fixed: turn it into a plain test.
-      it.fails('(engine bug) truncates a sentence ending in unknown tokens like the binding', async () => {
+      // TextTokenizer.truncate once counted every special id at the end as appended by the tokenizer; [UNK] is a
+      // special id, so a sentence ending in unknown tokens kept them and lost its text.
+      it('truncates a sentence ending in unknown tokens like the binding', async () => {
         const maxLength = 12;
         const text = `${TRICKY[0]!} ${TRICKY[0]!} 😀😀 ${'\ue000'.repeat(3)}`;
         const engine = await TextTokenizer.load(family.dir, maxLength);
