@@ -15,15 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { Tokenizer } from 'tokenizers';
+import { TOKENIZER_DIRS } from './bench/tokenizer-dirs.js';
 import { alternating } from './bench/measure.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const TOKENIZERS = {
-  'WordPiece uncased (distilbert-sst2)': join(ROOT, '../shared/models/distilbert-sst2-tokenizer'),
-  'WordPiece cased (fixture)': join(ROOT, 'fixtures/tokenizers/bert-cased-wordpiece'),
-  'byte-level BPE (RoBERTa fixture)': join(ROOT, 'fixtures/tokenizers/roberta-bpe'),
-  'Unigram (XLM-R fixture)': join(ROOT, 'fixtures/tokenizers/xlmr-unigram'),
-};
 const SENTENCE_COUNT = 1000;
 const ROUNDS = 5;
 
@@ -81,7 +76,7 @@ async function main(): Promise<void> {
     'MiB binding',
   ];
   const rows: string[][] = [];
-  for (const [name, dir] of Object.entries(TOKENIZERS)) {
+  for (const [name, dir] of Object.entries(TOKENIZER_DIRS)) {
     const js = await loadJs(dir);
     const binding = Tokenizer.fromFile(join(dir, 'tokenizer.json'));
     const time = async (work: () => Promise<unknown> | unknown) => {

@@ -147,15 +147,7 @@ function robertaBpe(): Record<string, string> {
       merges,
     },
   };
-  const specials = {
-    bos_token: bos,
-    cls_token: bos,
-    eos_token: eos,
-    mask_token: mask,
-    pad_token: pad,
-    sep_token: eos,
-    unk_token: unk,
-  };
+  const specials = robertaStyleSpecialTokens();
   return {
     'tokenizer.json': canonicalTokenizerJson(spec),
     'tokenizer_config.json': json({
@@ -182,11 +174,7 @@ const UNIGRAM_MAX_PIECE = 8;
 const UNIGRAM_MIN_COUNT = 2;
 
 function xlmrUnigram(): Record<string, string> {
-  const bos = '<s>';
-  const pad = '<pad>';
-  const eos = '</s>';
-  const unk = '<unk>';
-  const mask = '<mask>';
+  const { bos, pad, eos, unk, mask } = ROBERTA_SPECIALS;
   const normalizer = {
     type: 'Sequence',
     // XLM-R: Precompiled(nmt_nfkc) then runs of spaces → one space (transformers' SpmConverter).
@@ -240,15 +228,7 @@ function xlmrUnigram(): Record<string, string> {
     decoder: { ...preTokenizer },
     model: unigramModel(vocab, 3),
   };
-  const specials = {
-    bos_token: bos,
-    cls_token: bos,
-    eos_token: eos,
-    mask_token: mask,
-    pad_token: pad,
-    sep_token: eos,
-    unk_token: unk,
-  };
+  const specials = robertaStyleSpecialTokens();
   return {
     'tokenizer.json': canonicalTokenizerJson(spec),
     'tokenizer_config.json': json({
@@ -259,6 +239,20 @@ function xlmrUnigram(): Record<string, string> {
       tokenizer_class: 'XLMRobertaTokenizer',
     }),
     'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
+  };
+}
+
+/** tokenizer_config.json's special tokens of RoBERTa and XLM-R, which share them: `<s>` is cls, `</s>` sep. */
+function robertaStyleSpecialTokens(): Record<string, string> {
+  const { bos, pad, eos, unk, mask } = ROBERTA_SPECIALS;
+  return {
+    bos_token: bos,
+    cls_token: bos,
+    eos_token: eos,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: eos,
+    unk_token: unk,
   };
 }
 

@@ -5,17 +5,10 @@
  * libraries' Unicode tables disagree on (Rust's are older than Node's ICU), which no fixed list should pin down.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { Tokenizer } from 'tokenizers';
+import { TOKENIZER_DIRS } from './bench/tokenizer-dirs.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const TOKENIZERS = {
-  'WordPiece uncased (distilbert-sst2)': join(ROOT, '../shared/models/distilbert-sst2-tokenizer'),
-  'WordPiece cased (fixture)': join(ROOT, 'fixtures/tokenizers/bert-cased-wordpiece'),
-  'byte-level BPE (RoBERTa fixture)': join(ROOT, 'fixtures/tokenizers/roberta-bpe'),
-  'Unigram (XLM-R fixture)': join(ROOT, 'fixtures/tokenizers/xlmr-unigram'),
-};
 const PLANES = [0, 1, 2, 3, 14];
 const BATCH = 4096;
 
@@ -46,7 +39,7 @@ env.allowRemoteModels = false;
 env.localModelPath = '';
 const points = codePoints();
 console.log(`${points.length} code points (planes ${PLANES.join(', ')})`);
-for (const [name, dir] of Object.entries(TOKENIZERS)) {
+for (const [name, dir] of Object.entries(TOKENIZER_DIRS)) {
   const binding = Tokenizer.fromFile(join(dir, 'tokenizer.json'));
   const js = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
   const differing: number[] = [];
