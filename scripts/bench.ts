@@ -352,6 +352,7 @@ async function longReportRow(texts: readonly string[]): Promise<ReportRun> {
   writeFileSync(input, `${Array.from({ length: 2000 }, (_, i) => words[i % words.length]).join(' ')}\n`);
   const args = ['explain', input, '--model', 'demo', '--methods', 'all', '--out', join(dir, 'report')];
   const script = `import { main } from ${JSON.stringify(resolve('src/cli/main.ts'))};
+    import { peakRssBytes } from ${JSON.stringify(resolve('scripts/bench/measure.ts'))};
     const started = performance.now();
     const code = await main(['node', 'xai-workbench', ...${JSON.stringify(args)}], {
       out: () => undefined,
@@ -361,7 +362,7 @@ async function longReportRow(texts: readonly string[]): Promise<ReportRun> {
     process.stdout.write(JSON.stringify({
       code,
       seconds: (performance.now() - started) / 1000,
-      maxRss: process.resourceUsage().maxRSS * 1024,
+      maxRss: peakRssBytes(),
       cpuSeconds: (user + system) / 1e6,
     }));`;
   try {

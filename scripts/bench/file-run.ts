@@ -11,7 +11,7 @@ import { compareMethods } from '../../src/engine/compare.js';
 import { EXPLAINERS } from '../../src/engine/explainers/registry.js';
 import { ModelBundle } from '../../src/engine/model/bundle.js';
 import type { Precision } from '../../src/shared/results.js';
-import { ownCpuSeconds } from './measure.js';
+import { ownCpuSeconds, peakRssBytes } from './measure.js';
 
 export interface SentenceRun {
   tokens: number;
@@ -64,7 +64,7 @@ export async function runFile(modelDir: string, texts: readonly string[], precis
     loadSeconds,
     seconds,
     sentences,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    maxRss: peakRssBytes(),
     cpuSeconds: ownCpuSeconds(),
   };
 }

@@ -77,3 +77,18 @@ export function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
 }
+
+/**
+ * This process's peak resident memory in bytes. Linux's `ru_maxrss` (Node's `resourceUsage().maxRSS`) starts a
+ * child at its parent's RSS when it forked, so a child of the 2.5 GB bench would report at least that; the
+ * address space's own high-water mark (`VmHWM`) starts afresh at exec. Elsewhere `maxRSS` is what there is.
+ */
+export function peakRssBytes(): number {
+  try {
+    const kilobytes = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kilobytes !== undefined) return Number(kilobytes) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
