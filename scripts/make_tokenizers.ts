@@ -116,14 +116,7 @@ function robertaBpe(): Record<string, string> {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [
-      addedToken(0, bos),
-      addedToken(1, pad),
-      addedToken(2, eos),
-      addedToken(3, unk),
-      // `<mask>` takes the space before it, so "a <mask>" fills the slot of " word" as in pre-training.
-      addedToken(maskId, mask, { lstrip: true }),
-    ],
+    added_tokens: robertaStyleAddedTokens(maskId),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: {
@@ -212,13 +205,7 @@ function xlmrUnigram(): Record<string, string> {
 
   const spec = {
     ...emptySpec(),
-    added_tokens: [
-      addedToken(0, bos),
-      addedToken(1, pad),
-      addedToken(2, eos),
-      addedToken(3, unk),
-      addedToken(maskId, mask, { lstrip: true }),
-    ],
+    added_tokens: robertaStyleAddedTokens(maskId),
     normalizer,
     pre_tokenizer: preTokenizer,
     post_processor: templateProcessing(['<s>', '$A', '</s>'], ['<s>', '$A', '</s>', '</s>', '$B', '</s>'], {
@@ -240,6 +227,19 @@ function xlmrUnigram(): Record<string, string> {
     }),
     'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
   };
+}
+
+/** The added tokens RoBERTa and XLM-R share: the four specials at 0–3 and `<mask>` at `maskId`. */
+function robertaStyleAddedTokens(maskId: number): AddedToken[] {
+  const { bos, pad, eos, unk, mask } = ROBERTA_SPECIALS;
+  return [
+    addedToken(0, bos),
+    addedToken(1, pad),
+    addedToken(2, eos),
+    addedToken(3, unk),
+    // `<mask>` takes the space before it, so "a <mask>" fills the slot of " word" as in pre-training.
+    addedToken(maskId, mask, { lstrip: true }),
+  ];
 }
 
 /** tokenizer_config.json's special tokens of RoBERTa and XLM-R, which share them: `<s>` is cls, `</s>` sep. */
