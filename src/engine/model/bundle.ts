@@ -43,11 +43,17 @@ export interface LoadOptions {
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
-const CAPABILITY_GRAPHS: Record<Exclude<ModelCapability, 'token_offsets'>, GraphVariant> = {
+/** Capabilities a derived graph provides; the rest (`token_offsets`) are the tokenizer's. */
+const CAPABILITY_GRAPHS: Partial<Record<ModelCapability, GraphVariant>> = {
   attentions: 'attentions',
   inputs_embeds: 'embeds',
   gradients: 'gradients',
 };
+
+/** Whether a method needing this runs on a graph of its own rather than on the forward service's batches. */
+export function needsOwnGraph(capability: ModelCapability): boolean {
+  return CAPABILITY_GRAPHS[capability] !== undefined;
+}
 
 export class ModelBundle {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
@@ -177,8 +183,8 @@ export class ModelBundle {
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
   async unsupportedReason(capability: ModelCapability): Promise<string | undefined> {
-    if (capability === 'token_offsets') return this.tokenizer.textLayerUnsupportedReason();
-    return this.graphs.unsupportedReason(CAPABILITY_GRAPHS[capability]);
+    const graph = CAPABILITY_GRAPHS[capability];
+    return graph ? this.graphs.unsupportedReason(graph) : this.tokenizer.textLayerUnsupportedReason();
   }
 
   async dispose(): Promise<void> {
