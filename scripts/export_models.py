@@ -1,17 +1,20 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
-    /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|full ...] [--out DIR]
+    /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
+                                               tiny-bert-cased|full ...] [--out DIR]
 
-Without targets: demo, tiny-distilbert, tiny-bert and tiny-roberta (small, committed). `full` (a random-weight
-full-size DistilBERT, ~270 MB) is only built when named and goes to --out, never into the repository.
+Without targets: every model but `full` (small, committed). `full` (a random-weight full-size DistilBERT,
+~270 MB) is only built when named and goes to --out, never into the repository.
 Everything is deterministic: re-running reproduces every file byte for byte (OpenBLAS kernels pinned below).
 
 Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
 the way Hugging Face's exporters do it (opset 14, constant folding, int64 inputs with dynamic batch and
-sequence axes, one output `logits`; RoBERTa without token_type_ids, as optimum). Tokenizers are our own
-WordPiece vocabularies (scripts/demo_vocab.py), except for `full`, which takes the real uncased vocabulary from
---tokenizer-dir, and `tiny-roberta`, which gets none here (its byte-level BPE files are made with the
-tokenizer fixtures and copied in; until then its goldens are on id sequences: scripts/roberta_fixture.py).
+sequence axes, one output `logits`; RoBERTa and XLM-R without token_type_ids, as optimum). Tokenizers are our
+own WordPiece vocabularies (scripts/demo_vocab.py), except for `full`, which takes the real uncased vocabulary
+from --tokenizer-dir, and `tiny-roberta`, `tiny-xlmr` and `tiny-bert-cased`, which get a tokenizer fixture
+(fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their golden ids come from Hugging Face's
+`tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and tiny-roberta also keeps its
+goldens on id sequences (scripts/roberta_fixture.py).
 """
 
 import argparse
@@ -19,11 +22,12 @@ import collections
 import json
 import os
 import shutil
+import subprocess
 import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional
 
 # OpenBLAS picks its kernels by CPU (Haswell, Zen, SkylakeX ...), and each sums in its own order, which moves
 # the goldens' last digits. The committed files were written with the SandyBridge kernels, which run on any
@@ -41,7 +45,7 @@ import onnx_numpy  # noqa: E402
 from demo_model import build_demo_model  # noqa: E402
 from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
 import roberta_fixture  # noqa: E402
-from gradient_golden import gradient_golden, gradient_golden_ids  # noqa: E402
+from gradient_golden import SENTENCES as GRADIENT_GOLDEN_SENTENCES, gradient_golden, gradient_golden_ids  # noqa: E402
 from modeling import (  # noqa: E402
     BertConfig,
     BertForSequenceClassification,
@@ -49,6 +53,7 @@ from modeling import (  # noqa: E402
     DistilBertForSequenceClassification,
     RobertaConfig,
     RobertaForSequenceClassification,
+    XLMRobertaConfig,
     init_random_weights,
 )
 from wordpiece import (  # noqa: E402
@@ -249,11 +254,17 @@ def _forward(model, architecture: str, ids: List[List[int]], mask: List[List[int
 
 def golden_sentence(model, architecture: str, tokenizer: WordPieceTokenizer, text: str, max_length: int) -> dict:
     encoding = tokenizer.encode(text, max_length)
-    logits, attentions = _forward(model, architecture, [encoding.ids], [[1] * len(encoding.ids)])
-    entry = {"text": text, "tokens": encoding.tokens, "ids": encoding.ids}
+    types = [0] * len(encoding.ids)
+    return golden_entry(model, architecture, text, encoding.tokens, encoding.ids, types, encoding.truncated)
+
+
+def golden_entry(model, architecture: str, text: str, tokens, ids, token_type_ids, truncated: bool) -> dict:
+    """One sentence's golden record from its encoding (`token_type_ids` are kept for BERT only)."""
+    logits, attentions = _forward(model, architecture, [ids], [[1] * len(ids)])
+    entry = {"text": text, "tokens": tokens, "ids": ids}
     if architecture == "bert":
-        entry["token_type_ids"] = [0] * len(encoding.ids)
-    entry["truncated"] = encoding.truncated
+        entry["token_type_ids"] = token_type_ids
+    entry["truncated"] = truncated
     entry["logits"] = logits[0].tolist()
     entry["probabilities"] = torch.softmax(logits[0], dim=-1).tolist()
     entry["attentions"] = [layer[0].tolist() for layer in attentions]
@@ -311,10 +322,11 @@ def demo_checks(model, tokenizer: WordPieceTokenizer, labels: List[str]) -> dict
 # ------------------------------------------------------------------------------------------------- checks
 
 
-def check_torch_paths(model, architecture: str, golden: dict) -> None:
-    """The inputs_embeds path and padded batches agree with the golden single-sentence logits."""
+def check_torch_paths(model, architecture: str, golden: dict, pad_id: int = 0) -> None:
+    """The inputs_embeds path and padded batches agree with the golden single-sentence logits. (RoBERTa's
+    positions from inputs_embeds are sequential, those of ids without `<pad>` too.)"""
     sentences = golden["sentences"]
-    word_embeddings = (model.bert if architecture == "bert" else model.distilbert).embeddings.word_embeddings
+    word_embeddings = getattr(model, architecture).embeddings.word_embeddings
     for s in sentences:
         ids = torch.tensor([s["ids"]])
         with torch.no_grad():
@@ -322,24 +334,26 @@ def check_torch_paths(model, architecture: str, golden: dict) -> None:
             logits = model(inputs_embeds=embeds, attention_mask=torch.ones_like(ids))
         assert np.allclose(logits[0].numpy(), s["logits"], atol=1e-5), "inputs_embeds path disagrees"
     width = max(len(s["ids"]) for s in sentences)
-    ids = [s["ids"] + [0] * (width - len(s["ids"])) for s in sentences]
+    ids = [s["ids"] + [pad_id] * (width - len(s["ids"])) for s in sentences]
     mask = [[1] * len(s["ids"]) + [0] * (width - len(s["ids"])) for s in sentences]
     logits, _ = _forward(model, architecture, ids, mask)
     expected = np.array([s["logits"] for s in sentences])
     assert np.allclose(logits.numpy(), expected, atol=1e-4), "padded batch disagrees with single sentences"
 
 
-def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict) -> collections.Counter:
+def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict, pad_id: int = 0):
+    """Returns the op counts and max |logit(ONNX graph, numpy) - logit(PyTorch)|."""
     onnx.checker.check_model(str(path))
     model = onnx.load(str(path))
     graph = model.graph
     initializers = {t.name for t in graph.initializer}
-    prefix = "bert" if architecture == "bert" else "distilbert"
-    word_embeddings = f"{prefix}.embeddings.word_embeddings.weight"
+    word_embeddings = f"{architecture}.embeddings.word_embeddings.weight"
     assert any(
         n.op_type == "Gather" and n.input[0] == word_embeddings and n.input[1] == "input_ids" for n in graph.node
     ), "no Gather(word embeddings, input_ids)"
     assert word_embeddings in initializers
+    if architecture == "roberta":
+        roberta_fixture.check_onnx_interface(model, n_layers)
     softmaxes = [n for n in graph.node if n.op_type == "Softmax"]
     assert len(softmaxes) == n_layers, f"{len(softmaxes)} Softmax nodes for {n_layers} layers"
     for softmax in softmaxes:
@@ -352,20 +366,24 @@ def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict) -> co
 
     def feeds(rows: List[List[int]], width: int) -> dict:
         f = {
-            "input_ids": np.array([r + [0] * (width - len(r)) for r in rows], dtype=np.int64),
+            "input_ids": np.array([r + [pad_id] * (width - len(r)) for r in rows], dtype=np.int64),
             "attention_mask": np.array([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64),
         }
         if architecture == "bert":
             f["token_type_ids"] = np.zeros_like(f["input_ids"])
         return f
 
+    worst = 0.0
     for s in sentences:
         (logits,) = onnx_numpy.run(model, feeds([s["ids"]], len(s["ids"])))
         assert np.allclose(logits[0], s["logits"], atol=1e-4, rtol=1e-4), f"ONNX graph disagrees on {s['text']!r}"
+        worst = max(worst, float(np.max(np.abs(logits[0] - np.asarray(s["logits"])))))
     rows = [s["ids"] for s in sentences]
     (logits,) = onnx_numpy.run(model, feeds(rows, max(map(len, rows))))
-    assert np.allclose(logits, [s["logits"] for s in sentences], atol=1e-4, rtol=1e-4), "ONNX padded batch"
-    return collections.Counter(n.op_type for n in graph.node)
+    expected = np.asarray([s["logits"] for s in sentences])
+    assert np.allclose(logits, expected, atol=1e-4, rtol=1e-4), "ONNX padded batch"
+    worst = max(worst, float(np.max(np.abs(logits - expected))))
+    return collections.Counter(n.op_type for n in graph.node), worst
 
 
 def check_tokenization(target: Target, golden: dict, vocab: List[str]) -> None:
@@ -417,56 +435,299 @@ def build(target: Target) -> None:
 
     check_tokenization(target, golden, vocab)
     check_torch_paths(model, target.architecture, golden)
-    ops = check_onnx(onnx_path, target.architecture, n_layers, golden)
-    report(target, golden, ops)
+    ops, worst = check_onnx(onnx_path, target.architecture, n_layers, golden)
+    report(target, golden, ops, worst)
 
 
-def tiny_roberta_model() -> RobertaForSequenceClassification:
+# ------------------------------------------------------------------------------ models with a tokenizer fixture
+# tiny-roberta, tiny-xlmr and tiny-bert-cased take a tokenizer from fixtures/tokenizers/ (npm run
+# tokenizers:make), copied into the model folder. There is no Python tokenizers library here, so the golden ids
+# come from Hugging Face's `tokenizers` Node binding (the same Rust code as Python's fast tokenizers), run by
+# scripts/encode_golden_texts.ts; it also encodes with transformers.js, and a sentence the two disagree on is
+# refused. The binding's ids are untruncated; they are truncated here as the engine truncates (the first
+# max_length - 1 tokens, then the final `</s>` / `[SEP]`: specials kept, text cut).
+
+TOKENIZER_FIXTURES = REPO / "fixtures/tokenizers"
+ENCODE_SCRIPT = REPO / "scripts/encode_golden_texts.ts"
+
+# Roles: the seed (plain English), contractions and punctuation (these two also get gradient goldens),
+# doubled and tripled spaces (byte-level BPE keeps each as a `Ġ` piece), accents (UTF-8 byte pieces), an emoji
+# (split into bytes; byte-level BPE has no <unk>), a literal `<mask>` (the special token, taking the space
+# before it: lstrip), a single word, and one longer than 64 tokens.
+ROBERTA_SENTENCES = [
+    SEED_SENTENCE,
+    "I don't think it's a bad film; it's great.",
+    "The  plot   was  boring,  really.",
+    "A café for the naïve: crème brûlée.",
+    "The ending made me smile 😊 so much.",
+    "The film was <mask> and the acting was great.",
+    "Brilliant",
+    "After a slow first hour, the story finds its rhythm, and the two lead actors share a warm chemistry that "
+    "carries the film to a satisfying end. The music is gentle, the camera patient, and every scene earns its "
+    "place, so that by the final shot you care about these people far more than you ever expected to.",
+]
+# Roles: French and German accents (gradient goldens), CJK of the Basic Multilingual Plane (astral-plane CJK is
+# where transformers.js and the binding disagree) with full-width punctuation that NFKC folds, doubled spaces
+# (collapsed by the normalizer), an emoji and a letter the vocabulary never saw (<unk>), a ligature NFKC
+# unfolds and a literal `<mask>`, Cyrillic, and one longer than 64 tokens. No Greek: final sigma differs.
+XLMR_SENTENCES = [
+    "Le film était magnifique, mais la fin était trop longue.",
+    "Der Film war großartig, aber die Musik war viel zu laut.",
+    "这部电影很好看，但是结局太长了。",
+    "The  film   was  great,  really.",
+    "Un café très crème 😊 à Zürich.",
+    "The ﬁlm was <mask> and the acting was great.",
+    "Фильм был замечательный, но конец слишком длинный.",
+    "La película fue maravillosa y los actores estuvieron increíbles, pero el final era tan malo que nadie me "
+    "dijo nada; der Film war großartig, aber die Musik war viel zu laut, und die Geschichte leider nicht.",
+]
+# Roles: case kept (gradient goldens: "Paris" and "PARIS" are different pieces; accents kept, "Zürich" as
+# Z ##ü ...), a contraction, plain English, an emoji ([UNK]), digits and punctuation, a literal `[MASK]`,
+# German with a capital umlaut and a dash, a single word in pieces, and one longer than 64 tokens.
+BERT_CASED_SENTENCES = [
+    "Paris is not PARIS.",
+    "Café in Zürich was wonderful!",
+    "I didn't like the ending; it was slow and predictable.",
+    "The actors were great, but the music was too loud.",
+    "What a terrible movie 😊",
+    "Tickets cost $12.50 each.",
+    "The film was [MASK] and the acting was great.",
+    "Über zwei Stunden Langeweile – schade um die schönen Bilder.",
+    "Brilliant",
+    "The director, a newcomer from Zürich, handled the crowd scenes with real confidence; the actors were great, "
+    "but the music was too loud in most scenes. Nothing happens for an hour, then everything happens at once, "
+    "and the ending was slow, predictable and far too long. Paris, ZÜRICH and Berlin deserved a better film.",
+]
+
+
+@dataclass
+class TokenizedFixture:
+    name: str
+    architecture: str  # "roberta" (XLM-R too: the same modules) or "bert"
+    tokenizer: str  # folder under fixtures/tokenizers/
+    sentences: List[str]
+    make_model: Callable[[int], torch.nn.Module]  # from the tokenizer's vocabulary size
+    # What the encodings must show: texts with <unk>, texts with the mask token, and pairs of texts that must
+    # encode to the same ids (or to different ones).
+    unk_in: List[str]
+    mask_in: List[str]
+    same_ids: List[tuple]
+    different_ids: List[tuple]
+
+    @property
+    def folder(self) -> Path:
+        return REPO / "fixtures/models" / self.name
+
+    @property
+    def golden(self) -> Path:
+        return REPO / "fixtures/golden" / f"{self.name}.json"
+
+
+def _roberta_family(config_class, vocab_size: int, labels: Dict[int, str], seed: int):
     # 64 positions for tokens, as the other tiny models, + padding_idx + 1 (roberta-base: 514 = 512 + 2).
-    config = RobertaConfig(
-        vocab_size=ROBERTA_VOCAB_SIZE, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-        intermediate_size=64, max_position_embeddings=64 + 1 + 1, id2label=SENTIMENT_LABELS,
+    config = config_class(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, max_position_embeddings=64 + 1 + 1, id2label=labels,
     )
+    return _random_model(RobertaForSequenceClassification, config, seed=seed, std=0.25)
+
+
+def tiny_roberta_model(vocab_size: int = ROBERTA_VOCAB_SIZE) -> RobertaForSequenceClassification:
+    assert vocab_size == ROBERTA_VOCAB_SIZE
     # Seed 34: the five sequences between them predict all three labels (the first two: positive, neutral).
-    return _random_model(RobertaForSequenceClassification, config, seed=34, std=0.25)
+    return _roberta_family(RobertaConfig, vocab_size, SENTIMENT_LABELS, seed=34)
 
 
-TINY_ROBERTA = REPO / "fixtures/models/tiny-roberta"
+def tiny_xlmr_model(vocab_size: int) -> RobertaForSequenceClassification:
+    # As cardiffnlp/twitter-xlm-roberta-base-sentiment's labels. Seed 13: the sentences between them predict all
+    # three labels (the first two: neutral, negative), and every IG convergence delta shrinks from 8 to 50 steps.
+    return _roberta_family(XLMRobertaConfig, vocab_size, SENTIMENT_LABELS, seed=13)
 
 
-def write_roberta_gradient_golden(model) -> None:
-    golden = gradient_golden_ids(
-        "tiny-roberta", model, "roberta", roberta_fixture.GRADIENT_SEQUENCES, roberta_fixture.PAD,
-        roberta_fixture.MASK,
+def tiny_bert_cased_model(vocab_size: int) -> BertForSequenceClassification:
+    # tiny-bert's shape, two labels. Seed 4: both labels among the sentences (the first two: NEGATIVE, POSITIVE),
+    # and every IG convergence delta shrinks from 8 to 50 steps.
+    config = BertConfig(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        type_vocab_size=2, max_position_embeddings=64, id2label=SST2_LABELS,
     )
-    _write_json(REPO / "fixtures/golden/tiny-roberta.gradients.json", golden, pretty_depth=3)
+    return _random_model(BertForSequenceClassification, config, seed=4, std=0.25)
 
 
-def build_tiny_roberta(gradients_only: bool = False) -> None:
-    """config.json and onnx/model.onnx only (the tokenizer files are made elsewhere), with graph-level goldens
-    on id sequences."""
-    model = tiny_roberta_model()
-    write_roberta_gradient_golden(model)
+TOKENIZED_FIXTURES = {
+    "tiny-roberta": TokenizedFixture(
+        "tiny-roberta", "roberta", "roberta-bpe", ROBERTA_SENTENCES, tiny_roberta_model,
+        unk_in=[], mask_in=[ROBERTA_SENTENCES[5]],
+        same_ids=[], different_ids=[(ROBERTA_SENTENCES[2], "The plot was boring, really.")],
+    ),
+    "tiny-xlmr": TokenizedFixture(
+        "tiny-xlmr", "roberta", "xlmr-unigram", XLMR_SENTENCES, tiny_xlmr_model,
+        unk_in=[XLMR_SENTENCES[4]], mask_in=[XLMR_SENTENCES[5]],
+        same_ids=[
+            (XLMR_SENTENCES[3], "The film was great, really."),
+            (XLMR_SENTENCES[5], "The film was <mask> and the acting was great."),
+        ],
+        different_ids=[],
+    ),
+    "tiny-bert-cased": TokenizedFixture(
+        "tiny-bert-cased", "bert", "bert-cased-wordpiece", BERT_CASED_SENTENCES, tiny_bert_cased_model,
+        unk_in=[BERT_CASED_SENTENCES[4]], mask_in=[BERT_CASED_SENTENCES[6]],
+        same_ids=[], different_ids=[(BERT_CASED_SENTENCES[0], "paris is not paris.")],
+    ),
+}
+
+
+@dataclass
+class TokenizerFixture:
+    folder: Path
+    vocab_size: int
+    special_ids: Dict[str, int]  # role (bos, cls, eos, mask, pad, sep, unk) -> id, from special_tokens_map.json
+
+
+def read_tokenizer(folder: Path) -> TokenizerFixture:
+    spec = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = spec["model"]["vocab"]
+    ids = {piece: i for i, (piece, _) in enumerate(vocab)} if spec["model"]["type"] == "Unigram" else dict(vocab)
+    ids.update({token["content"]: token["id"] for token in spec["added_tokens"]})
+    size = max(ids.values()) + 1
+    assert sorted(set(ids.values())) == list(range(size)), f"{folder}: ids are not 0…{size - 1}"
+    roles = json.loads((folder / "special_tokens_map.json").read_text(encoding="utf-8"))
+    special_ids = {
+        role.removesuffix("_token"): ids[token if isinstance(token, str) else token["content"]]
+        for role, token in sorted(roles.items())
+    }
+    return TokenizerFixture(folder, size, special_ids)
+
+
+def encode_texts(folder: Path, texts: List[str]) -> List[dict]:
+    """The binding's untruncated encodings ({ids, tokens, type_ids}; the tokens as Python's encoding.tokens())."""
+    tsx = REPO / "node_modules/.bin/tsx"
+    command = [str(tsx)] if tsx.exists() else ["npx", "tsx"]
+    request = json.dumps({"dir": str(folder), "texts": texts})
+    result = subprocess.run(command + [str(ENCODE_SCRIPT)], input=request, capture_output=True, text=True, cwd=REPO)
+    if result.returncode != 0:
+        raise SystemExit(f"{ENCODE_SCRIPT.name} failed (npm ci done?):\n{result.stderr}")
+    records = json.loads(result.stdout)
+    assert len(records) == len(texts)
+    for text, record in zip(texts, records):
+        assert record["transformers_js_ids"] == record["ids"], (
+            f"{folder.name}: transformers.js and the tokenizers binding disagree on {text!r}: "
+            f"{record['transformers_js_ids']} vs {record['ids']}; choose another golden sentence"
+        )
+    return records
+
+
+def truncate_encoding(record: dict, max_length: int, final_id: int) -> dict:
+    """As the engine truncates: the first max_length - 1 tokens and the final special token."""
+    assert record["ids"][-1] == final_id, f"encoding does not end in id {final_id}: {record['ids']}"
+    truncated = len(record["ids"]) > max_length
+    cut = (lambda xs: xs[: max_length - 1] + xs[-1:]) if truncated else (lambda xs: xs)
+    return {"ids": cut(record["ids"]), "tokens": cut(record["tokens"]), "type_ids": cut(record["type_ids"]),
+            "truncated": truncated}
+
+
+def check_text_roles(fixture: TokenizedFixture, golden: dict, special: Dict[str, int], extra: Dict[str, list]):
+    """The sentences do what their roles say (see the sentence lists)."""
+    sentences = golden["sentences"]
+    first = special["bos"] if fixture.architecture == "roberta" else special["cls"]
+    last = special["eos"] if fixture.architecture == "roberta" else special["sep"]
+    for s in sentences:
+        assert s["ids"][0] == first and s["ids"][-1] == last, f"{s['text']!r}: {s['ids']}"
+        assert len(s["ids"]) <= golden["max_length"]
+        assert s["truncated"] == (s is sentences[-1]), f"only the last sentence may be truncated: {s['text']!r}"
+        assert (special["unk"] in s["ids"]) == (s["text"] in fixture.unk_in), f"<unk> in {s['text']!r}?"
+        assert (special["mask"] in s["ids"]) == (s["text"] in fixture.mask_in), f"mask in {s['text']!r}?"
+    by_text = {s["text"]: s["ids"] for s in sentences}
+    for a, b in fixture.same_ids:
+        assert by_text[a] == extra[b], f"{a!r} and {b!r} should encode alike"
+    for a, b in fixture.different_ids:
+        assert by_text[a] != extra[b], f"{a!r} and {b!r} should encode differently"
+    assert len({int(np.argmax(s["logits"])) for s in sentences}) > 1, "every sentence predicts the same label"
+
+
+def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> None:
+    tokenizer = read_tokenizer(TOKENIZER_FIXTURES / fixture.tokenizer)
+    special = tokenizer.special_ids
+    model = fixture.make_model(tokenizer.vocab_size)
+    config = model.config
+    assert config.vocab_size == tokenizer.vocab_size and config.pad_token_id == special["pad"]
+    roberta = fixture.architecture == "roberta"
+    if roberta:
+        assert [config.bos_token_id, config.eos_token_id] == [special["bos"], special["eos"]]
+    max_length = config.max_position_embeddings - (config.pad_token_id + 1 if roberta else 0)
+    labels = [config.id2label[i] for i in range(config.num_labels)]
+    extra_texts = sorted({b for _, b in fixture.same_ids + fixture.different_ids})
+    records = encode_texts(tokenizer.folder, fixture.sentences + extra_texts)
+    final_id = special["eos"] if roberta else special["sep"]
+    encodings = [truncate_encoding(r, max_length, final_id) for r in records[: len(fixture.sentences)]]
+    extra = {text: r["ids"] for text, r in zip(extra_texts, records[len(fixture.sentences):])}
+    is_roberta_fixture = fixture.name == "tiny-roberta"
+    if is_roberta_fixture:
+        assert {k: special[k] for k in roberta_fixture.SPECIAL_IDS} == roberta_fixture.SPECIAL_IDS
+
+    # Gradient goldens for the first sentences (tiny-roberta's id sequences first, as before).
+    n = GRADIENT_GOLDEN_SENTENCES
+    gradients = gradient_golden_ids(
+        fixture.name, model, fixture.architecture, [e["ids"] for e in encodings[:n]], special["pad"],
+        special["mask"], texts=fixture.sentences[:n],
+    )
+    if is_roberta_fixture:
+        sequences = gradient_golden_ids(
+            fixture.name, model, "roberta", roberta_fixture.GRADIENT_SEQUENCES, special["pad"], special["mask"]
+        )
+        gradients["sentences"] = sequences["sentences"] + gradients["sentences"]
+    gradients_path = fixture.golden.with_name(f"{fixture.name}.gradients.json")
+    _write_json(gradients_path, gradients, pretty_depth=3)
     if gradients_only:
         return
-    _write_json(TINY_ROBERTA / "config.json", model.config.to_hf_dict())
-    onnx_path = TINY_ROBERTA / "onnx/model.onnx"
-    export_onnx(model, "roberta", onnx_path)
-    golden = roberta_fixture.graph_golden("tiny-roberta", model)
-    golden_path = REPO / "fixtures/golden/tiny-roberta.json"
-    _write_json(golden_path, golden, pretty_depth=3)
 
-    roberta_fixture.check_torch(model, golden)
-    ops, worst, position_ops = roberta_fixture.check_onnx(onnx_path, golden)
-    print(f"\n== tiny-roberta: {TINY_ROBERTA}")
-    for path in sorted({p for p in TINY_ROBERTA.rglob("*") if p.is_file()} | {golden_path}):
+    folder = fixture.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_json(folder / "config.json", config.to_hf_dict())
+    for path in sorted(tokenizer.folder.iterdir()):
+        shutil.copyfile(path, folder / path.name)
+    onnx_path = folder / "onnx/model.onnx"
+    export_onnx(model, fixture.architecture, onnx_path)
+
+    if is_roberta_fixture:  # its goldens on id sequences stay as they were, the sentences come after them
+        golden = roberta_fixture.graph_golden(fixture.name, model)
+        assert golden["max_length"] == max_length
+    else:
+        golden = {
+            "model": fixture.name,
+            "torch_version": torch.__version__,
+            "max_length": max_length,
+            "labels": labels,
+            "special_ids": special,
+        }
+    golden["sentences"] = [
+        golden_entry(model, fixture.architecture, text, e["tokens"], e["ids"], e["type_ids"], e["truncated"])
+        for text, e in zip(fixture.sentences, encodings)
+    ]
+    _write_json(fixture.golden, golden, pretty_depth=3)
+
+    check_text_roles(fixture, golden, special, extra)
+    check_torch_paths(model, fixture.architecture, golden, special["pad"])
+    position_ops = None
+    if is_roberta_fixture:
+        roberta_fixture.check_torch(model, golden)
+        _, sequences_worst, position_ops = roberta_fixture.check_onnx(onnx_path, golden)
+    ops, worst = check_onnx(onnx_path, fixture.architecture, config.num_hidden_layers, golden, special["pad"])
+
+    print(f"\n== {fixture.name}: {folder}")
+    for path in sorted({p for p in folder.rglob("*") if p.is_file()} | {fixture.golden, gradients_path}):
         print(f"  {path.stat().st_size:>11,d}  {path}")
     print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
-    print("  position ids: input_ids -> " + " -> ".join(position_ops) + " -> Gather(position_embeddings)")
-    print(f"  max |logit(ONNX, numpy) - logit(PyTorch)| = {worst:.2e}")
-    for s in golden["sequences"]:
+    if position_ops is not None:
+        print("  position ids: input_ids -> " + " -> ".join(position_ops) + " -> Gather(position_embeddings)")
+        print(f"  id sequences: max |logit(ONNX, numpy) - logit(PyTorch)| = {sequences_worst:.2e}")
+        for s in golden["sequences"]:
+            probs = "/".join(f"{p:.4f}" for p in s["probabilities"])
+            print(f"  {probs}  n={len(s['ids']):<3d} {s['ids']}")
+    print(f"  sentences: max |logit(ONNX, numpy) - logit(PyTorch)| = {worst:.2e}")
+    for s in golden["sentences"]:
         probs = "/".join(f"{p:.4f}" for p in s["probabilities"])
-        print(f"  {probs}  n={len(s['ids']):<3d} {s['ids']}")
+        print(f"  {probs}  n={len(s['ids']):<3d}{' truncated' if s['truncated'] else ''}  {s['text'][:60]}")
 
 
 def write_gradient_golden(target: Target, model, tokenizer: WordPieceTokenizer, max_length: int) -> None:
@@ -482,11 +743,12 @@ def gradients_only(target: Target) -> None:
     write_gradient_golden(target, model, WordPieceTokenizer(vocab), model.config.max_position_embeddings)
 
 
-def report(target: Target, golden: dict, ops: collections.Counter) -> None:
+def report(target: Target, golden: dict, ops: collections.Counter, worst: float) -> None:
     print(f"\n== {target.name}: {target.folder}")
     for path in sorted({p for p in target.folder.rglob("*") if p.is_file()} | {target.golden}):
         print(f"  {path.stat().st_size:>11,d}  {path}")
     print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
+    print(f"  max |logit(ONNX, numpy) - logit(PyTorch)| = {worst:.2e}")
     for s in golden["sentences"]:
         probs = "/".join(f"{p:.4f}" for p in s["probabilities"])
         print(f"  {probs}  n={len(s['ids']):<3d}{' truncated' if s['truncated'] else ''}  {s['text'][:60]}")
@@ -540,7 +802,8 @@ demo imitates (Apache-2.0).
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="*", metavar="{demo,tiny-distilbert,tiny-bert,tiny-roberta,full}")
+    names = ["demo", "tiny-distilbert", "tiny-bert", *TOKENIZED_FIXTURES, "full"]
+    parser.add_argument("targets", nargs="*", metavar="{" + ",".join(names) + "}")
     parser.add_argument("--out", type=Path, default=DEFAULT_FULL_OUT, help="folder of the full model")
     parser.add_argument("--tokenizer-dir", type=Path, default=DEFAULT_TOKENIZER_DIR,
                         help="tokenizer files of distilbert-base-uncased(-finetuned-sst-2-english), for full")
@@ -549,12 +812,12 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # same reduction order on every run
     targets = _targets(args.out.resolve(), args.tokenizer_dir)
-    unknown = sorted(set(args.targets) - set(targets) - {"tiny-roberta"})
+    unknown = sorted(set(args.targets) - set(names))
     if unknown:
-        parser.error(f"unknown target(s) {unknown}; choose from {sorted(targets) + ['tiny-roberta']}")
-    for name in args.targets or ["demo", "tiny-distilbert", "tiny-bert", "tiny-roberta"]:
-        if name == "tiny-roberta":  # no tokenizer of ours: its own build (scripts/roberta_fixture.py)
-            build_tiny_roberta(args.gradients_only)
+        parser.error(f"unknown target(s) {unknown}; choose from {names}")
+    for name in args.targets or names[:-1]:
+        if name in TOKENIZED_FIXTURES:  # a tokenizer fixture of fixtures/tokenizers/ copied in
+            build_tokenized(TOKENIZED_FIXTURES[name], args.gradients_only)
         else:
             (gradients_only if args.gradients_only else build)(targets[name])
 

@@ -176,11 +176,19 @@ def gradient_golden(name: str, model, architecture: str, tokenizer, sentences: L
     }
 
 
-def gradient_golden_ids(name: str, model, architecture: str, sequences: List[List[int]], pad_id: int, mask_id: int):
-    """As gradient_golden, for sequences given as ids (a model whose tokenizer is not there yet)."""
+def gradient_golden_ids(
+    name: str, model, architecture: str, sequences: List[List[int]], pad_id: int, mask_id: int,
+    texts: Optional[List[Optional[str]]] = None,
+):
+    """As gradient_golden, for sequences given as ids: a model whose tokenizer is not ours (tiny-roberta's id
+    sequences, `texts` None), or texts another tokenizer encoded (`texts[i]` the text of `sequences[i]`)."""
     model.eval()
+    texts = texts if texts is not None else [None] * len(sequences)
+    assert len(texts) == len(sequences)
     return {
         "model": name,
         "torch_version": torch.__version__,
-        "sentences": [gradient_entry(model, architecture, ids, pad_id, mask_id, None) for ids in sequences],
+        "sentences": [
+            gradient_entry(model, architecture, ids, pad_id, mask_id, text) for ids, text in zip(sequences, texts)
+        ],
     }

@@ -1,4 +1,5 @@
-"""DistilBERT, BERT and RoBERTa for sequence classification, written from the Hugging Face architecture.
+"""DistilBERT, BERT and RoBERTa (also as XLM-R) for sequence classification, written from the Hugging Face
+architecture.
 
 Module and parameter names match `transformers` exactly (so state_dict keys and the initializer names in an
 exported ONNX graph look like those of a real checkpoint), and the forward computations follow the
@@ -129,6 +130,19 @@ class RobertaConfig(BertConfig):
             model_type="roberta",
         )
         return dict(sorted(config.items()))
+
+
+@dataclass
+class XLMRobertaConfig(RobertaConfig):
+    """XLM-R: RoBERTa's modules and semantics under another name (transformers'
+    XLMRobertaForSequenceClassification is RobertaForSequenceClassification with `model_type` "xlm-roberta"; the
+    parameters are still `roberta.*` and `classifier.*`)."""
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for XLMRobertaForSequenceClassification."""
+        config = super().to_hf_dict()
+        config.update(architectures=["XLMRobertaForSequenceClassification"], model_type="xlm-roberta")
+        return config
 
 
 def _check_inputs(input_ids, inputs_embeds):

@@ -1,7 +1,8 @@
 """Graph-level goldens and export checks of the tiny RoBERTa fixture, on fixed id sequences.
 
 Its tokenizer (GPT-2's byte-level BPE laid out as RoBERTa's: `<s>` 0, `<pad>` 1, `</s>` 2, `<unk>` 3, GPT-2
-token i at i + 4, `<mask>` 50264) is made elsewhere, so these goldens take ids, not text: single sequences,
+token i at i + 4, `<mask>` 50264) is made with the tokenizer fixtures (npm run tokenizers:make) and copied in;
+its text goldens are export_models.py's, beside these. These goldens take ids, not text: single sequences,
 and one batch with right- and left-padding (`<pad>` ids with attention mask 0), where RoBERTa's position ids,
 computed from the ids, decide the result: `<pad>` gets position 1 (a zero row), real tokens count from 2
 wherever they start. So a padded row's real tokens attend exactly as in the unpadded sequence, left-padded
@@ -165,11 +166,9 @@ def position_ids_ops(graph) -> List[str]:
     return [n.op_type for n in graph.node if n.name in seen and n.op_type != "Constant"]
 
 
-def check_onnx(path, golden: Dict) -> Tuple[collections.Counter, float, List[str]]:
-    """The exported graph: optimum's interface and RoBERTa's position ids from input_ids; run by the numpy
-    interpreter on every sequence and on the padded batch. Returns op counts, max |Δlogit|, position-id ops."""
-    onnx.checker.check_model(str(path))
-    model = onnx.load(str(path))
+def check_onnx_interface(model, n_layers: int = 2) -> List[str]:
+    """A RoBERTa-family graph as optimum exports it: its inputs and output, opset, the embedding initializers,
+    RoBERTa's position ids computed from input_ids, one Softmax per layer. Returns the position-id ops."""
     graph = model.graph
     assert [i.name for i in graph.input] == ["input_ids", "attention_mask"], "optimum's inputs, no token types"
     assert [o.name for o in graph.output] == ["logits"]
@@ -184,7 +183,16 @@ def check_onnx(path, golden: Dict) -> Tuple[collections.Counter, float, List[str
     ops = position_ids_ops(graph)
     for op in ("Equal", "Not", "Cast", "CumSum", "Mul", "Add"):
         assert op in ops, f"position ids without {op}: {ops}"
-    assert sum(n.op_type == "Softmax" for n in graph.node) == 2
+    assert sum(n.op_type == "Softmax" for n in graph.node) == n_layers
+    return ops
+
+
+def check_onnx(path, golden: Dict) -> Tuple[collections.Counter, float, List[str]]:
+    """The exported graph: optimum's interface and RoBERTa's position ids from input_ids; run by the numpy
+    interpreter on every sequence and on the padded batch. Returns op counts, max |Δlogit|, position-id ops."""
+    onnx.checker.check_model(str(path))
+    model = onnx.load(str(path))
+    ops = check_onnx_interface(model)
 
     worst = 0.0
     for s in golden["sequences"]:
@@ -197,4 +205,4 @@ def check_onnx(path, golden: Dict) -> Tuple[collections.Counter, float, List[str
     )
     worst = max(worst, _max_difference(logits, batch["logits"]))
     assert worst <= TOLERANCE, f"ONNX graph (numpy) differs from PyTorch by {worst}"
-    return collections.Counter(n.op_type for n in graph.node), worst, ops
+    return collections.Counter(n.op_type for n in model.graph.node), worst, ops

@@ -1,7 +1,8 @@
 /**
  * The gradient graph and the gradient explainers against PyTorch autograd: golden files written by
  * scripts/export_models.py (scripts/gradient_golden.py) hold raw gradients, every explainer's preset scores
- * and integrated-gradients convergence deltas for a few sentences per model.
+ * and integrated-gradients convergence deltas for a few sentences per model. (tiny-roberta's file also holds
+ * id sequences without a text: roberta-gradients.golden.test.ts checks those.)
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -30,7 +31,7 @@ interface GoldenScores {
 }
 
 interface GoldenSentence {
-  text: string;
+  text: string | null;
   ids: number[];
   target: number;
   grad_logit: number[][];
@@ -39,6 +40,8 @@ interface GoldenSentence {
   ig_variants: { method: string; n_steps: number; delta: number }[];
   ig_x_input_baselines: Record<string, GoldenScores>;
 }
+
+type TextSentence = GoldenSentence & { text: string };
 
 const TOLERANCE = 1e-4;
 const EXPLAINERS: Explainer[] = [
@@ -54,6 +57,9 @@ const FIXTURES = [
   { name: 'tiny-distilbert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert') },
   { name: 'tiny-bert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert') },
   { name: 'demo-sst2', dir: join(PACKAGE_ROOT, 'resources/models/demo-sst2') },
+  { name: 'tiny-roberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta') },
+  { name: 'tiny-xlmr', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-xlmr') },
+  { name: 'tiny-bert-cased', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-cased') },
 ];
 
 function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
@@ -66,9 +72,10 @@ function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): 
 const maxAbs = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe.each(FIXTURES)('gradients of $name against PyTorch autograd', ({ name, dir }) => {
-  const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.gradients.json`), 'utf8')) as {
+  const file = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.gradients.json`), 'utf8')) as {
     sentences: GoldenSentence[];
   };
+  const golden = { sentences: file.sentences.filter((sentence): sentence is TextSentence => sentence.text !== null) };
   let model: ModelBundle;
   const inputs: { encoded: EncodedText; prediction: Prediction }[] = [];
 

@@ -1,6 +1,8 @@
 /**
  * The runtime against PyTorch: golden files written by scripts/export_models.py from its own PyTorch
  * implementation hold token ids, logits, probabilities and every attention map for a fixed list of sentences.
+ * The ids are our WordPiece's, or, for the models with a tokenizer fixture (tiny-roberta, tiny-xlmr,
+ * tiny-bert-cased), those of Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -35,6 +37,10 @@ const FIXTURES: { name: string; dir: string }[] = [
   { name: 'tiny-distilbert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert') },
   { name: 'tiny-bert', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert') },
   { name: 'demo-sst2', dir: join(PACKAGE_ROOT, 'resources/models/demo-sst2') },
+  // Byte-level BPE, Unigram (SentencePiece-style) and cased WordPiece, from fixtures/tokenizers/.
+  { name: 'tiny-roberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta') },
+  { name: 'tiny-xlmr', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-xlmr') },
+  { name: 'tiny-bert-cased', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-cased') },
 ];
 
 function readGolden(name: string): Golden {
@@ -61,7 +67,7 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
     expect(model.info.labels).toEqual(golden.labels);
   });
 
-  it('tokenizes exactly as the reference WordPiece, truncation included', () => {
+  it('tokenizes exactly as the reference tokenizer, truncation included', () => {
     for (const sentence of golden.sentences) {
       const encoded = model.tokenizer.encode(sentence.text);
       expect(encoded.ids, sentence.text).toEqual(sentence.ids);
