@@ -7,8 +7,9 @@
  * Request (stdin): `{ "dir": "<folder with tokenizer.json>", "texts": ["…", …] }`. Response (stdout): one record
  * per text, `{ ids, tokens, type_ids, transformers_js_ids }`: the untruncated encoding with special tokens, as
  * `tokenizer(text)` gives it in Python before truncation (export_models.py truncates as the engine does). The
- * tokens are the encoding's (Python's `encoding.tokens()`), which are not always the vocabulary's strings of the
- * ids: an lstrip token keeps the space it took (" <mask>"), a Unigram `<unk>` is the text it stands for.
+ * tokens are the vocabulary's strings of the ids (Python's `convert_ids_to_tokens`), which results keep: the
+ * encoding's own token strings are not always those (an lstrip token keeps the space it took, " <mask>"; a
+ * Unigram `<unk>` is the text it stands for).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ for (const text of request.texts) {
   const encoding = await binding.encode(text);
   records.push({
     ids: encoding.getIds(),
-    tokens: encoding.getTokens(),
+    tokens: encoding.getIds().map((id) => binding.idToToken(id)),
     type_ids: encoding.getTypeIds(),
     transformers_js_ids: js.encode(text),
   });

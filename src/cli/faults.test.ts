@@ -4,7 +4,7 @@
  * `npm run build:cli`) on the bundled demo model, except where `main()` in-process (`cli`) shows the same.
  */
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,21 +262,5 @@ describe('a chart that cannot be drawn', () => {
       /warning: sentence 1: chart "Comparison[^"]*" \(s1-comparison\) was not drawn: occlusion has \d+ scores for \d+ tokens; the report has a note in its place/,
     );
     expect((await partialReport(merged)).sentences).toHaveLength(2);
-  });
-});
-
-describe('a tokenizer whose words the engine cannot group yet', () => {
-  it('refuses --words with the reason, before any sentence runs', async () => {
-    const model = join(folder, 'tiny-roberta');
-    cpSync(join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta'), model, { recursive: true });
-    cpSync(join(PACKAGE_ROOT, 'fixtures/tokenizers/roberta-bpe'), model, { recursive: true });
-    const input = join(folder, 'words.txt');
-    await writeFile(input, `${SEED}\n`);
-    const result = await cli('explain', input, '--model', model, '--methods', 'attention', '--words');
-    expect(result.code).toBe(EXIT_FAILURE);
-    expect(result.out).toBe('');
-    expect(result.err).toBe(
-      "error: --words: token offsets and words are only derived for WordPiece tokenizers so far; this model's tokenizer is BPE\n",
-    );
   });
 });

@@ -15,7 +15,7 @@ describe('compareMethods on the demo model', () => {
   afterAll(() => model.dispose());
 
   it('explains, evaluates, compares and costs every method, sharing forward rows', async () => {
-    const tokens = model.tokenizer.encode(SEED).tokens;
+    const { tokens } = await model.tokenizer.encode(SEED);
     const rationale = tokens.slice(1, -1).map((token) => (token === 'terrible' ? 1 : 0));
     const methods = ['occlusion', 'shap', 'lime'];
     const comparison = await compareMethods(model, SEED, Object.fromEntries(methods.map((m) => [m, {}])), {

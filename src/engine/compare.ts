@@ -9,7 +9,7 @@ import type { Comparison } from '../shared/results.js';
 import { planMethods, sentenceResult, type MethodPlan, type MethodRequest } from './explain.js';
 import { forwardServiceFor } from './forward-service.js';
 import { evaluateExplanation } from './metrics/evaluate.js';
-import { needsOwnGraph, type ModelBundle } from './model/bundle.js';
+import type { ModelBundle } from './model/bundle.js';
 import { predictTexts } from './predict.js';
 
 export interface CompareOptions {
@@ -31,8 +31,9 @@ export async function compareMethods(
   const [input] = await predictTexts(model, [text], { signal });
   const sentence = sentenceResult(input!, model, 0);
   const explain = ({ explainer, options }: MethodPlan) => explainer.explain(input!, { model, signal }, options);
-  // Methods of the forward service run together and share its rows; those with graphs of their own run alone.
-  const forwardOnly = ({ explainer }: MethodPlan) => !explainer.needs.some(needsOwnGraph);
+  // Methods of the forward service run together and share its rows; those with graphs of their own (every
+  // capability a method can need is a derived graph's) run alone.
+  const forwardOnly = ({ explainer }: MethodPlan) => explainer.needs.length === 0;
   const pooled = plan.filter(forwardOnly);
   const own = plan.filter((step) => !forwardOnly(step));
   const explanations = await Promise.all(pooled.map(explain));

@@ -76,11 +76,12 @@ export class ForwardService {
   }
 
   /** Tokenizes (with the model's truncation) and runs. */
-  runTexts(texts: readonly string[], signal?: AbortSignal): Promise<ForwardOutput[]> {
-    return this.run(
-      texts.map((text) => this.model.tokenizer.encode(text).ids),
-      signal,
-    );
+  async runTexts(texts: readonly string[], signal?: AbortSignal): Promise<ForwardOutput[]> {
+    return this.run(await this.sequencesOf(texts), signal);
+  }
+
+  private async sequencesOf(texts: readonly string[]): Promise<number[][]> {
+    return (await this.model.tokenizer.encodeBatch(texts)).map((encoded) => encoded.ids);
   }
 
   /** A view that shares this service's batches and memo but counts one method's distinct sequences. */
@@ -94,8 +95,8 @@ export class ForwardService {
         count(sequences);
         return this.run(sequences, signal);
       },
-      runTexts: (texts) => {
-        const sequences = texts.map((text) => this.model.tokenizer.encode(text).ids);
+      runTexts: async (texts) => {
+        const sequences = await this.sequencesOf(texts);
         count(sequences);
         return this.run(sequences, signal);
       },

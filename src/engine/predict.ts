@@ -54,7 +54,7 @@ export async function predictTexts(
   texts: readonly string[],
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<PredictedText[]> {
-  const encodings = texts.map((text) => bundle.tokenizer.encode(text));
+  const encodings = await bundle.tokenizer.encodeBatch(texts);
   const empty = encodings.findIndex(({ ids }) => ids.every((id) => bundle.tokenizer.isSpecial(id)));
   if (empty >= 0) {
     throw new EmptySentenceError(

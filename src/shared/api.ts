@@ -6,7 +6,7 @@ import type { OptionSpec } from './options.js';
 import type { Comparison, ModelInfo, Precision, ResultsDocument, SentenceResult } from './results.js';
 
 /** What a model needs from the runtime beyond a plain forward pass. */
-export type ModelCapability = 'attentions' | 'inputs_embeds' | 'gradients' | 'token_offsets';
+export type ModelCapability = 'attentions' | 'inputs_embeds' | 'gradients';
 
 export interface MethodInfo {
   id: string;

@@ -54,6 +54,15 @@ export interface TokenizedText {
   ids: number[];
   /** True when the text had more tokens than the model accepts and was cut. */
   truncated: boolean;
+  /**
+   * `[start, end)` of each token in `text`, in UTF-16 units (`text.slice(start, end)`), as a fast tokenizer's
+   * `offset_mapping`; `[0, 0]` for the specials the tokenizer added. Absent in older results.
+   */
+  offsets?: [number, number][];
+  /** The tokenizer's pre-tokenizer word of each token (its `word_ids`); `null` for added specials. */
+  wordIds?: (number | null)[];
+  /** True at the specials the tokenizer added around the text (`[CLS]`…`[SEP]`, `<s>`…`</s>`). */
+  special?: boolean[];
 }
 
 /** Attention-specific data carried by the `attention` explainer. */

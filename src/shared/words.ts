@@ -1,7 +1,9 @@
 /**
- * Word-level view of token scores: WordPiece continuations (`##…`) join the word before them and their
- * scores are summed, so that a word split into pieces reads as one attribution. Pure, for every face.
+ * Word-level view of token scores: the tokens of one word, as the tokenizer's pre-tokenizer split the text
+ * (WordPiece `##` pieces, a BPE `Ġword`'s pieces, a SentencePiece `▁word`'s pieces), join and their scores
+ * are summed, so that a word split into pieces reads as one attribution. Pure, for every face.
  */
+import { piecesAreText, readableTokens, type TokenLayout } from './tokens.js';
 
 export interface WordScores {
   words: string[];
@@ -13,34 +15,61 @@ export interface WordScores {
 const CONTINUATION = '##';
 
 /**
- * Why words cannot be grouped for a tokenizer of this type (tokenizer.json's model type), or undefined: words
- * follow WordPiece's `##` only so far, which would split or glue a BPE or SentencePiece tokenizer's words
- * silently. Results written before the type was recorded all came from WordPiece tokenizers.
+ * Why the tokens of this result cannot be grouped into words, or undefined: a non-WordPiece result saved
+ * before results carried the tokenizer's word ids has nothing to group by (its pieces do not say it).
  */
-export function wordsUnsupportedReason(tokenizerType: string | undefined): string | undefined {
-  return tokenizerType === undefined || tokenizerType === 'WordPiece'
+export function wordsUnsupportedReason(layout: TokenLayout): string | undefined {
+  return layout.wordIds || piecesAreText(layout)
     ? undefined
-    : `token offsets and words are only derived for WordPiece tokenizers so far; this model's tokenizer is ${tokenizerType}`;
+    : `this result has no word ids for its ${layout.tokenizer} tokenizer (it was saved by an older version); explain it again to see words`;
 }
 
-export function mergeWords(tokens: readonly string[], scores: readonly number[]): WordScores {
-  if (tokens.length !== scores.length) {
-    throw new Error(`mergeWords needs one score per token; got ${tokens.length} tokens, ${scores.length} scores`);
-  }
-  const merged: WordScores = { words: [], scores: [], spans: [] };
+/** Token positions `[first, last + 1)` of each word; each special is a word of its own. */
+function wordSpans(layout: TokenLayout): [number, number][] {
+  const { tokens, wordIds } = layout;
+  const spans: [number, number][] = [];
   tokens.forEach((token, i) => {
-    const last = merged.words.length - 1;
-    if (i > 0 && token.startsWith(CONTINUATION) && token.length > CONTINUATION.length) {
-      merged.words[last] += token.slice(CONTINUATION.length);
-      merged.scores[last]! += scores[i]!;
-      merged.spans[last]![1] = i + 1;
-    } else {
-      merged.words.push(token);
-      merged.scores.push(scores[i]!);
-      merged.spans.push([i, i + 1]);
-    }
+    const last = spans.at(-1);
+    const continues = wordIds
+      ? i > 0 && wordIds[i] !== null && wordIds[i] === wordIds[i - 1]
+      : i > 0 && token.startsWith(CONTINUATION) && token.length > CONTINUATION.length;
+    if (continues) last![1] = i + 1;
+    else spans.push([i, i + 1]);
   });
-  return merged;
+  return spans;
+}
+
+/**
+ * A word's text: WordPiece pieces joined without their `##`; other tokenizers' words as the text they cover
+ * (whitespace inside a word, such as a newline SentencePiece does not split at, as one space).
+ */
+function wordText(layout: TokenLayout, readable: readonly string[], [first, end]: [number, number]): string {
+  if (end - first === 1) return readable[first]!;
+  const { text, offsets } = layout;
+  if (!piecesAreText(layout) && text !== undefined && offsets) {
+    return text.slice(offsets[first]![0], offsets[end - 1]![1]).replace(/\s+/gu, ' ');
+  }
+  return layout.tokens
+    .slice(first, end)
+    .map((token, k) => (k > 0 && token.startsWith(CONTINUATION) ? token.slice(CONTINUATION.length) : token))
+    .join('');
+}
+
+export function mergeWords(layout: TokenLayout, scores: readonly number[]): WordScores {
+  if (layout.tokens.length !== scores.length) {
+    throw new Error(
+      `mergeWords needs one score per token; got ${layout.tokens.length} tokens, ${scores.length} scores`,
+    );
+  }
+  const reason = wordsUnsupportedReason(layout);
+  if (reason) throw new Error(reason);
+  const readable = readableTokens(layout);
+  const spans = wordSpans(layout);
+  return {
+    words: spans.map((span) => wordText(layout, readable, span)),
+    scores: spans.map(([first, end]) => scores.slice(first, end).reduce((a, b) => a + b, 0)),
+    spans,
+  };
 }
 
 /** Spreads a per-word 0/1 rationale back onto the tokens of each word. */

@@ -21,7 +21,7 @@ import { integrationPoints, type IntegrationMethod } from './integration.js';
 export interface GradientModel {
   info: Pick<ModelBundle['info'], 'sha256'>;
   config: Pick<ModelBundle['config'], 'labels'>;
-  tokenizer: Pick<ModelBundle['tokenizer'], 'padId' | 'maskId'>;
+  tokenizer: Pick<ModelBundle['tokenizer'], 'padId' | 'mask'>;
   graphs: Pick<ModelBundle['graphs'], 'wordEmbeddings'>;
   session: ModelBundle['session'];
 }
@@ -126,7 +126,10 @@ export function pathGradient(
   });
 }
 
-/** The baseline x' of IG: `[CLS] + [PAD]… + [SEP]` (first and last tokens kept), zeros, or `[CLS] + [MASK]… + [SEP]`. */
+/**
+ * The baseline x' of IG, as transformers-interpret builds it: the first and last tokens kept (`[CLS]`…`[SEP]`,
+ * `<s>`…`</s>`) and the rest the tokenizer's pad (`[PAD]`, `<pad>`), zeros, or its mask token.
+ */
 function baselineEmbeddings(
   model: GradientModel,
   encoded: EncodedText,
@@ -136,7 +139,7 @@ function baselineEmbeddings(
 ): Float32Array {
   const n = encoded.ids.length;
   if (kind === 'zero') return new Float32Array(n * dim);
-  const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.maskId;
+  const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.mask('the mask baseline').id;
   const ids = encoded.ids.map((id, i) => (i === 0 || i === n - 1 ? id : filler));
   return lookup(matrix, dim, ids);
 }

@@ -81,7 +81,7 @@ describe.each(FIXTURES)('gradients of $name against PyTorch autograd', ({ name, 
 
   beforeAll(async () => {
     model = await ModelBundle.load(dir, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-gradients-')) });
-    const encodings = golden.sentences.map((sentence) => model.tokenizer.encode(sentence.text));
+    const encodings = await model.tokenizer.encodeBatch(golden.sentences.map((sentence) => sentence.text));
     const predictions = await predictEncoded(model, encodings);
     encodings.forEach((encoded, i) => inputs.push({ encoded, prediction: predictions[i]! }));
   });

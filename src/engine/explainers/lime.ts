@@ -1,12 +1,12 @@
 /**
  * LIME as ferret runs it on transformers: features are the token positions (specials included, then set to 0),
- * a sample keeps the sentence length and turns its inactive tokens into [MASK], `min(n², 5000)` samples, each
+ * a sample keeps the sentence length and turns its inactive tokens into the mask token, `min(n², 5000)` samples, each
  * with a uniform number 1…n of inactive tokens; weighted ridge (α = 1) on the target's probability. Seeded
  * with numpy's generator, so a seed draws the same samples as lime's `random_state=seed`.
  */
 import type { OptionValues } from '../../shared/options.js';
 import { forwardServiceFor } from '../forward-service.js';
-import { addedSpecials, outputValue } from '../metrics/removal.js';
+import { outputValue } from '../metrics/removal.js';
 import type { Explainer } from './explainer.js';
 import {
   normalizationOption,
@@ -44,7 +44,7 @@ export const limeExplainer: Explainer = {
   label: 'LIME',
   // min(n², 5000) samples: the slowest forward-only method on long sentences.
   autorun: false,
-  description: 'Weighted ridge regression on random [MASK] perturbations of the tokens (ferret preset), seeded.',
+  description: 'Weighted ridge regression on random mask-token ([MASK], <mask>) perturbations of the tokens (ferret preset), seeded.',
   needs: [],
   options: [
     targetOption,
@@ -57,7 +57,7 @@ export const limeExplainer: Explainer = {
       min: 2,
       max: 100_000,
       default: DEFAULT_MAX_SAMPLES,
-      help: 'Samples are min(n², this), n = tokens including [CLS]/[SEP] (ferret: 5000).',
+      help: 'Samples are min(n², this), n = tokens including the specials ([CLS]/[SEP], <s>/</s>) (ferret: 5000).',
     },
     {
       name: 'seed',
@@ -76,9 +76,9 @@ export const limeExplainer: Explainer = {
     const n = ids.length;
     const count = Math.min(n * n, options.max_samples as number);
     const samples = limeSamples(n, count, new NumpyRandomState(options.seed as number));
-    const maskId = model.tokenizer.maskId;
+    const mask = model.tokenizer.mask('LIME');
     const forward = forwardServiceFor(model, encoded).view(signal);
-    const outputs = await forward.run(samples.map((sample) => ids.map((id, i) => (sample[i] ? id : maskId))));
+    const outputs = await forward.run(samples.map((sample) => ids.map((id, i) => (sample[i] ? id : mask.id))));
     const y = Float64Array.from(outputs, (output) => outputValue(output, target.index, options.output as OutputSpace));
     const weights = Float64Array.from(samples, (sample) =>
       kernel(
@@ -89,11 +89,10 @@ export const limeExplainer: Explainer = {
       ),
     );
     const { coefficients } = weightedRidge(samples, y, weights, RIDGE_ALPHA);
-    const special = addedSpecials(model.tokenizer, ids);
-    const raw = ids.map((_, i) => (special[i] ? 0 : coefficients[i]!));
+    const raw = ids.map((_, i) => (encoded.special[i] ? 0 : coefficients[i]!));
     return {
       method: 'lime',
-      options: { ...options, target: target.index, targetLabel: target.label, samples: count },
+      options: { ...options, target: target.index, targetLabel: target.label, samples: count, maskToken: mask.token },
       tokens: encoded.tokens,
       raw,
       scores: normalize(raw, options.normalization as Normalization),

@@ -30,7 +30,7 @@ export const occlusionExplainer: Explainer = {
     const raw = await leaveOneOut(
       (sequences) => forward.run(sequences),
       model.tokenizer,
-      encoded.ids,
+      encoded,
       target.index,
       options.output as OutputSpace,
     );

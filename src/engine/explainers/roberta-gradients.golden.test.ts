@@ -2,8 +2,10 @@
  * The gradient explainers' computations (embedding-gradients.ts: one gradient, IG path integrals with their
  * convergence deltas) on the tiny RoBERTa fixture, against PyTorch autograd (fixtures/golden/
  * tiny-roberta.gradients.json: captum's LayerIntegratedGradients on the word embeddings, the sentence's
- * position ids all along the path). `ModelBundle` cannot load RoBERTa until its tokenizer arrives, so the
- * derived graphs are run through the narrow `GradientModel` the computations read, on the goldens' ids.
+ * position ids all along the path), on the goldens' id sequences (one holds `<unk>` and the vocabulary's last
+ * token, which no text gives), and on their text sentences' ids: the derived graphs are run through the narrow
+ * `GradientModel` the computations read. The text sentences run through every explainer in
+ * gradients.golden.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -38,7 +40,8 @@ interface GoldenSentence {
 
 const TOLERANCE = 1e-4;
 const LABELS = ['LABEL_0', 'LABEL_1', 'LABEL_2'];
-const SPECIALS = { padId: 1, maskId: 50264 }; // tiny-roberta.json special_ids
+// tiny-roberta.json special_ids
+const SPECIALS = { padId: 1, mask: () => ({ token: '<mask>', id: 50264 }) };
 const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden/tiny-roberta.gradients.json'), 'utf8')) as {
   sentences: GoldenSentence[];
 };
@@ -76,6 +79,9 @@ describe('gradient explainers’ computations on tiny-roberta against PyTorch au
         truncated: false,
         tokenTypeIds: ids.map(() => 0),
         fullLength: ids.length,
+        offsets: ids.map(() => [0, 0]),
+        wordIds: ids.map((_, i) => (i === 0 || i === ids.length - 1 ? null : i - 1)),
+        special: ids.map((_, i) => i === 0 || i === ids.length - 1),
       };
       const shape = [1, ids.length];
       const outputs = await (

@@ -4,6 +4,7 @@
  * share (and mostly re-use) their rows.
  */
 import type { Explanation, MetricValues } from '../../shared/results.js';
+import type { TokenLayout } from '../../shared/tokens.js';
 import { mergeWords, wordsToTokens } from '../../shared/words.js';
 import type { ExplainInput } from '../explainers/explainer.js';
 import { forwardServiceFor } from '../forward-service.js';
@@ -33,8 +34,8 @@ function removalModel(model: ModelBundle, input: ExplainInput, target: number, s
     (await forward.run(sequences, signal)).map((output) => output.probabilities[target]!);
   return {
     full: async () => (await probabilities([[...ids]]))[0]!,
-    without: (sets) => probabilities(sets.map((set) => deleteTokens(model.tokenizer, ids, set))),
-    only: (sets) => probabilities(sets.map((set) => keepTokens(model.tokenizer, ids, set))),
+    without: async (sets) => probabilities(await deleteTokens(model.tokenizer, ids, sets)),
+    only: async (sets) => probabilities(await keepTokens(model.tokenizer, ids, sets)),
   };
 }
 
@@ -53,7 +54,7 @@ export async function evaluateExplanation(
   ]);
   const values: MetricValues = { aopc_compr: compr, aopc_suff: suff, taucorr_loo: finite(tau) };
   if (rationale) {
-    const human = innerRationale(explanation.tokens, rationale);
+    const human = innerRationale({ ...input.encoded, tokenizer: model.info.tokenizer }, rationale);
     const inner = scores.slice(1, -1);
     values.auprc_plau = finite(auprc(inner, human));
     values.token_f1_plau = tokenF1(inner, human, topK);
@@ -63,19 +64,19 @@ export async function evaluateExplanation(
 }
 
 /** The rationale on the non-special tokens, from whichever granularity the user gave. */
-export function innerRationale(tokens: readonly string[], rationale: readonly number[]): number[] {
-  const n = tokens.length;
+export function innerRationale(layout: TokenLayout, rationale: readonly number[]): number[] {
+  const n = layout.tokens.length;
   if (rationale.length === n) return rationale.slice(1, -1);
   if (rationale.length === n - 2) return [...rationale];
   const { spans } = mergeWords(
-    tokens,
-    tokens.map(() => 0),
+    layout,
+    layout.tokens.map(() => 0),
   );
   if (rationale.length === spans.length) return wordsToTokens(rationale, spans).slice(1, -1);
   if (rationale.length === spans.length - 2) return wordsToTokens([0, ...rationale, 0], spans).slice(1, -1);
   throw new Error(
     `the rationale has ${rationale.length} values; expected one per token (${n} or ${n - 2} without ` +
-      `[CLS]/[SEP]) or one per word (${spans.length} or ${spans.length - 2})`,
+      `the specials) or one per word (${spans.length} or ${spans.length - 2})`,
   );
 }
 

@@ -83,11 +83,11 @@ describe('faithfulness by hand on a stub model', () => {
 describe('innerRationale', () => {
   const tokens = ['[CLS]', 'un', '##real', 'film', '[SEP]'];
   it('accepts one value per token, with or without the specials, or per word', () => {
-    expect(innerRationale(tokens, [0, 1, 1, 0, 0])).toEqual([1, 1, 0]);
-    expect(innerRationale(tokens, [1, 1, 0])).toEqual([1, 1, 0]);
+    expect(innerRationale({ tokens }, [0, 1, 1, 0, 0])).toEqual([1, 1, 0]);
+    expect(innerRationale({ tokens }, [1, 1, 0])).toEqual([1, 1, 0]);
     // Words: [CLS] unreal film [SEP] → the word value spreads over both pieces.
-    expect(innerRationale(tokens, [0, 1, 0, 0])).toEqual([1, 1, 0]);
-    expect(innerRationale(tokens, [0, 1])).toEqual([0, 0, 1]);
-    expect(() => innerRationale(tokens, [1])).toThrow('one per token');
+    expect(innerRationale({ tokens }, [0, 1, 0, 0])).toEqual([1, 1, 0]);
+    expect(innerRationale({ tokens }, [0, 1])).toEqual([0, 0, 1]);
+    expect(() => innerRationale({ tokens }, [1])).toThrow('one per token');
   });
 });

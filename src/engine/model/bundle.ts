@@ -43,17 +43,12 @@ export interface LoadOptions {
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
-/** Capabilities a derived graph provides; the rest (`token_offsets`) are the tokenizer's. */
-const CAPABILITY_GRAPHS: Partial<Record<ModelCapability, GraphVariant>> = {
+/** The derived graph that provides each capability. */
+const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = {
   attentions: 'attentions',
   inputs_embeds: 'embeds',
   gradients: 'gradients',
 };
-
-/** Whether a method needing this runs on a graph of its own rather than on the forward service's batches. */
-export function needsOwnGraph(capability: ModelCapability): boolean {
-  return CAPABILITY_GRAPHS[capability] !== undefined;
-}
 
 export class ModelBundle {
   private readonly sessions = new Map<string, Promise<InferenceSession>>();
@@ -183,8 +178,7 @@ export class ModelBundle {
 
   /** Why the model lacks a capability an explainer needs, or undefined when it has it. */
   async unsupportedReason(capability: ModelCapability): Promise<string | undefined> {
-    const graph = CAPABILITY_GRAPHS[capability];
-    return graph ? this.graphs.unsupportedReason(graph) : this.tokenizer.textLayerUnsupportedReason();
+    return this.graphs.unsupportedReason(CAPABILITY_GRAPHS[capability]);
   }
 
   async dispose(): Promise<void> {

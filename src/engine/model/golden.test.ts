@@ -67,9 +67,9 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
     expect(model.info.labels).toEqual(golden.labels);
   });
 
-  it('tokenizes exactly as the reference tokenizer, truncation included', () => {
+  it('tokenizes exactly as the reference tokenizer, truncation included', async () => {
     for (const sentence of golden.sentences) {
-      const encoded = model.tokenizer.encode(sentence.text);
+      const encoded = await model.tokenizer.encode(sentence.text);
       expect(encoded.ids, sentence.text).toEqual(sentence.ids);
       expect(encoded.tokens, sentence.text).toEqual(sentence.tokens);
       expect(encoded.truncated, sentence.text).toBe(sentence.truncated);
@@ -78,7 +78,7 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
   });
 
   it('predicts the same logits and probabilities in one padded batch', async () => {
-    const encodings = golden.sentences.map((sentence) => model.tokenizer.encode(sentence.text));
+    const encodings = await model.tokenizer.encodeBatch(golden.sentences.map((sentence) => sentence.text));
     const predictions = await predictEncoded(model, encodings, { batchSize: golden.sentences.length });
     predictions.forEach((prediction, i) => {
       const expected = golden.sentences[i]!;
@@ -93,7 +93,7 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
 
   it('exposes every attention map', async () => {
     for (const sentence of golden.sentences) {
-      const { maps } = await attentionMaps(model, model.tokenizer.encode(sentence.text));
+      const { maps } = await attentionMaps(model, await model.tokenizer.encode(sentence.text));
       expect(maps.length).toBe(model.config.layers);
       maps.forEach((heads, layer) => {
         expect(heads.length).toBe(model.config.heads);
@@ -105,7 +105,7 @@ describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {
   });
 
   it('gives the same logits from inputs_embeds as from ids', async () => {
-    const encodings = golden.sentences.map((sentence) => model.tokenizer.encode(sentence.text));
+    const encodings = await model.tokenizer.encodeBatch(golden.sentences.map((sentence) => sentence.text));
     const embeddings = await model.graphs.wordEmbeddings();
     expect(embeddings.vocabSize).toBe(model.config.vocabSize);
     const session = await model.session('embeds');
@@ -135,7 +135,7 @@ describe('full-size DistilBERT (benchmark model)', () => {
       const model = await ModelBundle.load(fullModel, { cacheDir: await mkdtemp(join(tmpdir(), 'xai-full-')) });
       try {
         const seed = golden.sentences[0]!;
-        const encoded = model.tokenizer.encode(seed.text);
+        const encoded = await model.tokenizer.encode(seed.text);
         expect(encoded.ids).toEqual(seed.ids);
         const { maps } = await attentionMaps(model, encoded);
         expect(maps.flat().length).toBe(72);
@@ -160,7 +160,7 @@ describe('the real DistilBERT SST-2 tokenizer', () => {
     async () => {
       const { TextTokenizer } = await import('./tokenizer.js');
       const tokenizer = await TextTokenizer.load(sharedTokenizer, 512);
-      const { ids, tokens } = tokenizer.encode('You look terrible! Maybe you should rest?');
+      const { ids, tokens } = await tokenizer.encode('You look terrible! Maybe you should rest?');
       expect(ids.slice(0, 2)).toEqual([101, 2017]);
       expect(ids.at(-1)).toBe(102);
       expect(tokens).toEqual(['[CLS]', 'you', 'look', 'terrible', '!', 'maybe', 'you', 'should', 'rest', '?', '[SEP]']);

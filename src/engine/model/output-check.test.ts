@@ -138,7 +138,7 @@ describe('load refuses logits that are not [batch, labels]', () => {
 
   it('one value per token, when the probe sentence has as many tokens as there are labels', async () => {
     const tokenizer = await TextTokenizer.load(DEMO, 512);
-    const tokens = tokenizer.encode('a good film').ids.length;
+    const tokens = (await tokenizer.encode('a good film')).ids.length;
     const labels = Array.from({ length: tokens }, (_, i) => `L${i}`);
     const folder = await demoCopy(withLabels(labels), perToken());
     await expect(load(folder)).rejects.toThrow(

@@ -23,7 +23,7 @@ export interface OutputProbe {
 export async function logitsProblem(probe: OutputProbe): Promise<string | undefined> {
   const { session, config, configPath, modelPath } = probe;
   const labelCount = config.labels.length;
-  const batch = probeBatch(probe.tokenizer, labelCount);
+  const batch = await probeBatch(probe.tokenizer, labelCount);
   const tokens = Math.max(...batch.map((encoded) => encoded.ids.length));
   const input = `${batch.length} probe sentences padded to ${tokens} tokens`;
   let outputs: InferenceSession.OnnxValueMapType;
@@ -69,10 +69,9 @@ export async function logitsProblem(probe: OutputProbe): Promise<string | undefi
  * Two sentences of different lengths, so that padding and the batch axis are exercised, padded to a length
  * unlike the label count, so that one value per token cannot pass for one per label.
  */
-function probeBatch(tokenizer: TextTokenizer, labelCount: number): EncodedText[] {
-  const short = tokenizer.encode('good');
-  const long = tokenizer.encode('a good film');
-  return [short, long.ids.length === labelCount ? tokenizer.encode('a good film indeed') : long];
+async function probeBatch(tokenizer: TextTokenizer, labelCount: number): Promise<EncodedText[]> {
+  const [short, long, longer] = await tokenizer.encodeBatch(['good', 'a good film', 'a good film indeed']);
+  return [short!, long!.ids.length === labelCount ? longer! : long!];
 }
 
 /** What config.json says about the number of labels, and which field says it. */

@@ -1,95 +1,219 @@
 /**
- * The model's tokenizer (transformers.js `AutoTokenizer`, local files only), with truncation done the way
- * Hugging Face's Python tokenizers do it: keep the special tokens, cut the text in between.
+ * The model's tokenizer: Hugging Face's `tokenizers` (the Rust core of Python's fast tokenizers) on the
+ * folder's `tokenizer.json`, with what Python's `transformers` adds around it done here, the same way:
+ * - truncation keeps the specials the post-processor adds and cuts the text between them (longest-first, the
+ *   only strategy a single text has); the binding's own truncation is not used (it changed in 0.23.1);
+ * - decoding drops specials and applies `clean_up_tokenization_spaces` when tokenizer_config.json asks for it;
+ * - the special tokens (pad, mask, unk…) come from tokenizer_config.json / special_tokens_map.json.
+ * Every encoding carries character spans (`spans.ts`), the pre-tokenizer's word ids and the specials mask.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { Tokenizer, type Encoding } from 'tokenizers';
 import type { TokenizedText } from '../../shared/results.js';
-import { wordsUnsupportedReason } from '../../shared/words.js';
+import type { Span } from '../text/offsets.js';
+import { spanRules, tokenSpans, type SpanRules } from '../text/spans.js';
 
 export interface EncodedText extends TokenizedText {
   tokenTypeIds: number[];
   /** Token count before truncation. */
   fullLength: number;
+  offsets: Span[];
+  wordIds: (number | null)[];
+  special: boolean[];
 }
 
+/** A special token by its text and id. */
+export interface NamedToken {
+  token: string;
+  id: number;
+}
+
+/** The special-token roles `transformers` reads from tokenizer_config.json / special_tokens_map.json. */
+const ROLES = ['pad', 'mask', 'unk', 'cls', 'sep', 'bos', 'eos'] as const;
+type Role = (typeof ROLES)[number];
+
+interface TokenizerJson {
+  model?: { type?: unknown };
+  pre_tokenizer?: unknown;
+  added_tokens?: { id: number; content: string; special?: boolean; lstrip?: boolean; rstrip?: boolean }[];
+}
+
+type TokenizerConfig = Record<string, unknown>;
+
 export class TextTokenizer {
-  private readonly idToToken: string[] = [];
   private readonly specialIds: Set<number>;
 
-  /** How many special tokens the post-processor puts after a text (`[SEP]`, `</s>`): what truncation keeps. */
-  private readonly appendedSpecials: number;
-
   private constructor(
-    private readonly inner: PreTrainedTokenizer,
+    private readonly inner: Tokenizer,
+    private readonly rules: SpanRules,
     readonly maxLength: number,
     /** tokenizer.json's model type: `WordPiece` (BERT family), `BPE` (RoBERTa, GPT-2), `Unigram` (XLM-R), … */
     readonly type: string,
+    /** The special tokens by role, those the folder names and the vocabulary has. */
+    readonly specials: Partial<Record<Role, NamedToken>>,
+    specialIds: number[],
+    /** Whether decode applies transformers' `clean_up_tokenization` (" ," → ",", " n't" → "n't", …). */
+    private readonly cleanUpSpaces: boolean,
+    /** How many specials the post-processor puts before and after a text: what truncation keeps. */
+    private readonly template: { before: number; after: number },
   ) {
-    for (const [token, id] of inner.get_vocab()) this.idToToken[id] = token;
-    this.specialIds = new Set(inner.all_special_ids);
-    // The template around a one-word text: whatever follows the text's own tokens was appended.
-    const bare = inner.encode('a', { add_special_tokens: false });
-    const full = inner.encode('a');
-    const start = full.findIndex((_, i) => bare.every((id, k) => full[i + k] === id));
-    this.appendedSpecials = full.length - Math.max(start, 0) - bare.length;
+    this.specialIds = new Set(specialIds);
   }
 
-  /** Loads `tokenizer.json` + `tokenizer_config.json` from `dir`; never touches the network. */
+  /** Loads `tokenizer.json` (+ tokenizer_config.json, special_tokens_map.json when present) from `dir`. */
   static async load(dir: string, modelMaxPositions: number): Promise<TextTokenizer> {
-    env.allowRemoteModels = false;
-    env.localModelPath = '';
-    const inner = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
-    const declared = Number(inner.model_max_length);
+    const source = await readFile(join(dir, 'tokenizer.json'), 'utf8');
+    const json = JSON.parse(source) as TokenizerJson;
+    const inner = Tokenizer.fromString(source);
+    const config = await readOptionalJson(join(dir, 'tokenizer_config.json'));
+    const map = await readOptionalJson(join(dir, 'special_tokens_map.json'));
+    const specials: Partial<Record<Role, NamedToken>> = {};
+    for (const role of ROLES) {
+      const token = tokenText(config[`${role}_token`]) ?? tokenText(map[`${role}_token`]);
+      const id = token === undefined ? null : inner.tokenToId(token);
+      if (token !== undefined && id !== null) specials[role] = { token, id };
+    }
+    if (!specials.pad) {
+      throw new Error(
+        'the tokenizer names no pad token (pad_token in tokenizer_config.json or special_tokens_map.json) that ' +
+          'its vocabulary has; batches and integrated gradients need one',
+      );
+    }
+    const declared = Number(config.model_max_length);
     // tokenizer_config often says 1e30 for "unlimited"; the position table is the real limit then.
     const maxLength =
       Number.isFinite(declared) && declared > 0 ? Math.min(declared, modelMaxPositions) : modelMaxPositions;
-    const file = JSON.parse(await readFile(join(dir, 'tokenizer.json'), 'utf8')) as { model?: { type?: unknown } };
-    return new TextTokenizer(inner, maxLength, typeof file.model?.type === 'string' ? file.model.type : 'unknown');
+    const specialIds = (json.added_tokens ?? []).filter((token) => token.special).map((token) => token.id);
+    for (const { id } of Object.values(specials)) specialIds.push(id);
+    return new TextTokenizer(
+      inner,
+      spanRules(json),
+      maxLength,
+      typeof json.model?.type === 'string' ? json.model.type : 'unknown',
+      specials,
+      specialIds,
+      // transformers' default when the config does not say (as transformers.js).
+      config.clean_up_tokenization_spaces !== false,
+      await templateOf(inner),
+    );
   }
 
   get padId(): number {
-    return this.inner.pad_token_id ?? 0;
+    return this.specials.pad!.id;
   }
 
-  get maskId(): number {
-    return this.inner.mask_token_id;
+  /** The mask token, or an error naming what needed it: not every tokenizer has one. */
+  mask(purpose: string): NamedToken {
+    const mask = this.specials.mask;
+    if (!mask) throw new Error(`${purpose} needs the tokenizer's mask token; this tokenizer names none (mask_token)`);
+    return mask;
   }
 
-  /**
-   * Why token character offsets (SHAP's text masker) and word grouping (`--words`) are not available, or
-   * undefined when they are: the engine derives both by WordPiece rules so far, which would misplace a BPE or
-   * SentencePiece tokenizer's spans and words without a word.
-   */
-  textLayerUnsupportedReason(): string | undefined {
-    return wordsUnsupportedReason(this.type);
-  }
-
+  /** Whether `id` is one of the tokenizer's special tokens (added around a text or typed into it). */
   isSpecial(id: number): boolean {
     return this.specialIds.has(id);
   }
 
-  encode(text: string): EncodedText {
-    const full = this.inner.encode(text);
-    const ids = full.length > this.maxLength ? this.truncate(full) : full;
+  idToToken(id: number): string {
+    return this.inner.idToToken(id) ?? `[${id}]`;
+  }
+
+  async encode(text: string): Promise<EncodedText> {
+    return this.encoded(text, await this.inner.encode(text));
+  }
+
+  /** One call into the binding for many texts (it tokenizes them in parallel). */
+  async encodeBatch(texts: readonly string[]): Promise<EncodedText[]> {
+    if (texts.length === 0) return [];
+    const encodings = await this.inner.encodeBatch([...texts]);
+    return encodings.map((encoding, i) => this.encoded(texts[i]!, encoding));
+  }
+
+  /** The text of `ids` as Python's `tokenizer.decode(ids, skip_special_tokens=True)` gives it. */
+  async decodeBatch(sequences: readonly (readonly number[])[]): Promise<string[]> {
+    if (sequences.length === 0) return [];
+    const texts = await this.inner.decodeBatch(
+      sequences.map((ids) => [...ids]),
+      true,
+    );
+    return this.cleanUpSpaces ? texts.map(cleanUpTokenization) : texts;
+  }
+
+  private encoded(text: string, encoding: Encoding): EncodedText {
+    const ids = encoding.getIds();
+    const full: Omit<EncodedText, 'text' | 'truncated' | 'fullLength'> = {
+      ids,
+      // The vocabulary's strings (Python's convert_ids_to_tokens), not the encoding's: those keep the space an
+      // lstrip token took (" <mask>") and give a Unigram <unk> the text it replaced.
+      tokens: ids.map((id) => this.idToToken(id)),
+      tokenTypeIds: encoding.getTypeIds(),
+      offsets: tokenSpans(text, encoding, this.rules),
+      wordIds: encoding.getWordIds().map((word) => word ?? null),
+      special: encoding.getSpecialTokensMask().map((bit) => bit === 1),
+    };
+    if (ids.length <= this.maxLength) return { text, ...full, truncated: false, fullLength: ids.length };
+    // Keep the text's first tokens and the specials after it ([SEP], </s>): longest-first for one text.
+    const { after } = this.template;
+    const cut = <T>(values: T[]): T[] => [
+      ...values.slice(0, this.maxLength - after),
+      ...values.slice(values.length - after),
+    ];
     return {
       text,
-      ids,
-      tokens: ids.map((id) => this.idToToken[id] ?? `[${id}]`),
-      tokenTypeIds: ids.map(() => 0),
-      truncated: ids.length < full.length,
-      fullLength: full.length,
+      ids: cut(full.ids),
+      tokens: cut(full.tokens),
+      tokenTypeIds: cut(full.tokenTypeIds),
+      offsets: cut(full.offsets),
+      wordIds: cut(full.wordIds),
+      special: cut(full.special),
+      truncated: true,
+      fullLength: ids.length,
     };
   }
+}
 
-  decode(ids: number[]): string {
-    return this.inner.decode(ids, { skip_special_tokens: true });
+/** tokenizer_config.json writes a token as a string or as an AddedToken object (`{ content: "<mask>", … }`). */
+function tokenText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string') {
+    return (value as { content: string }).content;
   }
+  return undefined;
+}
 
-  /** Cuts the text's tokens, keeping the specials the post-processor appends (not an `[UNK]` the text ends in). */
-  private truncate(ids: number[]): number[] {
-    const trailing = this.appendedSpecials;
-    return [...ids.slice(0, this.maxLength - trailing), ...ids.slice(ids.length - trailing)];
+async function readOptionalJson(path: string): Promise<TokenizerConfig> {
+  let source: string;
+  try {
+    source = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
   }
+  const value = JSON.parse(source) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${path} is not an object`);
+  return value as TokenizerConfig;
+}
+
+/** The post-processor's specials around a one-word text: everything before or after the word's own tokens. */
+async function templateOf(inner: Tokenizer): Promise<{ before: number; after: number }> {
+  const special = (await inner.encode('a')).getSpecialTokensMask();
+  const before = special.indexOf(0);
+  if (before < 0) return { before: special.length, after: 0 };
+  return { before, after: special.length - 1 - special.lastIndexOf(0) };
+}
+
+/** transformers' `clean_up_tokenization`: the spaces a decoder leaves before punctuation and contractions. */
+export function cleanUpTokenization(text: string): string {
+  return text
+    .replaceAll(' .', '.')
+    .replaceAll(' ?', '?')
+    .replaceAll(' !', '!')
+    .replaceAll(' ,', ',')
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
 }

@@ -263,7 +263,7 @@ describe.each(MODELS)('quantizeMatMulWeights on $source', ({ source, tolerance }
     const int8 = await InferenceSession.create(encodeModel(quantized), sessionOptions());
     let decided = 0;
     for (const text of SENTENCES) {
-      const feeds = idFeeds(bundle, [bundle.tokenizer.encode(text)]);
+      const feeds = idFeeds(bundle, [await bundle.tokenizer.encode(text)]);
       const exact = softmax(Array.from(logitsOf(await fp32.run(feeds)).data as Float32Array));
       const approx = softmax(Array.from(logitsOf(await int8.run(feeds)).data as Float32Array));
       expect(maxAbsDiff(approx, exact), text).toBeLessThanOrEqual(tolerance);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { Tokenizer, type Encoding } from 'tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TextTokenizer } from '../model/tokenizer.js';
+import { cleanUpTokenization, TextTokenizer } from '../model/tokenizer.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { codePointOffsetsToUtf16, type Span } from './offsets.js';
 import { spanRules, tokenSpans, type SpanRules } from './spans.js';
@@ -424,6 +424,34 @@ for (const family of FAMILIES) {
       }
     });
 
+    it("is the engine's text layer: the binding's ids, tokens, spans, word ids and specials, batched", async () => {
+      const engine = await TextTokenizer.load(family.dir, 100_000);
+      const encoded = await engine.encodeBatch(TRICKY);
+      encoded.forEach((entry, i) => {
+        const encoding = encodings[i]!;
+        expect(entry.ids, TRICKY[i]).toEqual(encoding.getIds());
+        expect(entry.tokens).toEqual(encoding.getIds().map((id) => loaded.binding.idToToken(id)));
+        expect(entry.offsets).toEqual(tokenSpans(TRICKY[i]!, encoding, loaded.rules));
+        expect(entry.wordIds).toEqual(encoding.getWordIds().map((word) => word ?? null));
+        expect(entry.special).toEqual(encoding.getSpecialTokensMask().map((bit) => bit === 1));
+        expect(entry.truncated).toBe(false);
+      });
+      expect(await engine.encode(TRICKY[3]!)).toEqual(encoded[3]);
+    });
+
+    it("decodes as Python's tokenizer.decode(skip_special_tokens=True), clean-up included, like transformers.js", async () => {
+      const engine = await TextTokenizer.load(family.dir, 100_000);
+      const sequences = encodings.map((encoding) => encoding.getIds());
+      const decoded = await engine.decodeBatch(sequences);
+      const known = new Set((KNOWN_DIFFERENCES[family.name] ?? []).map((difference) => difference.text));
+      TRICKY.forEach((text, i) => {
+        if (known.has(text)) return;
+        expect(decoded[i], text).toBe(loaded.js.decode(sequences[i]!, { skip_special_tokens: true }));
+      });
+      // The clean-up itself: a decoder leaves " ," and " n't"; transformers removes those spaces.
+      expect(cleanUpTokenization("I do n't know , do you ? It 's fine .")).toBe("I don't know, do you? It's fine.");
+    });
+
     it('truncates a single text keeping the specials it adds, as the engine does', async () => {
       const maxLength = 12;
       const engine = await TextTokenizer.load(family.dir, maxLength);
@@ -443,7 +471,7 @@ for (const family of FAMILIES) {
         expect((await truncating.encode(text)).getIds(), text).toEqual(expected);
       }
       // The engine's own truncation (src/engine/model/tokenizer.ts) on a sentence that does not end in [UNK].
-      expect(engine.encode(TRICKY[0]!.repeat(3)).ids).toEqual((await truncating.encode(TRICKY[0]!.repeat(3))).getIds());
+      expect((await engine.encode(TRICKY[0]!.repeat(3))).ids).toEqual((await truncating.encode(TRICKY[0]!.repeat(3))).getIds());
     });
 
     if (family.kind !== 'bpe') {
@@ -455,7 +483,7 @@ for (const family of FAMILIES) {
         const engine = await TextTokenizer.load(family.dir, maxLength);
         const truncating = Tokenizer.fromFile(join(family.dir, 'tokenizer.json'));
         truncating.setTruncation(maxLength);
-        expect(engine.encode(text).ids).toEqual((await truncating.encode(text)).getIds());
+        expect((await engine.encode(text)).ids).toEqual((await truncating.encode(text)).getIds());
       });
     }
 

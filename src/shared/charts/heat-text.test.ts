@@ -6,7 +6,7 @@ const scores = [0, 0.1, 0.2, -0.5, -0.3, 0, 0];
 
 describe('heat text', () => {
   it('gives one chip per token colored on a scale saturating at the largest |score|', () => {
-    const { chips, limit } = heatText(tokens, scores);
+    const { chips, limit } = heatText({ tokens }, scores);
     expect(chips.map((chip) => chip.text)).toEqual(tokens);
     expect(limit).toBe(0.5);
     expect(chips[3]!.background).toBe('#2166ac'); // −0.5 is the blue extreme
@@ -17,12 +17,38 @@ describe('heat text', () => {
   });
 
   it('merges ## pieces into words by summing, and rescales after merging', () => {
-    const { chips, limit } = heatText(tokens, scores, true);
+    const { chips, limit } = heatText({ tokens }, scores, true);
     expect(chips.map((chip) => chip.text)).toEqual(['[CLS]', 'you', 'look', 'terrible', '!', '[SEP]']);
     expect(chips[3]!.value).toBeCloseTo(-0.8);
     expect(chips[3]!.span).toEqual([3, 5]);
     expect(limit).toBeCloseTo(0.8);
     expect(chips[3]!.background).toBe('#2166ac');
+  });
+
+  it('shows byte-level BPE tokens as the text they cover, with the vocabulary string in the hover', () => {
+    // "I 😀 it": GPT-2 splits the emoji into two byte tokens; both stand for the whole character.
+    const layout = {
+      text: 'I 😀 it',
+      tokens: ['<s>', 'I', 'ĠðŁĺ', 'Ģ', 'Ġit', '</s>'],
+      offsets: [
+        [0, 0],
+        [0, 1],
+        [2, 4],
+        [2, 4],
+        [5, 7],
+        [0, 0],
+      ],
+      wordIds: [null, 0, 1, 1, 2, null],
+      special: [true, false, false, false, false, true],
+      tokenizer: 'BPE',
+    };
+    const { chips } = heatText(layout, [0, 0.1, 0.2, 0.3, -0.4, 0]);
+    expect(chips.map((chip) => chip.text)).toEqual(['<s>', 'I', '😀', '😀', 'it', '</s>']);
+    expect(chips[4]!.title).toBe('it (Ġit): -0.400');
+    const words = heatText(layout, [0, 0.1, 0.2, 0.3, -0.4, 0], true).chips;
+    expect(words.map((chip) => chip.text)).toEqual(['<s>', 'I', '😀', 'it', '</s>']);
+    expect(words[2]!.value).toBeCloseTo(0.5);
+    expect(words[2]!.title).toBe('😀 (ĠðŁĺ Ģ): 0.500');
   });
 
   it('formats scores of any magnitude with 3 significant digits', () => {

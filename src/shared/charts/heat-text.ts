@@ -1,4 +1,5 @@
 /** Token heat text: the sentence as colored chips, one per token or per word, on the shared signed scale. */
+import { readableTokens, type TokenLayout } from '../tokens.js';
 import { mergeWords } from '../words.js';
 import { divergingColor, maxAbs, textColorOn } from './scale.js';
 
@@ -7,7 +8,7 @@ export interface HeatChip {
   value: number;
   background: string;
   color: string;
-  /** Hover text: the token and its score. */
+  /** Hover text: the token (and its vocabulary string where that reads differently) and its score. */
   title: string;
   /** `[first, last + 1)` token positions the chip covers. */
   span: [number, number];
@@ -20,24 +21,28 @@ export interface HeatText {
 }
 
 /**
- * `words: true` joins WordPiece continuations (`##…`) into their word and sums their scores (the sum keeps
- * additive attributions additive). The scale's limit is taken after merging so that the chips use its range.
+ * Chips show readable tokens (`Ġlook` as `look`). `words: true` joins the tokens of each of the tokenizer's
+ * words and sums their scores (the sum keeps additive attributions additive). The scale's limit is taken after
+ * merging so that the chips use its range.
  */
-export function heatText(tokens: readonly string[], scores: readonly number[], words = false): HeatText {
+export function heatText(layout: TokenLayout, scores: readonly number[], words = false): HeatText {
+  const readable = readableTokens(layout);
   const merged = words
-    ? mergeWords(tokens, scores)
-    : { words: [...tokens], scores: [...scores], spans: tokens.map((_, i): [number, number] => [i, i + 1]) };
+    ? mergeWords(layout, scores)
+    : { words: readable, scores: [...scores], spans: readable.map((_, i): [number, number] => [i, i + 1]) };
   const limit = maxAbs(merged.scores);
   const chips = merged.words.map((text, i) => {
     const value = merged.scores[i]!;
     const background = divergingColor(value, limit);
+    const span = merged.spans[i]!;
+    const raw = layout.tokens.slice(span[0], span[1]).join(' ');
     return {
       text,
       value,
       background,
       color: textColorOn(background),
-      title: `${text}: ${formatScore(value)}`,
-      span: merged.spans[i]!,
+      title: `${raw === text ? text : `${text} (${raw})`}: ${formatScore(value)}`,
+      span,
     };
   });
   return { chips, limit };
