@@ -55,7 +55,8 @@ export async function predictTexts(
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<PredictedText[]> {
   const encodings = await bundle.tokenizer.encodeBatch(texts);
-  const empty = encodings.findIndex(({ ids }) => ids.every((id) => bundle.tokenizer.isSpecial(id)));
+  // Only the specials the tokenizer adds: an [UNK] or <unk> (an emoji the vocabulary lacks) is the text's own.
+  const empty = encodings.findIndex(({ special }) => special.every(Boolean));
   if (empty >= 0) {
     throw new EmptySentenceError(
       `sentence ${empty + 1} (${visible(texts[empty]!)}) has no token for the model: it is empty or holds ` +

@@ -64,8 +64,30 @@ describe.each([
       expect([raw[0], raw.at(-1)], method).toEqual([0, 0]);
     }
     expect(sentence!.explanations.shap!.options.maskToken).toBe('<mask>');
+    expect(sentence!.explanations.lime!.options.maskToken).toBe('<mask>');
     const [input] = await predictTexts(model, ['What a wonderful film!']);
     const metrics = await evaluateExplanation(model, input!, sentence!.explanations.occlusion!);
     expect(Object.values(metrics).every((value) => value === null || Number.isFinite(value))).toBe(true);
+  });
+});
+
+describe('a text only of characters the vocabulary lacks', () => {
+  it.each([
+    { name: 'tiny-bert-cased', unknown: '[UNK]' },
+    { name: 'tiny-xlmr', unknown: '<unk>' },
+  ])('is explained on $name, as its $unknown; a text of only what the tokenizer drops is refused', async (fixture) => {
+    const model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', fixture.name), {
+      cacheDir: await mkdtemp(join(tmpdir(), 'xai-families-')),
+    });
+    try {
+      const [parrot] = await predictTexts(model, ['\u{1F99C}']);
+      expect(parrot!.encoded.tokens.slice(1, -1)).toContain(fixture.unknown);
+      // BERT's normalizer drops format characters such as U+200B (Metaspace keeps it as a piece).
+      if (fixture.name === 'tiny-bert-cased') {
+        await expect(predictTexts(model, ['\u200b'])).rejects.toThrow(/has no token for the model/);
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 });
