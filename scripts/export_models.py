@@ -820,6 +820,8 @@ def main(argv=None) -> None:
             build_tokenized(TOKENIZED_FIXTURES[name], args.gradients_only)
         else:
             (gradients_only if args.gradients_only else build)(targets[name])
+    import task_fixtures  # classifier heads, sentence pairs, zero-shot: scripts/task_fixtures.py
+    task_fixtures.main(args.targets, args.gradients_only)
 
 
 if __name__ == "__main__":
