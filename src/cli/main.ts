@@ -5,6 +5,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
 import type { Precision, ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import { sentenceLayout } from '../shared/charts/layout.js';
+import { readableTokens } from '../shared/tokens.js';
 import { mergeWords } from '../shared/words.js';
 import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
@@ -174,7 +176,7 @@ function buildProgram(io: Io): Command {
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
     .option('--out <dir>', 'also write a report folder (index.html, charts, results.json, scores.csv); must not exist')
     .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report")
-    .option('--words', 'also give word-level scores (## pieces merged into words, their scores summed)')
+    .option('--words', "also give word-level scores (each of the tokenizer's words: its pieces joined, scores summed)")
     .option(
       '--shard <i/n>',
       'explain only every n-th sentence starting at sentence i (0-based); see `merge`',
@@ -196,8 +198,6 @@ function buildProgram(io: Io): Command {
             .map((id) => id.trim());
     for (const warning of unusedOptionWarnings(ids, flags)) io.err(`warning: ${warning}\n`);
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
-      const noWords = flags.words ? model.tokenizer.textLayerUnsupportedReason() : undefined;
-      if (noWords) throw new Error(`--words: ${noWords}`);
       const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
       // Resolved up front: a typo fails before any work, and an interrupted run still records the settings.
       const settings = methodSettings(await planMethods(model, methods));
@@ -206,7 +206,7 @@ function buildProgram(io: Io): Command {
       const what = shard ? `shard ${shard.index}/${shard.count}` : 'explain';
       const progress = startProgress(what, texts.length, progressTarget(io));
       const onSentence = (explained: SentenceResult): void => {
-        const result = flags.words ? withWords(explained) : explained;
+        const result = flags.words ? withWords(explained, model.info.tokenizer) : explained;
         finished.push(result);
         progress.update(finished.length);
         // --jsonl streams each sentence as it finishes, so a long run can be followed and a partial one kept.
@@ -232,7 +232,9 @@ function buildProgram(io: Io): Command {
         };
         if (!flags.jsonl) {
           io.out(
-            flags.json ? `${JSON.stringify(output, null, 2)}\n` : output.sentences.map(formatExplained).join('\n'),
+            flags.json
+              ? `${JSON.stringify(output, null, 2)}\n`
+              : output.sentences.map((sentence) => formatExplained(sentence, output.model.tokenizer)).join('\n'),
           );
         }
         let reportDir: string | undefined;
@@ -443,11 +445,12 @@ async function readTexts(file: string, io: Io): Promise<string[]> {
   return sentences.map((sentence) => sentence.text);
 }
 
-function withWords(sentence: SentenceResult): SentenceResult {
+function withWords(sentence: SentenceResult, tokenizer: string | undefined): SentenceResult {
+  const layout = { ...sentence, tokenizer };
   const explanations = Object.fromEntries(
     Object.entries(sentence.explanations).map(([method, explanation]) => [
       method,
-      { ...explanation, words: mergeWords(explanation.tokens, explanation.scores) },
+      { ...explanation, words: mergeWords(layout, explanation.scores) },
     ]),
   );
   return { ...sentence, explanations };
@@ -465,14 +468,18 @@ function formatPrediction(sentence: SentenceResult): string {
   return `${sentence.predictedLabel}\t${probability.toFixed(4)}\t${sentence.text}${warnings}${drift}\n`;
 }
 
-function formatExplained(sentence: SentenceResult): string {
+/** The human-readable table: tokens as the text they cover (`look`, not `Ġlook`); `--json` keeps the raw strings. */
+function formatExplained(sentence: SentenceResult, tokenizer: string | undefined): string {
   const lines = [formatPrediction(sentence).trimEnd()];
   for (const explanation of Object.values(sentence.explanations)) {
     const settings = Object.entries(explanation.options)
       .map(([name, value]) => `${name}=${String(value)}`)
       .join(' ');
     lines.push(`  ${explanation.method} (${settings})`);
-    const { words, scores } = explanation.words ?? { words: explanation.tokens, scores: explanation.scores };
+    const { words, scores } = explanation.words ?? {
+      words: readableTokens(sentenceLayout(sentence, tokenizer, explanation.tokens)),
+      scores: explanation.scores,
+    };
     words.forEach((word, i) => lines.push(`    ${word.padEnd(16)} ${scores[i]!.toFixed(4)}`));
     if (explanation.delta !== undefined) lines.push(`    convergence delta ${explanation.delta.toExponential(3)}`);
     for (const warning of explanation.warnings) lines.push(`    warning: ${warning.message}`);

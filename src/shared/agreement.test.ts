@@ -38,4 +38,18 @@ describe('agreement matrix', () => {
     expect(isSpecialToken('</s>')).toBe(true);
     expect(isSpecialToken('cls')).toBe(false);
   });
+
+  it("also leaves out what the tokenizer's special mask marks, whatever the specials are called", () => {
+    const scores = [
+      [9, 1, 2, 3, 9],
+      [-9, 1, 2, 3, -9],
+    ];
+    const tokens = ['<cls>', 'a', 'b', 'c', '<sep>'];
+    expect(agreementMatrix(tokens, scores)[0]![1]).toBeLessThan(1);
+    expect(agreementMatrix(tokens, scores, [true, false, false, false, true])[0]![1]).toBe(1);
+    // BERT's: the mask marks what the strings already name, so the numbers stay as they were.
+    const bert = ['[CLS]', 'a', '[UNK]', 'c', '[SEP]'];
+    const mask = [true, false, false, false, true];
+    expect(agreementMatrix(bert, scores, mask)).toEqual(agreementMatrix(bert, scores));
+  });
 });

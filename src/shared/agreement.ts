@@ -34,12 +34,18 @@ export function isSpecialToken(token: string): boolean {
   return /^\[(CLS|SEP|PAD|UNK|MASK)\]$/.test(token) || /^<\/?(s|pad|unk|mask)>$/.test(token);
 }
 
-/** τ-b of every pair of methods over the tokens that are not special; the diagonal is 1. */
+/**
+ * τ-b of every pair of methods over the tokens that are not special; the diagonal is 1. A token is special by
+ * its string (`isSpecialToken`, which also leaves out `[UNK]`) or, where the sentence carries the tokenizer's
+ * `special` mask, by the mask too: a family whose specials the strings do not name is covered, and for the
+ * families they do name (BERT's `[CLS]`/`[SEP]`, RoBERTa's and XLM-R's `<s>`/`</s>`) nothing changes.
+ */
 export function agreementMatrix(
   tokens: readonly string[],
   scores: readonly (readonly number[])[],
+  special?: readonly boolean[],
 ): (number | undefined)[][] {
-  const keep = tokens.map((token, i) => (isSpecialToken(token) ? -1 : i)).filter((i) => i >= 0);
+  const keep = tokens.map((token, i) => (special?.[i] || isSpecialToken(token) ? -1 : i)).filter((i) => i >= 0);
   const picked = scores.map((row) => keep.map((i) => row[i]!));
   return picked.map((a, i) => picked.map((b, j) => (i === j ? 1 : kendallTauB(a, b))));
 }

@@ -9,9 +9,11 @@ import { agreementMatrix } from '../../shared/agreement.js';
 import { attentionHeatmapOption, attentionView, headGridOption } from '../../shared/charts/attention.js';
 import { agreementHeatmapOption, comparisonRows } from '../../shared/charts/comparison.js';
 import { evaluationTable } from '../../shared/charts/evaluation.js';
+import { sentenceLayout, tokenNames } from '../../shared/charts/layout.js';
 import { topKBarOption } from '../../shared/charts/top-k.js';
 import type { ChartOption } from '../../shared/charts/types.js';
-import type { Explanation, SentenceResult } from '../../shared/results.js';
+import type { Explanation, ModelInfo, SentenceResult } from '../../shared/results.js';
+import type { TokenLayout } from '../../shared/tokens.js';
 import { chartSvg } from './render.js';
 import { heatTextPages, tableSvg, type SvgBlock, type TableCell } from './svg-blocks.js';
 
@@ -36,7 +38,7 @@ export interface ChartPlan {
 
 /** Cells of the attention heatmap per side at most: about 10 px each at the largest size. */
 export const HEATMAP_MAX_SIDE = 128;
-/** Cells of each [CLS] strip at most: a strip is a few dozen pixels wide. */
+/** Cells of each first-token strip at most: a strip is a few dozen pixels wide. */
 export const HEAD_STRIP_MAX_COLUMNS = 48;
 
 /** File-name-safe form of a method id or class label. */
@@ -81,9 +83,12 @@ function tokenRange(first: number, end: number, total: number): string {
   return `tokens ${first + 1}–${end} of ${total}`;
 }
 
+/** What of the model the charts read: its labels, and its tokenizer type to show the tokens readably. */
+export type ChartModel = Pick<ModelInfo, 'labels' | 'tokenizer'>;
+
 export function sentenceCharts(
   sentence: SentenceResult,
-  labels: readonly string[],
+  model: ChartModel,
   methodLabel: (method: string) => string,
 ): ChartPlan[] {
   const prefix = `s${sentence.index + 1}`;
@@ -93,21 +98,24 @@ export function sentenceCharts(
     const base = `${prefix}-${slug(explanation.method)}`;
     const label = methodLabel(explanation.method);
     const { method, tokens } = explanation;
+    const layout = sentenceLayout(sentence, model.tokenizer, tokens);
     const heat = { name: `${base}-heat`, title: `${label}: token heat text`, method };
     charts.push(
       plan(heat.name, heat.title, method, () =>
-        pages(heat, heatTextPages(tokens, explanation.scores), (page) => tokenRange(...page.tokens, tokens.length)),
+        pages(heat, heatTextPages(layout, explanation.scores), (page) => tokenRange(...page.tokens, tokens.length)),
       ),
     );
-    for (const { classLabel, scores } of classScores(explanation, labels, label)) {
+    for (const { classLabel, scores } of classScores(explanation, model.labels, label)) {
       const height = 60 + 24 * Math.min(tokens.length, 10);
       const title = `${label}: top tokens for ${classLabel}`;
-      const option = (): ChartOption => topKBarOption({ tokens, scores, classLabel });
+      const option = (): ChartOption => topKBarOption({ ...layout, scores, classLabel });
       charts.push(echartsPlan(`${base}-bars-${slug(classLabel)}`, title, option, [640, height], method));
     }
-    if (explanation.attention) charts.push(...attentionCharts(explanation, base, label));
+    if (explanation.attention) charts.push(...attentionCharts(explanation, layout, base, label));
   }
-  if (explanations.length > 0) charts.push(comparisonChart(sentence, prefix, methodLabel));
+  if (explanations.length > 0) {
+    charts.push(comparisonChart(sentence, sentenceLayout(sentence, model.tokenizer), prefix, methodLabel));
+  }
   if (sentence.evaluation) charts.push(evaluationChart(sentence, sentence.evaluation, prefix, methodLabel));
   const agreement = agreementChart(sentence, explanations, prefix, methodLabel);
   if (agreement) charts.push(agreement);
@@ -127,7 +135,7 @@ function classScores(
   return [{ classLabel: typeof target === 'string' ? target : fallback, scores: explanation.scores }];
 }
 
-function attentionCharts(explanation: Explanation, base: string, label: string): ChartPlan[] {
+function attentionCharts(explanation: Explanation, layout: TokenLayout, base: string, label: string): ChartPlan[] {
   const data = explanation.attention!;
   const view = attentionView(data, explanation.options);
   const cells = Math.min(explanation.tokens.length, HEATMAP_MAX_SIDE);
@@ -135,25 +143,35 @@ function attentionCharts(explanation: Explanation, base: string, label: string):
   const side = Math.min(Math.max(360, 160 + 18 * cells), 1400);
   const gridHeight = 100 + 60 * data.layers;
   const heatmap = (): ChartOption =>
-    attentionHeatmapOption(explanation.tokens, view.map, view.title, { maxSide: HEATMAP_MAX_SIDE });
-  const grid = (): ChartOption => headGridOption(data.clsRows, view.selected, { maxColumns: HEAD_STRIP_MAX_COLUMNS });
+    attentionHeatmapOption(layout, view.map, view.title, { maxSide: HEATMAP_MAX_SIDE });
+  const grid = (): ChartOption =>
+    headGridOption(data.clsRows, view.selected, { maxColumns: HEAD_STRIP_MAX_COLUMNS, layout });
   const { method } = explanation;
+  // The model's own first token: `[CLS]` for BERT, `<s>` for RoBERTa and XLM-R.
+  const first = tokenNames(layout).readable[0];
+  const heads = `${label}: first-token${first ? ` (${first})` : ''} attention, layers × heads`;
   return [
     echartsPlan(`${base}-attention`, `${label}: ${view.title}`, heatmap, [side, side], method),
-    echartsPlan(`${base}-heads`, `${label}: [CLS] attention, layers × heads`, grid, [720, gridHeight], method),
+    echartsPlan(`${base}-heads`, heads, grid, [720, gridHeight], method),
   ];
 }
 
-function comparisonChart(sentence: SentenceResult, prefix: string, methodLabel: (method: string) => string): ChartPlan {
+function comparisonChart(
+  sentence: SentenceResult,
+  layout: TokenLayout,
+  prefix: string,
+  methodLabel: (method: string) => string,
+): ChartPlan {
   const chart = { name: `${prefix}-comparison`, title: 'Comparison (each row ÷ its largest |score|)' };
   return plan(chart.name, chart.title, undefined, () => {
     const explanations = Object.values(sentence.explanations);
     const rows = comparisonRows(
-      sentence.tokens,
+      layout,
       explanations.map(({ method, scores }) => ({ method, label: methodLabel(method), scores })),
     );
+    const { readable, titles } = tokenNames(layout);
     const cells: TableCell[][] = [
-      [{ text: 'Method' }, ...sentence.tokens.map((text) => ({ text })), { text: 'Cost' }],
+      [{ text: 'Method' }, ...readable.map((text, i) => ({ text, title: titles[i]! })), { text: 'Cost' }],
       ...rows.map((row, r) => [
         { text: row.label, header: true },
         ...row.cells.map((cell) => ({
@@ -221,6 +239,7 @@ function agreementChart(
       agreementMatrix(
         sentence.tokens,
         ranked.map(({ scores }) => scores),
+        sentence.special,
       ),
     );
   const size = 200 + 44 * ranked.length;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Explanation, ResultsDocument, SentenceResult } from '../../shared/results.js';
+import { BPE_READABLE, BPE_SENTENCE } from '../../shared/charts/test-layouts.js';
+import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
 import { reportDocument, scoresCsv } from './data-files.js';
 
 function explanation(method: string, tokens: string[], scores: number[]): Explanation {
@@ -78,14 +79,29 @@ function parseCsv(text: string): string[][] {
 describe('scoresCsv', () => {
   it('has one row per sentence × method × token, by input position, quoted where needed, with exact numbers', () => {
     const [header, ...rows] = parseCsv(Buffer.from(scoresCsv(results)).toString('utf8'));
-    expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score']);
+    expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score', 'token_text']);
     expect(rows).toHaveLength(4 + 4 + 3);
-    expect(rows[2]).toEqual(['4', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3']);
+    expect(rows[2]).toEqual(['4', 'Hello, "world"', 'm1', '2', ',', '-0.6', '-0.3', ',']);
     expect(rows.at(-1)![0]).toBe('7');
     const sum = (method: string, index: string): number =>
       rows.filter((r) => r[0] === index && r[2] === method).reduce((total, r) => total + Number(r[6]), 0);
     expect(sum('m1', '4')).toBeCloseTo(0.4, 15);
     expect(rows.at(-2)![6]).toBe('1e-17');
+  });
+
+  it('keeps the vocabulary string in `token` and adds the text a BPE token covers as `token_text`', () => {
+    const scores = BPE_SENTENCE.tokens.map((_, i) => i / 10);
+    const bpe = {
+      ...results,
+      model: { tokenizer: 'BPE' } as ModelInfo,
+      sentences: [
+        { ...sentence(0, BPE_SENTENCE.text, [explanation('m', BPE_SENTENCE.tokens, scores)]), ...BPE_SENTENCE },
+      ],
+    } satisfies ResultsDocument;
+    const [, ...rows] = parseCsv(Buffer.from(scoresCsv(bpe)).toString('utf8'));
+    expect(rows.map((row) => row[4])).toEqual(BPE_SENTENCE.tokens);
+    expect(rows.map((row) => row[7])).toEqual(BPE_READABLE);
+    expect(rows[5]!.slice(3)).toEqual(['5', 'Ġlook', '1', '0.5', 'look']);
   });
 });
 

@@ -1,5 +1,7 @@
 /** The data files of a report: `results.json` (versioned) and `scores.csv` (one row per sentence × method × token). */
+import { sentenceLayout } from '../../shared/charts/layout.js';
 import type { ResultsDocument } from '../../shared/results.js';
+import { readableTokens } from '../../shared/tokens.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +23,22 @@ export function reportDocument(results: ResultsDocument, partial: boolean, now =
   return { ...results, report: { appVersion: appVersion(), createdAt: now.toISOString(), partial } };
 }
 
-/** `sentence` is the sentence's position in the input file, so shards' rows keep their place. */
-export const CSV_COLUMNS = ['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score'] as const;
+/**
+ * `sentence` is the sentence's position in the input file, so shards' rows keep their place. `token` is the
+ * vocabulary string as results.json has it (`Ġlook`, `##ing`); `token_text` is the token as the report and the
+ * app show it (`look`: the text a byte-level BPE or SentencePiece token covers; WordPiece tokens as they are).
+ * It comes last so that the columns before it keep their positions.
+ */
+export const CSV_COLUMNS = [
+  'sentence',
+  'text',
+  'method',
+  'token_index',
+  'token',
+  'raw',
+  'score',
+  'token_text',
+] as const;
 
 /**
  * The file's bytes. A sentence's text is on every one of its rows (a 2,000-word sentence through every method:
@@ -33,8 +49,11 @@ export function scoresCsv(results: ResultsDocument): Uint8Array {
   for (const sentence of results.sentences) {
     const text = Buffer.from(csvCell(sentence.text));
     for (const explanation of Object.values(sentence.explanations)) {
+      const shown = readableTokens(sentenceLayout(sentence, results.model.tokenizer, explanation.tokens));
       explanation.tokens.forEach((token, i) => {
-        const rest = [explanation.method, i, token, explanation.raw[i], explanation.scores[i]].map(csvCell).join(',');
+        const rest = [explanation.method, i, token, explanation.raw[i], explanation.scores[i], shown[i]]
+          .map(csvCell)
+          .join(',');
         chunks.push(Buffer.from(`${sentence.index},`), text, Buffer.from(`,${rest}\r\n`));
       });
     }

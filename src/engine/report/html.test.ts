@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInfo, SentenceResult } from '../../shared/results.js';
+import { BPE_SENTENCE } from '../../shared/charts/test-layouts.js';
+import type { Explanation, ModelInfo, SentenceResult } from '../../shared/results.js';
 import { INLINE_SVG_LIMIT, reportHtml, SHORT_TEXT_CHARS, sentenceSection, type PageFigure } from './html.js';
 
 const model = { name: 'm', source: 'demo', modelType: 'bert', dtype: 'fp32', sha256: 'a'.repeat(64), labels: ['A'] };
@@ -77,5 +78,48 @@ describe('reportHtml', () => {
     const html = page([], 'A fine film.');
     expect(html).toContain('<h2>1. A fine film.</h2>');
     expect(html).not.toContain('data-section="text"');
+  });
+
+  it("names a RoBERTa model's family and tokenizer, and shows its tokens as their text in the force bar", () => {
+    const values = [0, 0, 0, 0, 0, 0.4, 0, -0.3, 0];
+    const shap: Explanation = {
+      method: 'partition_shap',
+      options: { target: 0, targetLabel: 'A' },
+      tokens: BPE_SENTENCE.tokens,
+      raw: values,
+      scores: values,
+      evaluations: 1,
+      seconds: 0,
+      warnings: [],
+      shap: {
+        values: values.map((v) => [v]),
+        baseValues: [0.5],
+        outputs: [0.6],
+        clustering: [],
+        hierarchicalValues: [],
+        maxEvals: 1,
+        rows: 1,
+      },
+    };
+    const roberta = { ...sentence, ...BPE_SENTENCE, explanations: { partition_shap: shap } };
+    const section = sentenceSection(roberta, [], (method) => method, 'BPE');
+    const force = /<figure data-section="force">[\s\S]*?<\/figure>/.exec(section)![0];
+    const shown = [...force.matchAll(/<span [^>]*>([^<]*)<\/span>/g)].map(([, text]) => text);
+    expect(shown).toEqual(['look', 'good']);
+    expect(force).toContain('title="look (Ġlook): 0.400"');
+    const html = reportHtml({
+      document: {
+        schema: 'xai-workbench/results',
+        version: 1,
+        model: { ...model, name: 'tiny-roberta', modelType: 'roberta', tokenizer: 'BPE' } as ModelInfo,
+        sentences: [roberta],
+        report: { appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', partial: false },
+      },
+      sections: [section],
+    });
+    expect(html).toContain('tiny-roberta (demo, roberta, BPE tokenizer, fp32)');
+    expect(html).toContain('data-section="tokens"');
+    // WordPiece tokens are text already: no note.
+    expect(page([])).not.toContain('data-section="tokens"');
   });
 });

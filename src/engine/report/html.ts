@@ -5,7 +5,9 @@
  */
 import { forceBar } from '../../shared/charts/force.js';
 import { formatScore } from '../../shared/charts/heat-text.js';
-import type { Explanation, ResultsDocument, SentenceResult } from '../../shared/results.js';
+import { sentenceLayout } from '../../shared/charts/layout.js';
+import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
+import { piecesAreText, type TokenLayout } from '../../shared/tokens.js';
 import type { ReportChart } from './charts.js';
 import type { ReportDocument } from './data-files.js';
 import { escapeXml as escape } from './svg-blocks.js';
@@ -72,6 +74,7 @@ export function reportHtml({ document, sections }: HtmlInput): string {
 ${report.partial ? `<p class="partial" data-section="partial">Partial report: the run was cancelled or interrupted; only the ${document.sentences.length} sentences that finished are included.</p>` : ''}
 <table data-section="model">
 <tr><th>Model</th><td>${escape(model.name)} (${escape(model.source)}, ${escape(model.modelType)}${model.tokenizer ? `, ${escape(model.tokenizer)} tokenizer` : ''}, ${model.dtype})</td></tr>
+${tokensRow(model)}
 ${model.precision === 'int8' ? `<tr><th>Precision</th><td>${int8Summary(document)}</td></tr>` : ''}
 <tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
 <tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
@@ -83,6 +86,19 @@ ${sections.join('\n')}
 </body>
 </html>
 `;
+}
+
+/**
+ * How the page shows a byte-level BPE or SentencePiece model's tokens: as the text they cover, while the data
+ * files keep the vocabulary strings. WordPiece pieces are text already; nothing to say.
+ */
+function tokensRow(model: ModelInfo): string {
+  if (piecesAreText({ tokens: [], tokenizer: model.tokenizer })) return '';
+  return (
+    `<tr><th>Tokens</th><td data-section="tokens">shown as the text they cover (<code>Ġlook</code> and <code>▁look</code> as <code>look</code>, ` +
+    `<code>␣</code> for a space); hover a chip for its vocabulary string, which results.json and the <code>token</code> ` +
+    `column of scores.csv keep (<code>token_text</code> has the shown text)</td></tr>`
+  );
 }
 
 function int8Summary({ sentences }: ResultsDocument): string {
@@ -130,6 +146,8 @@ export function sentenceSection(
   sentence: SentenceResult,
   charts: readonly PageFigure[],
   methodLabel: (method: string) => string,
+  /** The model's tokenizer type (`ModelInfo.tokenizer`), to show its tokens readably. */
+  tokenizer?: string,
 ): string {
   const probabilities = Object.entries(sentence.probabilities)
     .map(([label, p]) => `${escape(label)} ${p.toFixed(3)}`)
@@ -137,6 +155,7 @@ export function sentenceSection(
   const methods = Object.values(sentence.explanations).map((explanation) =>
     methodSection(
       explanation,
+      sentenceLayout(sentence, tokenizer, explanation.tokens),
       charts.filter((chart) => chart.method === explanation.method),
       methodLabel,
     ),
@@ -157,6 +176,7 @@ ${shared.map(figure).join('\n')}
 
 function methodSection(
   explanation: Explanation,
+  layout: TokenLayout,
   charts: readonly PageFigure[],
   methodLabel: (method: string) => string,
 ): string {
@@ -170,18 +190,18 @@ function methodSection(
 <h3>${escape(methodLabel(explanation.method))}</h3>
 <p class="muted">Target ${escape(typeof target === 'string' ? target : '—')} · attribution sum ${formatScore(sum)} · ${explanation.evaluations} evaluations · ${explanation.seconds.toFixed(2)} s${delta}</p>
 ${warnings(explanation.warnings)}
-${explanation.shap ? forceBarHtml(explanation) : ''}
+${explanation.shap ? forceBarHtml(explanation, layout) : ''}
 ${charts.map(figure).join('\n')}
 <details open><summary>Settings</summary><table data-section="settings">${settings}</table></details>
 </section>`;
 }
 
 /** shap's base value → f(x) strip, as the app's ForceBar draws it. */
-function forceBarHtml(explanation: Explanation): string {
+function forceBarHtml(explanation: Explanation, layout: TokenLayout): string {
   const shap = explanation.shap!;
   const target = typeof explanation.options.target === 'number' ? explanation.options.target : 0;
   const bar = forceBar(
-    explanation.tokens,
+    layout,
     shap.values.map((perClass) => perClass[target] ?? 0),
     shap.baseValues[target] ?? 0,
     shap.outputs[target] ?? 0,

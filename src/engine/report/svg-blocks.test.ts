@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { heatTextPages, tableSvg, type TableCell } from './svg-blocks.js';
+import { BPE_LAYOUT, BPE_READABLE } from '../../shared/charts/test-layouts.js';
+import { escapeXml, heatTextPages, tableSvg, type TableCell } from './svg-blocks.js';
 
 /** The `<g>` groups of an SVG: one per chip or table cell. */
 function groups(svg: string): string[] {
@@ -12,7 +13,7 @@ function texts(svg: string): string[] {
 
 describe('heat text', () => {
   it('keeps a short sentence on one page', () => {
-    const pages = heatTextPages(['[CLS]', 'fine', '[SEP]'], [0, 1, 0]);
+    const pages = heatTextPages({ tokens: ['[CLS]', 'fine', '[SEP]'] }, [0, 1, 0]);
     expect(pages).toHaveLength(1);
     expect(pages[0]!.tokens).toEqual([0, 3]);
     expect(texts(pages[0]!.svg)).toEqual(['[CLS]', 'fine', '[SEP]']);
@@ -22,7 +23,7 @@ describe('heat text', () => {
     const n = 2000;
     const tokens = Array.from({ length: n }, (_, i) => `word${i}`);
     const pages = heatTextPages(
-      tokens,
+      { tokens },
       tokens.map((_, i) => Math.sin(i)),
       { maxWidth: 400, maxLines: 10 },
     );
@@ -40,12 +41,18 @@ describe('heat text', () => {
 
   it('cuts a token too long for a line, and keeps it whole in the tooltip', () => {
     const long = 'x'.repeat(500);
-    const [page] = heatTextPages(['a', long], [1, -1], { maxWidth: 300 });
+    const [page] = heatTextPages({ tokens: ['a', long] }, [1, -1], { maxWidth: 300 });
     expect(page!.width).toBeLessThanOrEqual(300);
     const [shown] = texts(page!.svg).slice(1);
     expect(shown!.endsWith('…')).toBe(true);
     expect(shown!.length).toBeLessThan(long.length);
     expect(page!.svg).toContain(`<title>${long}: `);
+  });
+
+  it("shows a byte-level BPE sentence's tokens as their text, the vocabulary string in the tooltip", () => {
+    const [page] = heatTextPages(BPE_LAYOUT, [0, 0.1, 0.1, 0.1, 0.1, 0.5, -0.2, 0.3, 0]);
+    expect(texts(page!.svg)).toEqual(BPE_READABLE.map(escapeXml));
+    expect(page!.svg).toContain('<title>look (Ġlook): 0.500</title>');
   });
 });
 

@@ -4,6 +4,7 @@
  * Text is monospace so that widths can be computed without a layout engine.
  */
 import { heatText } from '../../shared/charts/heat-text.js';
+import type { TokenLayout } from '../../shared/tokens.js';
 
 const FONT = 'ui-monospace, DejaVu Sans Mono, monospace';
 const FONT_SIZE = 13;
@@ -54,15 +55,16 @@ export interface HeatTextLayout {
 export type HeatTextPage = SvgBlock & { tokens: [number, number] };
 
 /**
- * The sentence as colored chips wrapped into lines of at most `maxWidth`, with each score as a tooltip, on pages
- * of at most `maxLines` lines. A chip too long for a line is cut (its tooltip keeps the whole token).
+ * The sentence as colored chips of readable tokens (`look`, not `Ġlook`) wrapped into lines of at most
+ * `maxWidth`, with each score (and the vocabulary string, where it reads differently) as a tooltip, on pages of
+ * at most `maxLines` lines. A chip too long for a line is cut (its tooltip keeps the whole token).
  */
 export function heatTextPages(
-  tokens: readonly string[],
+  layout: TokenLayout,
   scores: readonly number[],
   { maxWidth = 760, maxLines = 40 }: HeatTextLayout = {},
 ): HeatTextPage[] {
-  const { chips } = heatText(tokens, scores);
+  const { chips } = heatText(layout, scores);
   const gap = 4;
   const lineHeight = 26;
   const padding = 10;

@@ -97,7 +97,7 @@ describe('writeReport on the demo model', () => {
 
   it('writes scores.csv whose rows and sums match results.json', async () => {
     const [header, ...rows] = parseCsv(await readFile(join(dir, 'scores.csv'), 'utf8'));
-    expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score']);
+    expect(header).toEqual(['sentence', 'text', 'method', 'token_index', 'token', 'raw', 'score', 'token_text']);
     const expected = results.sentences.flatMap((sentence, s) =>
       Object.values(sentence.explanations).map((e) => ({ s, method: e.method, scores: e.scores })),
     );

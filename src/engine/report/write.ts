@@ -49,7 +49,7 @@ export async function writeReport(
       const sections: string[] = [];
       for (const sentence of document.sentences) {
         const figures: PageFigure[] = [];
-        for (const plan of sentenceCharts(sentence, document.model.labels, methodLabel)) {
+        for (const plan of sentenceCharts(sentence, document.model, methodLabel)) {
           const drawn = await drawChart(plan);
           if ('reason' in drawn) {
             skippedCharts.push({ sentence: sentence.index, chart: plan.name, title: plan.title, reason: drawn.reason });
@@ -58,7 +58,7 @@ export async function writeReport(
           } else figures.push(...(await writeChart(write, drawn.pages)));
         }
         // The section is the page's copy of the charts: their SVGs and PNGs are not kept past their sentence.
-        sections.push(sentenceSection(sentence, figures, methodLabel));
+        sections.push(sentenceSection(sentence, figures, methodLabel, document.model.tokenizer));
       }
       await write('index.html', reportHtml({ document, sections }));
     },

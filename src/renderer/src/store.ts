@@ -27,7 +27,7 @@ export interface Pane {
   method: string;
   /** Option values this pane changes on top of the methods panel (e.g. attention layer and head). */
   overrides: OptionValues;
-  /** Show words (## pieces merged) instead of subword tokens. */
+  /** Show the tokenizer's words (their pieces joined, scores summed) instead of subword tokens. */
   words: boolean;
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { attentionHeatmapOption, headGridOption, thumbnailIndex, tokenBins } from './attention.js';
 import { SEQUENTIAL_STOPS } from './scale.js';
+import { BPE_LAYOUT, BPE_READABLE, WORDPIECE_LAYOUT } from './test-layouts.js';
 import type { AxisOption, GridOption, HeatmapSeries } from './types.js';
 
 describe('attention heatmap', () => {
   it('puts keys on x and queries on y, labelled by token and position, on the sequential half-scale', () => {
     const option = attentionHeatmapOption(
-      ['[CLS]', 'hi', '[SEP]'],
+      { tokens: ['[CLS]', 'hi', '[SEP]'] },
       [
         [0.5, 0.3, 0.2],
         [0.1, 0.8, 0.1],
@@ -29,10 +30,22 @@ describe('attention heatmap', () => {
     const n = 100;
     const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
     const map = tokens.map(() => tokens.map(() => 1 / n));
-    const option = attentionHeatmapOption(tokens, map, 'long');
+    const option = attentionHeatmapOption({ tokens }, map, 'long');
     expect((option.series[0] as HeatmapSeries).data).toHaveLength(n * n);
     expect((option.xAxis as AxisOption).axisLabel?.interval).toBe('auto');
     expect((option.series[0] as HeatmapSeries).progressive).toBe(0);
+  });
+
+  it('labels a byte-level BPE sentence by the text of its tokens, not their vocabulary strings', () => {
+    const n = BPE_LAYOUT.tokens.length;
+    const map = BPE_LAYOUT.tokens.map(() => Array.from({ length: n }, () => 1 / n));
+    const option = attentionHeatmapOption(BPE_LAYOUT, map, 'layer 0 · head 0');
+    const labels = BPE_READABLE.map((token, i) => `${token} ${i}`);
+    expect((option.xAxis as AxisOption).data).toEqual(labels);
+    expect((option.yAxis as AxisOption).data).toEqual(labels);
+    expect(JSON.stringify(option)).not.toContain('Ġ');
+    // The tooltip names both ends of a cell, with `<s>` escaped for the browser's HTML.
+    expect(option.tooltip!.formatter!({ data: [5, 0, 0.123456] })).toBe('&#60;s&#62; 0 → look 5: 0.123');
   });
 });
 
@@ -61,7 +74,7 @@ describe('token runs for long inputs', () => {
       [0, 0, 0, 1],
       [0.25, 0.25, 0.25, 0.25],
     ];
-    const option = attentionHeatmapOption(tokens, map, 'pooled', { maxSide: 2 });
+    const option = attentionHeatmapOption({ tokens }, map, 'pooled', { maxSide: 2 });
     const data = (option.series[0] as HeatmapSeries).data;
     expect(data).toHaveLength(4);
     const cell = (x: number, y: number): number => data.find(([key, query]) => key === x && query === y)![2];
@@ -75,7 +88,7 @@ describe('token runs for long inputs', () => {
 
   it('leaves a map within the cap cell for cell', () => {
     const option = attentionHeatmapOption(
-      ['a', 'b'],
+      { tokens: ['a', 'b'] },
       [
         [1, 0],
         [0.5, 0.5],
@@ -132,8 +145,21 @@ describe('layers × heads thumbnails', () => {
     ]);
     expect(series[index]!.xAxisIndex).toBe(5);
     expect(option.visualMap?.max).toBe(1);
-    expect(option.title?.text).toContain('2 layers × 3 heads');
+    expect(option.title?.text).toBe('First-token attention: 2 layers × 3 heads');
     expect((option.grid as GridOption[]).some((grid) => grid.show)).toBe(false);
+  });
+
+  it("names the model's own first token in the title and labels the strips' cells by token", () => {
+    const row = (n: number): number[] => Array.from({ length: n }, () => 1 / n);
+    const roberta = headGridOption([[row(BPE_LAYOUT.tokens.length)]], undefined, { layout: BPE_LAYOUT });
+    expect(roberta.title?.text).toBe('First-token (<s>) attention: 1 layers × 1 heads');
+    expect((roberta.xAxis as AxisOption[])[0]!.data).toEqual(BPE_READABLE.map((token, i) => `${token} ${i}`));
+    expect(JSON.stringify(roberta)).not.toMatch(/CLS|Ġ/);
+    expect(roberta.tooltip!.formatter!({ seriesName: 'layer 0 · head 0', data: [5, 0, 0.5] })).toBe(
+      'layer 0 · head 0<br>look 5: 0.500',
+    );
+    const bert = headGridOption([[row(WORDPIECE_LAYOUT.tokens.length)]], undefined, { layout: WORDPIECE_LAYOUT });
+    expect(bert.title?.text).toBe('First-token ([CLS]) attention: 1 layers × 1 heads');
   });
 
   it('frames the selected head', () => {

@@ -1,4 +1,9 @@
-/** Attention views: one n×n map as a heatmap, and a layers × heads grid of [CLS]-row thumbnails. */
+/**
+ * Attention views: one n×n map as a heatmap, and a layers × heads grid of first-token-row thumbnails (the
+ * classifier token: `[CLS]` for BERT, `<s>` for RoBERTa and XLM-R). Tokens are labelled readably (`Ġlook` as `look`).
+ */
+import { readableTokens, type TokenLayout } from '../tokens.js';
+import { formatScore } from './heat-text.js';
 import type { AxisOption, ChartOption, GridOption, HeatCell, HeatmapSeries } from './types.js';
 import { SEQUENTIAL_STOPS } from './scale.js';
 
@@ -13,9 +18,13 @@ export function tokenBins(n: number, maxBins: number): TokenBin[] {
   return Array.from({ length: Math.ceil(n / size) }, (_, b): TokenBin => [b * size, Math.min(n, (b + 1) * size)]);
 }
 
-/** `[CLS] 0` for one token, `[CLS]… 0–3` for a run of them. */
+/** `<s> 0` for one token, `<s>… 0–3` for a run of them. */
 function binLabel(tokens: readonly string[], [start, end]: TokenBin): string {
   return end - start === 1 ? `${tokens[start]} ${start}` : `${tokens[start]}… ${start}–${end - 1}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The attention a run of keys receives: summed over the keys, so a row keeps summing to 1. */
@@ -38,11 +47,12 @@ export interface HeatmapLimit {
 
 /** Rows are queries (who attends), columns keys (attended to); row 0 at the top, as in a matrix. */
 export function attentionHeatmapOption(
-  tokens: readonly string[],
+  layout: TokenLayout,
   map: readonly number[][],
   title: string,
   { maxSide = Infinity }: HeatmapLimit = {},
 ): ChartOption {
+  const tokens = readableTokens(layout);
   const bins = tokenBins(tokens.length, maxSide);
   const perCell = bins[0] ? bins[0][1] - bins[0][0] : 1;
   const labels = bins.map((bin) => binLabel(tokens, bin));
@@ -72,7 +82,15 @@ export function attentionHeatmapOption(
       left: 'center',
       textStyle: { fontSize: 13 },
     },
-    tooltip: { trigger: 'item', position: 'top' },
+    tooltip: {
+      trigger: 'item',
+      position: 'top',
+      // Both ends of the cell: which query attends to which key.
+      formatter: ({ data }) => {
+        const [key, query, value] = data as HeatCell;
+        return `${escapeHtml(labels[query]!)} → ${escapeHtml(labels[key]!)}: ${formatScore(value)}`;
+      },
+    },
     grid: { left: 8, right: 64, top: 52, bottom: 8, containLabel: true },
     xAxis: axis(60),
     yAxis: { ...axis(0), inverse: true },
@@ -110,16 +128,28 @@ export function thumbnailIndex(layer: number, head: number, heads: number): numb
   return layer * heads + head;
 }
 
+export interface HeadGridOptions {
+  /** Caps each strip's cells (runs of tokens, summed). */
+  maxColumns?: number;
+  /** The sentence's tokens: the title names the first one, the strips' cells their tokens. */
+  layout?: TokenLayout;
+}
+
+/** `First-token (<s>) attention`: the model's own classifier token, which is not `[CLS]` for every family. */
+export function headGridTitle(layers: number, heads: number, firstToken?: string): string {
+  return `First-token${firstToken ? ` (${firstToken})` : ''} attention: ${layers} layers × ${heads} heads`;
+}
+
 /**
  * One small heatmap strip per layer and head (rows = layers, top = first; columns = heads), each showing
- * that head's [CLS] row over the tokens: where the classifier token looks, head by head, at a glance.
+ * that head's first-token row over the tokens: where the classifier token looks, head by head, at a glance.
  * All thumbnails share one scale so that a bright strip means a concentrated head everywhere. The `selected`
- * head (the one the heatmap shows) gets a frame. `maxColumns` caps each strip's cells (runs of tokens, summed).
+ * head (the one the heatmap shows) gets a frame.
  */
 export function headGridOption(
   clsRows: readonly (readonly (readonly number[])[])[],
   selected?: { layer: number; head: number },
-  { maxColumns = Infinity }: { maxColumns?: number } = {},
+  { maxColumns = Infinity, layout }: HeadGridOptions = {},
 ): ChartOption {
   const layers = clsRows.length;
   const heads = clsRows[0]?.length ?? 0;
@@ -134,6 +164,9 @@ export function headGridOption(
   const cellHeight = 88 / Math.max(layers, 1);
   // A strip a few dozen pixels wide shows no more columns than it has pixels: longer inputs go in runs of tokens.
   const bins = tokenBins(clsRows[0]?.[0]?.length ?? 0, maxColumns);
+  const tokens = layout ? readableTokens(layout) : undefined;
+  // A cell's category is its run's label (`look 2`), which the tooltip shows; its first position without tokens.
+  const cells = bins.map((bin) => (tokens ? binLabel(tokens, bin) : String(bin[0])));
   clsRows.forEach((perHead, layer) =>
     perHead.forEach((row, head) => {
       const index = thumbnailIndex(layer, head, heads);
@@ -146,7 +179,7 @@ export function headGridOption(
           ? { show: true, borderColor: SELECTION_COLOR, borderWidth: 2 }
           : {}),
       });
-      xAxes.push({ type: 'category', gridIndex: index, data: bins.map(([start]) => String(start)), ...hidden });
+      xAxes.push({ type: 'category', gridIndex: index, data: cells, ...hidden });
       yAxes.push({ type: 'category', gridIndex: index, data: [`L${layer} H${head}`], ...hidden });
       series.push({
         type: 'heatmap',
@@ -161,8 +194,14 @@ export function headGridOption(
     }),
   );
   return {
-    title: { text: `[CLS] attention: ${layers} layers × ${heads} heads`, left: 'center', textStyle: { fontSize: 13 } },
-    tooltip: { trigger: 'item' },
+    title: { text: headGridTitle(layers, heads, tokens?.[0]), left: 'center', textStyle: { fontSize: 13 } },
+    tooltip: {
+      trigger: 'item',
+      formatter: ({ seriesName, data }) => {
+        const [cell, , value] = data as HeatCell;
+        return `${escapeHtml(seriesName ?? '')}<br>${escapeHtml(cells[cell]!)}: ${formatScore(value)}`;
+      },
+    },
     grid: grids,
     xAxis: xAxes,
     yAxis: yAxes,

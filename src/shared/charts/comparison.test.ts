@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { agreementHeatmapOption, comparisonRows } from './comparison.js';
+import { BPE_LAYOUT } from './test-layouts.js';
 import type { AxisOption, HeatmapSeries } from './types.js';
 
 describe('comparison table', () => {
   it('puts every method on one −1…1 scale by dividing each row by its largest |score|', () => {
-    const rows = comparisonRows(
-      ['good', 'bad'],
-      [
-        { method: 'attention', label: 'Attention', scores: [0.2, 0.1] },
-        { method: 'occlusion', label: 'Occlusion', scores: [3, -6] },
-      ],
-    );
+    const rows = comparisonRows({ tokens: ['good', 'bad'] }, [
+      { method: 'attention', label: 'Attention', scores: [0.2, 0.1] },
+      { method: 'occlusion', label: 'Occlusion', scores: [3, -6] },
+    ]);
     expect(rows.map((row) => row.label)).toEqual(['Attention', 'Occlusion']);
     expect(rows[0]!.cells.map((cell) => cell.relative)).toEqual([1, 0.5]);
     expect(rows[1]!.cells.map((cell) => cell.relative)).toEqual([0.5, -1]);
@@ -21,7 +19,16 @@ describe('comparison table', () => {
   });
 
   it('refuses a row whose length does not match the tokens', () => {
-    expect(() => comparisonRows(['a'], [{ method: 'm', label: 'M', scores: [1, 2] }])).toThrow(/2 scores for 1 tokens/);
+    expect(() => comparisonRows({ tokens: ['a'] }, [{ method: 'm', label: 'M', scores: [1, 2] }])).toThrow(
+      /2 scores for 1 tokens/,
+    );
+  });
+
+  it("names a BPE sentence's tokens by their text in the hover, with the vocabulary string beside it", () => {
+    const scores = BPE_LAYOUT.tokens.map((_, i) => i);
+    const [row] = comparisonRows(BPE_LAYOUT, [{ method: 'occlusion', label: 'Occlusion', scores }]);
+    expect(row!.cells[5]!.title).toBe('Occlusion · look (Ġlook): 5.00');
+    expect(row!.cells[1]!.title).toBe('Occlusion · X: 1.00');
   });
 });
 

@@ -1,5 +1,7 @@
 /** The comparison view: methods × tokens on one signed scale, and the agreement matrix between methods. */
+import type { TokenLayout } from '../tokens.js';
 import { formatScore } from './heat-text.js';
+import { tokenNames } from './layout.js';
 import { DIVERGING_STOPS, divergingColor, maxAbs, textColorOn } from './scale.js';
 import type { ChartOption, HeatCell } from './types.js';
 
@@ -29,10 +31,11 @@ export interface ComparisonRow {
  * is divided by its own largest |score| first; then one diverging scale from −1 to 1 colors every cell, and
  * the raw value stays in the hover text.
  */
-export function comparisonRows(tokens: readonly string[], methods: readonly MethodScores[]): ComparisonRow[] {
+export function comparisonRows(layout: TokenLayout, methods: readonly MethodScores[]): ComparisonRow[] {
+  const { titles } = tokenNames(layout);
   return methods.map(({ method, label, scores }) => {
-    if (scores.length !== tokens.length) {
-      throw new Error(`${method} has ${scores.length} scores for ${tokens.length} tokens`);
+    if (scores.length !== titles.length) {
+      throw new Error(`${method} has ${scores.length} scores for ${titles.length} tokens`);
     }
     const limit = maxAbs(scores);
     const cells = scores.map((value, i) => {
@@ -43,7 +46,7 @@ export function comparisonRows(tokens: readonly string[], methods: readonly Meth
         relative,
         background,
         color: textColorOn(background),
-        title: `${label} · ${tokens[i]}: ${formatScore(value)}`,
+        title: `${label} · ${titles[i]}: ${formatScore(value)}`,
       };
     });
     return { method, label, cells };

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { forceBar } from './force.js';
 import { divergingColor } from './scale.js';
+import { BPE_LAYOUT } from './test-layouts.js';
 
 describe('force bar', () => {
   it('lays red pushes left of f(x) and blue pushes right of it, strongest next to f(x)', () => {
     // base 0.5; +0.3 (good) +0.1 (very) −0.2 (not) → f(x) = 0.7. Strip spans 0.3 … 0.9.
-    const bar = forceBar(['[CLS]', 'very', 'good', 'not', '[SEP]'], [0, 0.1, 0.3, -0.2, 0], 0.5, 0.7);
+    const bar = forceBar({ tokens: ['[CLS]', 'very', 'good', 'not', '[SEP]'] }, [0, 0.1, 0.3, -0.2, 0], 0.5, 0.7);
     expect(bar.min).toBeCloseTo(0.3);
     expect(bar.max).toBeCloseTo(0.9);
     expect(bar.baseAt).toBeCloseTo(100 / 3);
@@ -20,5 +21,12 @@ describe('force bar', () => {
     expect(good!.color).toBe('#b2182b');
     expect(not!.color).toBe(divergingColor(-0.2, 0.3));
     expect(not!.title).toBe('not: -0.200');
+  });
+
+  it("shows a BPE sentence's tokens as their text, the vocabulary string in the hover", () => {
+    const values = [0, 0, 0, 0, 0, 0.2, 0, -0.1, 0];
+    const bar = forceBar(BPE_LAYOUT, values, 0.5, 0.6);
+    expect(bar.segments.map((s) => s.token)).toEqual(['look', 'good']);
+    expect(bar.segments[0]!.title).toBe('look (Ġlook): 0.200');
   });
 });

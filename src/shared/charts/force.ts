@@ -3,10 +3,13 @@
  * f(x), tokens that raise the output push from the left in red, tokens that lower it push from the right in
  * blue, and they meet at f(x). Plain layout data (positions in % of the strip) so that any face can draw it.
  */
+import type { TokenLayout } from '../tokens.js';
 import { formatScore } from './heat-text.js';
+import { tokenNames } from './layout.js';
 import { divergingColor, maxAbs } from './scale.js';
 
 export interface ForceSegment {
+  /** The token as faces show it (`look`, not `Ġlook`). */
   token: string;
   value: number;
   /** Left edge and width, in % of the strip. */
@@ -28,9 +31,12 @@ export interface ForceBar {
   segments: ForceSegment[];
 }
 
-export function forceBar(tokens: readonly string[], values: readonly number[], base: number, output: number): ForceBar {
+export function forceBar(layout: TokenLayout, values: readonly number[], base: number, output: number): ForceBar {
   const limit = maxAbs(values);
-  const pieces = values.map((value, i) => ({ token: tokens[i]!, value })).filter(({ value }) => value !== 0);
+  const { readable, titles } = tokenNames(layout);
+  const pieces = values
+    .map((value, i) => ({ token: readable[i]!, name: titles[i]!, value }))
+    .filter(({ value }) => value !== 0);
   // Strongest next to f(x), as in shap: the ranking reads outward from the meeting point.
   const positive = pieces.filter(({ value }) => value > 0).sort((a, b) => a.value - b.value);
   const negative = pieces.filter(({ value }) => value < 0).sort((a, b) => a.value - b.value);
@@ -42,17 +48,22 @@ export function forceBar(tokens: readonly string[], values: readonly number[], b
   const at = (value: number) => ((value - min) / span) * 100;
   const segments: ForceSegment[] = [];
   let edge = output - pushUp;
-  for (const { token, value } of positive) {
-    segments.push(segment(token, value, at(edge), at(edge + value) - at(edge), limit));
-    edge += value;
+  for (const piece of positive) {
+    segments.push(segment(piece, at(edge), at(edge + piece.value) - at(edge), limit));
+    edge += piece.value;
   }
-  for (const { token, value } of [...negative].reverse()) {
-    segments.push(segment(token, value, at(edge), at(edge - value) - at(edge), limit));
-    edge -= value;
+  for (const piece of [...negative].reverse()) {
+    segments.push(segment(piece, at(edge), at(edge - piece.value) - at(edge), limit));
+    edge -= piece.value;
   }
   return { base, output, baseAt: at(base), outputAt: at(output), min, max, segments };
 }
 
-function segment(token: string, value: number, left: number, width: number, limit: number): ForceSegment {
-  return { token, value, left, width, color: divergingColor(value, limit), title: `${token}: ${formatScore(value)}` };
+function segment(
+  { token, name, value }: { token: string; name: string; value: number },
+  left: number,
+  width: number,
+  limit: number,
+): ForceSegment {
+  return { token, value, left, width, color: divergingColor(value, limit), title: `${name}: ${formatScore(value)}` };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AxisOption, BarSeries } from './types.js';
 import { divergingColor } from './scale.js';
+import { BPE_LAYOUT } from './test-layouts.js';
 import { topKBarOption } from './top-k.js';
 
 describe('top-k bars', () => {
@@ -21,5 +22,14 @@ describe('top-k bars', () => {
     expect(option.xAxis).toMatchObject({ min: -0.9, max: 0.9 });
     expect(option.title?.text).toBe('Top 3 tokens for POSITIVE');
     expect(series.label?.formatter({ value: 0.123456 })).toBe('0.123');
+    // The axis ends (±0.9 here, any float in general) are labelled in 3 digits too.
+    const ticks = (option.xAxis as AxisOption).axisLabel!.formatter!;
+    expect([ticks(-0.14769703388446942), ticks(0.05), ticks(0)]).toEqual(['-0.148', '0.05', '0']);
+  });
+
+  it("names a BPE sentence's tokens by their text", () => {
+    const scores = [0, 0, 0, 0, 0, 0.9, -0.5, 0.1, 0];
+    const option = topKBarOption({ ...BPE_LAYOUT, scores, classLabel: 'positive', k: 3 });
+    expect((option.yAxis as AxisOption).data).toEqual(['look (5)', 'unbelievably (6)', 'good (7)']);
   });
 });

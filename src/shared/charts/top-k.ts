@@ -1,17 +1,19 @@
 /** Top-k bar chart: the k tokens with the largest |score| for the explained class, strongest on top. */
+import { readableTokens, type TokenLayout } from '../tokens.js';
 import type { ChartOption } from './types.js';
 import { formatScore } from './heat-text.js';
 import { divergingColor, maxAbs } from './scale.js';
 
-export interface TopKInput {
-  tokens: readonly string[];
+/** The sentence's layout (its tokens are named readably: `look`, not `Ġlook`) and the scores to rank. */
+export interface TopKInput extends TokenLayout {
   scores: readonly number[];
   /** The class the scores explain, for the title. */
   classLabel: string;
   k?: number;
 }
 
-export function topKBarOption({ tokens, scores, classLabel, k = 10 }: TopKInput): ChartOption {
+export function topKBarOption({ scores, classLabel, k = 10, ...layout }: TopKInput): ChartOption {
+  const tokens = readableTokens(layout);
   const limit = maxAbs(scores);
   const top = scores
     .map((value, index) => ({ value, index }))
@@ -23,7 +25,8 @@ export function topKBarOption({ tokens, scores, classLabel, k = 10 }: TopKInput)
     title: { text: `Top ${top.length} tokens for ${classLabel}`, left: 'center', textStyle: { fontSize: 13 } },
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', min: -limit, max: limit },
+    // The ends are ±the largest |score|, which ECharts labels where there is room: in 3 digits, as the bars are.
+    xAxis: { type: 'value', min: -limit, max: limit, axisLabel: { formatter: axisNumber } },
     // Inverse puts the strongest token first (top), as one reads a ranking.
     yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
     series: [
@@ -36,4 +39,9 @@ export function topKBarOption({ tokens, scores, classLabel, k = 10 }: TopKInput)
     ],
     animation: false,
   };
+}
+
+/** An axis tick in at most 3 significant digits, without trailing zeros (`0.05`, `-0.148`). */
+export function axisNumber(value: number): string {
+  return String(Number(value.toPrecision(3)));
 }

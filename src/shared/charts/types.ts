@@ -14,7 +14,13 @@ export interface AxisOption {
   max?: number;
   show?: boolean;
   splitArea?: { show: boolean };
-  axisLabel?: { interval?: number | 'auto'; rotate?: number; show?: boolean; fontSize?: number };
+  axisLabel?: {
+    interval?: number | 'auto';
+    rotate?: number;
+    show?: boolean;
+    fontSize?: number;
+    formatter?: (value: number) => string;
+  };
   axisTick?: { show: boolean };
   axisLine?: { show: boolean };
   splitLine?: { show: boolean };
@@ -77,7 +83,12 @@ export interface VisualMapOption {
 
 export interface ChartOption {
   title?: { text: string; subtext?: string; left?: string; textStyle?: { fontSize: number } };
-  tooltip?: { trigger?: 'item' | 'axis'; position?: string };
+  tooltip?: {
+    trigger?: 'item' | 'axis';
+    position?: string;
+    /** HTML of an item's tooltip (escape the text in it: tokens such as `<s>` are tags to a browser). */
+    formatter?: (params: { seriesName?: string; data?: unknown }) => string;
+  };
   grid: GridOption | GridOption[];
   xAxis: AxisOption | AxisOption[];
   yAxis: AxisOption | AxisOption[];
