@@ -1,7 +1,8 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
-                                               tiny-bert-cased|full ...] [--out DIR]
+                                               tiny-bert-cased|tiny-bert-opset17|tiny-bert-sdpa|
+                                               tiny-distilbert-opset12|full ...] [--out DIR]
 
 Without targets: every model but `full` (small, committed). `full` (a random-weight full-size DistilBERT,
 ~270 MB) is only built when named and goes to --out, never into the repository.
@@ -14,11 +15,14 @@ own WordPiece vocabularies (scripts/demo_vocab.py), except for `full`, which tak
 from --tokenizer-dir, and `tiny-roberta`, `tiny-xlmr` and `tiny-bert-cased`, which get a tokenizer fixture
 (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their golden ids come from Hugging Face's
 `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and tiny-roberta also keeps its
-goldens on id sequences (scripts/roberta_fixture.py).
+goldens on id sequences (scripts/roberta_fixture.py). The exporter variants (tiny-bert-opset17, tiny-bert-sdpa,
+tiny-distilbert-opset12) are their base model exported another way and have no golden files of their own: the
+base model's apply to them.
 """
 
 import argparse
 import collections
+import dataclasses
 import json
 import os
 import shutil
@@ -55,6 +59,7 @@ from modeling import (  # noqa: E402
     RobertaForSequenceClassification,
     XLMRobertaConfig,
     init_random_weights,
+    set_attn_implementation,
 )
 from wordpiece import (  # noqa: E402
     SPECIAL_TOKENS_MAP,
@@ -219,8 +224,9 @@ def write_tokenizer_files(target: Target, vocab: List[str], max_length: int) -> 
     _write(folder / "vocab.txt", "".join(token + "\n" for token in vocab))
 
 
-def export_onnx(model: torch.nn.Module, architecture: str, path: Path) -> None:
-    """As transformers.onnx / optimum export a sequence classifier (dummy batch 2 x 8, like theirs)."""
+def export_onnx(model: torch.nn.Module, architecture: str, path: Path, opset: int = 14) -> None:
+    """As transformers.onnx / optimum export a sequence classifier (dummy batch 2 x 8, like theirs), at
+    optimum's default opset for the family (14 for most; ELECTRA 11, MPNet 12)."""
     names = ["input_ids", "attention_mask"] + (["token_type_ids"] if architecture == "bert" else [])
     inputs = {
         "input_ids": torch.full((2, 8), 5, dtype=torch.long),
@@ -234,9 +240,12 @@ def export_onnx(model: torch.nn.Module, architecture: str, path: Path) -> None:
     with warnings.catch_warnings():
         # Tracing warns about the Python conditionals and torch.tensor() calls it freezes; all are expected.
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        # torch 1.13 hands a Function's `symbolic` (scripts/modeling.py, SDPA) the raw graph, whose g.op() it
+        # announces as deprecated in favour of the GraphContext it does not pass there.
+        warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
         torch.onnx.export(
             model, dummy, str(path), input_names=names, output_names=["logits"], dynamic_axes=axes,
-            opset_version=14, do_constant_folding=True,
+            opset_version=opset, do_constant_folding=True,
         )
 
 
@@ -357,7 +366,11 @@ def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict, pad_i
     softmaxes = [n for n in graph.node if n.op_type == "Softmax"]
     assert len(softmaxes) == n_layers, f"{len(softmaxes)} Softmax nodes for {n_layers} layers"
     for softmax in softmaxes:
-        assert any(n.op_type == "MatMul" and softmax.output[0] in n.input for n in graph.node), "Softmax -> MatMul"
+        probabilities = softmax.output[0]
+        guard = [n for n in graph.node if n.op_type == "Where" and probabilities in n.input]
+        if guard:  # SDPA as torch 2.x exports it: Where(IsNaN(p), 0, p) between Softmax and MatMul
+            probabilities = guard[0].output[0]
+        assert any(n.op_type == "MatMul" and probabilities in n.input for n in graph.node), "Softmax -> MatMul"
     assert [o.name for o in graph.output] == ["logits"]
     assert not any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer)
 
@@ -730,6 +743,112 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
         print(f"  {probs}  n={len(s['ids']):<3d}{' truncated' if s['truncated'] else ''}  {s['text'][:60]}")
 
 
+# ------------------------------------------------------------------------------------------ exporter variants
+# The same PyTorch model (same weights, same tokenizer files, same config.json) exported another way, so the
+# base model's golden files apply unchanged: tiny-bert at opset 17 (LayerNorm as one LayerNormalization node),
+# tiny-bert with its attention in torch 2.x's scaled-dot-product form, tiny-distilbert at opset 12 (Unsqueeze
+# and ReduceMean with attribute axes, Softmax-11). No golden files of their own: each is checked against the
+# base model's committed goldens (PyTorch of the variant and a numpy run of its graph).
+
+
+@dataclass
+class ExportVariant:
+    name: str
+    base: str  # a key of _targets
+    opset: int
+    attn_implementation: str  # "eager" or "sdpa" (scripts/modeling.py set_attn_implementation)
+    check_graph: Callable[[onnx.ModelProto, int], Dict[str, int]]  # asserts its form; notable op counts
+
+    @property
+    def folder(self) -> Path:
+        return REPO / "fixtures/models" / self.name
+
+
+def _op_counts(nodes) -> Dict[str, int]:
+    return dict(sorted(collections.Counter(n.op_type for n in nodes).items()))
+
+
+def _check_layer_normalization(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
+    nodes = model.graph.node
+    norms = [n for n in nodes if n.op_type == "LayerNormalization"]
+    assert len(norms) == 2 * n_layers + 1, f"{len(norms)} LayerNormalization nodes"
+    assert not any(n.op_type in ("ReduceMean", "Pow") for n in nodes), "a LayerNorm left decomposed"
+    return {"LayerNormalization": len(norms)}
+
+
+def _check_sdpa(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
+    nodes = model.graph.node
+    producer = {o: n for n in nodes for o in n.output}
+    softmaxes = [n for n in nodes if n.op_type == "Softmax"]
+    for softmax in softmaxes:
+        (where,) = [n for n in nodes if n.op_type == "Where" and softmax.output[0] in n.input]
+        assert producer[where.input[0]].op_type == "IsNaN" and where.input[2] == softmax.output[0]
+        scores = producer[softmax.input[0]]
+        assert scores.op_type == "Add", "Softmax(MatMul(Q·√s, Kᵀ·√s) + mask)"
+        product = producer[scores.input[0]]
+        assert product.op_type == "MatMul"
+        for side in product.input:
+            mul = producer[side]
+            assert mul.op_type == "Mul" and producer[mul.input[1]].op_type == "Sqrt", "Q and Kᵀ scaled by Sqrt"
+    assert sum(n.op_type == "IsNaN" for n in nodes) == n_layers
+    # The first layer's attention (query/key/value projections and reshapes included), for the report.
+    return _op_counts(n for n in nodes if n.name.startswith("/bert/layer.0/attention/self/"))
+
+
+def _check_opset12(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
+    nodes = model.graph.node
+    unsqueezes = [n for n in nodes if n.op_type == "Unsqueeze"]
+    assert unsqueezes and all(len(n.input) == 1 and n.attribute[0].name == "axes" for n in unsqueezes)
+    return {"Unsqueeze (axes attribute)": len(unsqueezes), "Softmax-11": sum(n.op_type == "Softmax" for n in nodes)}
+
+
+EXPORT_VARIANTS = {
+    "tiny-bert-opset17": ExportVariant("tiny-bert-opset17", "tiny-bert", 17, "eager", _check_layer_normalization),
+    "tiny-bert-sdpa": ExportVariant("tiny-bert-sdpa", "tiny-bert", 14, "sdpa", _check_sdpa),
+    "tiny-distilbert-opset12": ExportVariant("tiny-distilbert-opset12", "tiny-distilbert", 12, "eager", _check_opset12),
+}
+
+
+def build_variant(variant: ExportVariant, targets: dict) -> None:
+    base = targets[variant.base]
+    vocab = base.make_vocab()
+    model = base.make_model(vocab)
+    set_attn_implementation(model, variant.attn_implementation)
+    config = model.config
+    max_length = config.max_position_embeddings
+    n_layers = config.num_hidden_layers if base.architecture == "bert" else config.n_layers
+    target = dataclasses.replace(base, name=variant.name, folder=variant.folder)
+    target.folder.mkdir(parents=True, exist_ok=True)
+    _write_json(target.folder / "config.json", config.to_hf_dict())
+    write_tokenizer_files(target, vocab, max_length)
+    onnx_path = target.folder / "onnx/model.onnx"
+    export_onnx(model, base.architecture, onnx_path, opset=variant.opset)
+
+    golden = json.loads(base.golden.read_text(encoding="utf-8"))
+    torch_worst = 0.0
+    for s in golden["sentences"]:  # this variant's PyTorch arithmetic against the base goldens
+        logits, attentions = _forward(model, base.architecture, [s["ids"]], [[1] * len(s["ids"])])
+        torch_worst = max(torch_worst, float(np.max(np.abs(logits[0].numpy() - s["logits"]))))
+        for layer, expected in zip(attentions, s["attentions"]):
+            torch_worst = max(torch_worst, float(np.max(np.abs(layer[0].numpy() - np.asarray(expected)))))
+    assert torch_worst <= 1e-5, f"{variant.name}: PyTorch differs from {base.golden.name} by {torch_worst:.2e}"
+    check_torch_paths(model, base.architecture, golden)
+    ops, worst = check_onnx(onnx_path, base.architecture, n_layers, golden)
+    exported = onnx.load(str(onnx_path))
+    (opset,) = [o.version for o in exported.opset_import if o.domain in ("", "ai.onnx")]
+    assert opset == variant.opset
+    notable = variant.check_graph(exported, n_layers)
+
+    print(f"\n== {variant.name}: {target.folder} (opset {opset}; goldens: {base.golden.name})")
+    for path in sorted(p for p in target.folder.rglob("*") if p.is_file()):
+        print(f"  {path.stat().st_size:>11,d}  {path}")
+    print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
+    print("  notable: " + ", ".join(f"{op} {count}" for op, count in notable.items()))
+    print(f"  max |PyTorch ({variant.attn_implementation}) - {base.golden.name}| = {torch_worst:.2e} "
+          "(logits and attention maps)")
+    print(f"  max |logit(ONNX, numpy) - {base.golden.name}| = {worst:.2e}")
+
+
 def write_gradient_golden(target: Target, model, tokenizer: WordPieceTokenizer, max_length: int) -> None:
     """<model>.gradients.json beside the golden file: PyTorch autograd values for the gradient explainers."""
     golden = gradient_golden(target.name, model, target.architecture, tokenizer, SENTENCES, max_length)
@@ -802,7 +921,7 @@ demo imitates (Apache-2.0).
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    names = ["demo", "tiny-distilbert", "tiny-bert", *TOKENIZED_FIXTURES, "full"]
+    names = ["demo", "tiny-distilbert", "tiny-bert", *TOKENIZED_FIXTURES, *EXPORT_VARIANTS, "full"]
     parser.add_argument("targets", nargs="*", metavar="{" + ",".join(names) + "}")
     parser.add_argument("--out", type=Path, default=DEFAULT_FULL_OUT, help="folder of the full model")
     parser.add_argument("--tokenizer-dir", type=Path, default=DEFAULT_TOKENIZER_DIR,
@@ -818,6 +937,9 @@ def main(argv=None) -> None:
     for name in args.targets or names[:-1]:
         if name in TOKENIZED_FIXTURES:  # a tokenizer fixture of fixtures/tokenizers/ copied in
             build_tokenized(TOKENIZED_FIXTURES[name], args.gradients_only)
+        elif name in EXPORT_VARIANTS:  # no golden files of their own
+            if not args.gradients_only:
+                build_variant(EXPORT_VARIANTS[name], targets)
         else:
             (gradients_only if args.gradients_only else build)(targets[name])
     import task_fixtures  # classifier heads, sentence pairs, zero-shot: scripts/task_fixtures.py

@@ -311,10 +311,14 @@ class BertSelfAttention(nn.Module):
         new_x_shape = x.size()[:-1] + (self.num_attention_heads, self.attention_head_size)
         return x.view(new_x_shape).permute(0, 2, 1, 3)
 
+    attn_implementation = "eager"
+
     def forward(self, hidden_states, attention_mask):
         query_layer = self.transpose_for_scores(self.query(hidden_states))
         key_layer = self.transpose_for_scores(self.key(hidden_states))
         value_layer = self.transpose_for_scores(self.value(hidden_states))
+        if self.attn_implementation == "sdpa":
+            return self._sdpa(query_layer, key_layer, value_layer, attention_mask)
         attention_scores = torch.matmul(query_layer, key_layer.transpose(-1, -2))
         attention_scores = attention_scores / math.sqrt(self.attention_head_size)
         attention_scores = attention_scores + attention_mask
@@ -323,6 +327,80 @@ class BertSelfAttention(nn.Module):
         context_layer = context_layer.permute(0, 2, 1, 3).contiguous()
         context_layer = context_layer.view(context_layer.size()[:-2] + (self.all_head_size,))
         return context_layer, attention_probs
+
+    def _sdpa(self, query_layer, key_layer, value_layer, attention_mask):
+        """As BertSdpaSelfAttention: SDPA, then transpose(1, 2) and reshape (no attention probabilities in the
+        export, which does not output them; computed in PyTorch for the goldens)."""
+        if torch.onnx.is_in_onnx_export():
+            context, probs = _ScaledDotProductAttention.apply(query_layer, key_layer, value_layer, attention_mask), None
+        else:
+            probs = sdpa_probabilities(query_layer, key_layer, attention_mask)
+            context = torch.matmul(probs, value_layer)
+        batch, _, length, _ = query_layer.shape
+        return context.transpose(1, 2).reshape(batch, length, self.all_head_size), probs
+
+
+INT64_MAX = 2**63 - 1
+
+
+class _ScaledDotProductAttention(torch.autograd.Function):
+    """torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask) with a float mask, for tracing on
+    torch 1.13 (which has no SDPA): its `symbolic` emits the nodes torch 2.x's exporter writes for SDPA
+    (torch/onnx/symbolic_opset14.py, scale=None): the scale 1/√d from Shape(q) → Slice[-1:] → Cast → Sqrt →
+    Div(1, ·) → Cast, then Q and Kᵀ each multiplied by Sqrt(scale), MatMul, Add(mask), Softmax, and after the
+    Softmax the `Where(IsNaN(p), 0, p)` guard that exporter adds for fully masked rows."""
+
+    @staticmethod
+    def forward(ctx, query, key, value, attn_mask):
+        return torch.matmul(sdpa_probabilities(query, key, attn_mask), value)
+
+    @staticmethod
+    def symbolic(g, query, key, value, attn_mask):
+        shape = g.op("Shape", query)
+        last = g.op(
+            "Slice", shape,
+            g.op("Constant", value_t=torch.tensor([-1], dtype=torch.int64)),
+            g.op("Constant", value_t=torch.tensor([INT64_MAX], dtype=torch.int64)),
+        )
+        size = g.op("Cast", last, to_i=1)  # FLOAT
+        scale = g.op("Div", g.op("Constant", value_t=torch.tensor([1.0])), g.op("Sqrt", size))
+        scale = g.op("Cast", scale, to_i=1)
+        key_transposed = g.op("Transpose", key, perm_i=[0, 1, 3, 2])
+        query_scaled = g.op("Mul", query, g.op("Sqrt", scale))
+        key_scaled = g.op("Mul", key_transposed, g.op("Sqrt", scale))
+        scores = g.op("Add", g.op("MatMul", query_scaled, key_scaled), attn_mask)
+        weights = g.op("Softmax", scores, axis_i=-1)
+        zero = g.op("Constant", value_t=torch.tensor([0.0]))
+        weights = g.op("Where", g.op("IsNaN", weights), zero, weights)
+        return g.op("MatMul", weights, value)
+
+
+def sdpa_probabilities(query, key, attn_mask):
+    """The attention probabilities as SDPA computes them: √scale on each side of the product, then the mask."""
+    root_scale = math.sqrt(1.0 / math.sqrt(query.size(-1)))
+    scores = torch.matmul(query * root_scale, key.transpose(-1, -2) * root_scale) + attn_mask
+    probs = nn.functional.softmax(scores, dim=-1)
+    return torch.where(torch.isnan(probs), torch.zeros_like(probs), probs)
+
+
+def sdpa_attention_mask(attention_mask, hidden):
+    """transformers' _prepare_4d_attention_mask_for_sdpa (_expand_mask): the [batch, 1, q, k] float mask, 0
+    where attended and the most negative float where masked."""
+    if attention_mask is None:
+        attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+    batch, length = attention_mask.shape
+    expanded = attention_mask[:, None, None, :].expand(batch, 1, length, length).to(hidden.dtype)
+    inverted = 1.0 - expanded
+    return inverted.masked_fill(inverted.to(torch.bool), torch.finfo(hidden.dtype).min)
+
+
+def set_attn_implementation(model: nn.Module, implementation: str) -> None:
+    """`eager` (the default) or `sdpa` (BertSdpaSelfAttention of transformers 4.41–4.47: the same weights,
+    attention computed by scaled_dot_product_attention and exported as torch 2.x exports it)."""
+    assert implementation in ("eager", "sdpa")
+    for module in model.modules():
+        if isinstance(module, (BertSelfAttention, BertModel)):
+            module.attn_implementation = implementation
 
 
 class BertSelfOutput(nn.Module):
@@ -408,9 +486,12 @@ class BertModel(nn.Module):
         self.encoder = BertEncoder(config)
         self.pooler = BertPooler(config)
 
+    attn_implementation = "eager"
+
     def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None):
         hidden = self.embeddings(input_ids, token_type_ids, inputs_embeds)
-        extended = extended_attention_mask(attention_mask, hidden)
+        mask_of = sdpa_attention_mask if self.attn_implementation == "sdpa" else extended_attention_mask
+        extended = mask_of(attention_mask, hidden)
         # The layers are called from here, not from an encoder forward, so that the exported node names
         # (/bert/layer.0/...) and with them the committed graph stay as they were.
         attentions = []

@@ -1,5 +1,5 @@
 """A minimal numpy interpreter for the ONNX graphs torch.onnx exports for BERT-family classifiers
-(DistilBERT, BERT, RoBERTa).
+(DistilBERT, BERT, RoBERTa, ELECTRA, ALBERT, MPNet; opsets 11 to 17).
 
 onnxruntime is not available to Python here, and onnx 1.12 has no reference evaluator; this runs an exported
 graph independently of PyTorch so the export itself (dynamic shapes, mask arithmetic, constant folding) is
@@ -37,6 +37,30 @@ def _slice(data, starts, ends, axes=None, steps=None):
 def _softmax(x, axis):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def _softmax_node(attrs, x, opset: int):
+    """Softmax-13 normalizes along `axis`; before opset 13 (default axis 1) it normalizes over all axes from
+    `axis` on, which is the same only for the last axis, the one these exports use."""
+    axis = attrs.get("axis", -1 if opset >= 13 else 1)
+    if opset < 13:
+        assert axis in (-1, x.ndim - 1), f"Softmax-{opset} over axes {axis}… is not covered by onnx_numpy"
+    return _softmax(x, axis)
+
+
+def _layer_normalization(x, scale, bias=None, axis=-1, epsilon=1e-5, stash_type=1):
+    """LayerNormalization-17 (Y only): normalized over the axes from `axis` on, in float32."""
+    axes = tuple(range(axis % x.ndim, x.ndim))
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    variance = (centered * centered).mean(axis=axes, keepdims=True)
+    y = centered / np.sqrt(variance + np.float32(epsilon)) * scale
+    return (y if bias is None else y + bias).astype(x.dtype)
+
+
+def _unsqueeze(x, axes):
+    axes = [int(v) % (x.ndim + len(axes)) for v in axes]
+    return np.expand_dims(x, tuple(axes))
 
 
 def _gemm(a, b, c=None, alpha=1.0, beta=1.0, transA=0, transB=0):
@@ -81,11 +105,13 @@ _OPS = {
     "Cast": lambda a, x: x.astype(_CAST[a["to"]]),
     "MatMul": lambda a, x, y: np.matmul(x, y),
     "Gemm": lambda a, *xs: _gemm(*xs, **a),
-    "Softmax": lambda a, x: _softmax(x, a.get("axis", -1)),
+    "LayerNormalization": lambda a, *xs: _layer_normalization(*xs, **a),
+    "IsNaN": lambda a, x: np.isnan(x),
     "ReduceMean": lambda a, x: x.mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1))).astype(x.dtype),
     "Shape": lambda a, x: np.array(x.shape, dtype=np.int64),
     "Gather": lambda a, x, i: np.take(x, i, axis=a.get("axis", 0)),
-    "Unsqueeze": lambda a, x, axes: np.expand_dims(x, tuple(int(v) for v in axes)),
+    # axes as an input from opset 13, as an attribute before
+    "Unsqueeze": lambda a, x, axes=None: _unsqueeze(x, a["axes"] if axes is None else axes),
     "Concat": lambda a, *xs: np.concatenate(xs, axis=a["axis"]),
     "Reshape": lambda a, x, s: _reshape(x, s),
     "Transpose": lambda a, x: np.transpose(x, a["perm"]),
@@ -95,12 +121,16 @@ _OPS = {
 
 
 def run(model: onnx.ModelProto, feeds: Dict[str, np.ndarray]) -> List[np.ndarray]:
+    (opset,) = [o.version for o in model.opset_import if o.domain in ("", "ai.onnx")]
     values = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     values.update(feeds)
     for node in model.graph.node:
         attrs = _attrs(node)
         if node.op_type == "Constant":
             values[node.output[0]] = numpy_helper.to_array(attrs["value"])
+            continue
+        if node.op_type == "Softmax":
+            values[node.output[0]] = _softmax_node(attrs, values[node.input[0]], opset)
             continue
         if node.op_type not in _OPS:
             raise NotImplementedError(f"op {node.op_type} is not covered by onnx_numpy")
