@@ -10,11 +10,12 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { INPUT_IDS } from './onnx/surgery.js';
 import type { ModelBundle } from './model/bundle.js';
 import { ATTENTION_MASK, logitsOf, TOKEN_TYPE_IDS } from './model/forward.js';
+import { headOutputs } from './model/head.js';
 import type { EncodedText } from './model/tokenizer.js';
 
 export interface ForwardOutput {
   logits: Float32Array;
-  /** Softmax of `logits`, in float64. */
+  /** The head's outputs (softmax, per-label sigmoid, or the score itself), in float64: what "prob" explains. */
   probabilities: Float64Array;
 }
 
@@ -163,7 +164,7 @@ export class ForwardService {
         const data = logits.data as Float32Array;
         batch.forEach((row, i) => {
           const rowLogits = data.slice(i * classes, (i + 1) * classes);
-          row.resolve({ logits: rowLogits, probabilities: softmax64(rowLogits) });
+          row.resolve({ logits: rowLogits, probabilities: headOutputs(this.model.config.task, rowLogits) });
         });
       } catch (error) {
         this.fail(batch, error);
@@ -217,17 +218,4 @@ function sequenceFeeds(model: ModelBundle, batch: readonly PendingRow[]): Record
   };
   if (model.takesTokenTypes) feeds[TOKEN_TYPE_IDS] = new Tensor('int64', new BigInt64Array(size), shape);
   return feeds;
-}
-
-function softmax64(logits: Float32Array): Float64Array {
-  let max = -Infinity;
-  for (const value of logits) max = Math.max(max, value);
-  const out = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i += 1) {
-    out[i] = Math.exp(logits[i]! - max);
-    sum += out[i]!;
-  }
-  for (let i = 0; i < out.length; i += 1) out[i]! /= sum;
-  return out;
 }

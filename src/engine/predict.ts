@@ -2,7 +2,8 @@
 import type { Prediction } from '../shared/results.js';
 import { forwardServiceFor } from './forward-service.js';
 import type { ModelBundle } from './model/bundle.js';
-import { idFeeds, logitsOf, predictionAt, run, softmax } from './model/forward.js';
+import { idFeeds, logitsOf, predictionAt, run } from './model/forward.js';
+import { headOutputs } from './model/head.js';
 import type { EncodedText } from './model/tokenizer.js';
 
 export interface PredictedText {
@@ -34,7 +35,7 @@ export async function predictEncoded(
       signal,
     );
     const logits = logitsOf(outputs);
-    rows.forEach((original, row) => (predictions[original] = predictionAt(logits, row, bundle.config.labels)));
+    rows.forEach((original, row) => (predictions[original] = predictionAt(logits, row, bundle.head)));
   }
   return predictions;
 }
@@ -78,6 +79,6 @@ export async function predictTexts(
  */
 async function int8Drift(bundle: ModelBundle, { encoded, prediction }: PredictedText, signal?: AbortSignal) {
   const [output] = await forwardServiceFor(bundle, encoded).run([encoded.ids], signal);
-  const exact = softmax(prediction.logits);
+  const exact = headOutputs(bundle.config.task, prediction.logits);
   return Math.max(...exact.map((p, c) => Math.abs(output!.probabilities[c]! - p)));
 }

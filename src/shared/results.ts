@@ -13,6 +13,12 @@ export interface ResultWarning {
 
 export type Precision = 'fp32' | 'int8';
 
+/**
+ * The classifier head, with transformers' `problem_type` names: softmax over the labels, one sigmoid per label,
+ * or one score.
+ */
+export type Task = 'single_label_classification' | 'multi_label_classification' | 'regression';
+
 export interface ModelInfo {
   /** What the user asked for: `demo`, a folder path or a hub id. */
   source: string;
@@ -22,6 +28,10 @@ export interface ModelInfo {
   /** The tokenizer's model type from tokenizer.json (`WordPiece`, `BPE`, `Unigram`); absent in older results. */
   tokenizer?: string;
   labels: string[];
+  /** The head (absent in older results, which were all single-label). */
+  task?: Task;
+  /** Multi-label heads: the sigmoid at which a label counts as predicted. */
+  threshold?: number;
   layers: number;
   heads: number;
   hiddenSize: number;
@@ -41,10 +51,18 @@ export interface ModelInfo {
 
 export interface Prediction {
   logits: number[];
-  /** Softmax of the logits, by label. */
+  /**
+   * By label: the softmax of the logits (single-label), each label's own sigmoid (multi-label: they do not sum
+   * to 1); empty for a regression head, which has `score` instead.
+   */
   probabilities: Record<string, number>;
+  /** The most probable label (the highest sigmoid for multi-label; the score's own label for regression). */
   predictedIndex: number;
   predictedLabel: string;
+  /** Multi-label: every label whose sigmoid reaches the threshold (possibly none). */
+  predictedLabels?: string[];
+  /** Regression: the model's score. */
+  score?: number;
 }
 
 /** One tokenized input as the model saw it (after truncation). */

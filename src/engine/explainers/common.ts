@@ -23,7 +23,7 @@ export function outputSpaceOption(preset: OutputSpace): OptionSpec {
     type: 'choice',
     choices: OUTPUT_SPACES,
     default: preset,
-    help: 'Explain the logit or the softmax probability of the target.',
+    help: "Explain the target's logit or its probability: the softmax (single-label) or the label's own sigmoid (multi-label); a regression head's score either way.",
   };
 }
 

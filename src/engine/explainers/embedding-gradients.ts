@@ -8,7 +8,8 @@ import { Tensor } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED } from '../autodiff/gradient-graph.js';
 import type { ModelBundle } from '../model/bundle.js';
-import { ATTENTION_MASK, declaredFeeds, run, softmax, TOKEN_TYPE_IDS } from '../model/forward.js';
+import { ATTENTION_MASK, declaredFeeds, run, TOKEN_TYPE_IDS } from '../model/forward.js';
+import { headOutputs, sigmoid } from '../model/head.js';
 import type { EncodedText } from '../model/tokenizer.js';
 import { INPUT_IDS, INPUTS_EMBEDS } from '../onnx/surgery.js';
 import type { OutputSpace } from './common.js';
@@ -20,7 +21,7 @@ import { integrationPoints, type IntegrationMethod } from './integration.js';
  */
 export interface GradientModel {
   info: Pick<ModelBundle['info'], 'sha256'>;
-  config: Pick<ModelBundle['config'], 'labels'>;
+  config: Pick<ModelBundle['config'], 'labels' | 'task'>;
   tokenizer: Pick<ModelBundle['tokenizer'], 'padId' | 'mask'>;
   graphs: Pick<ModelBundle['graphs'], 'wordEmbeddings'>;
   session: ModelBundle['session'];
@@ -120,7 +121,8 @@ export function pathGradient(
     });
     let total = 0;
     for (let e = 0; e < size; e += 1) total += (input[e]! - baseline[e]!) * averaged[e]!;
-    const atInput = output === 'logit' ? prediction.logits[target]! : softmax(prediction.logits)[target]!;
+    const atInput =
+      output === 'logit' ? prediction.logits[target]! : headOutputs(model.config.task, prediction.logits)[target]!;
     const delta = total - (atInput - selected[steps]!);
     return { input, baseline, averaged, dim, delta, evaluations: steps + 1 };
   });
@@ -159,6 +161,17 @@ function lookup(matrix: Float32Array, dim: number, ids: readonly number[]): Floa
  */
 export const TOKENS_PER_CALL = 512;
 
+/**
+ * Which of the gradient graph's two selections computes the head's output: `logit_weights` for the logit, and
+ * for "prob" `prob_weights` (the graph's softmax) only on a single-label head. A regression head's "prob" is its
+ * score, the logit itself; a multi-label head's is the label's sigmoid, whose gradient is the logit's times
+ * σ(z)(1 − σ(z)) (`sigmoidRows`).
+ */
+function graphSelection(task: GradientModel['config']['task'], output: Selection['output']) {
+  const viaLogit = output === 'logit' || task !== 'single_label_classification';
+  return { viaLogit, sigmoidRows: output === 'prob' && task === 'multi_label_classification' };
+}
+
 /** Runs `count` rows of `n × dim` embeddings through the gradient graph, at most `batchSize` rows per call. */
 async function gradientRows(
   model: GradientModel,
@@ -173,6 +186,7 @@ async function gradientRows(
   const n = encoded.ids.length;
   const size = embeds.length / count;
   const classes = model.config.labels.length;
+  const selection = graphSelection(model.config.task, output);
   const gradients = new Float32Array(embeds.length);
   const selected = new Float32Array(count);
   // Up to a fifth over the token budget rather than a second call (51 × 11 tokens in one call: 3% faster than
@@ -195,16 +209,26 @@ async function gradientRows(
       [INPUTS_EMBEDS]: new Tensor('float32', embeds.slice(start * size, (start + rows) * size), [rows, n, size / n]),
       // The reference tools explain the sentence alone, every token attended: the mask is all ones.
       [ATTENTION_MASK]: new Tensor('int64', new BigInt64Array(rows * n).fill(1n), [rows, n]),
-      [LOGIT_WEIGHTS]: new Tensor('float32', output === 'logit' ? weights : zeros, [rows, classes]),
-      [PROB_WEIGHTS]: new Tensor('float32', output === 'prob' ? weights : zeros, [rows, classes]),
+      [LOGIT_WEIGHTS]: new Tensor('float32', selection.viaLogit ? weights : zeros, [rows, classes]),
+      [PROB_WEIGHTS]: new Tensor('float32', selection.viaLogit ? zeros : weights, [rows, classes]),
       [TOKEN_TYPE_IDS]: new Tensor('int64', types, [rows, n]),
       // Graphs that number positions from the ids (RoBERTa) read the sentence's own ids at every path point,
       // as captum's LayerIntegratedGradients on the word embeddings does: only the word vectors move.
       [INPUT_IDS]: new Tensor('int64', ids, [rows, n]),
     });
     const outputs = await run(session, feeds, signal);
-    gradients.set(outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array, start * size);
-    selected.set(outputs[SELECTED]!.data as Float32Array, start);
+    const rowGradients = outputs[INPUTS_EMBEDS_GRAD]!.data as Float32Array;
+    const rowSelected = outputs[SELECTED]!.data as Float32Array;
+    if (selection.sigmoidRows) {
+      for (let row = 0; row < rows; row += 1) {
+        const s = sigmoid(rowSelected[row]!);
+        rowSelected[row] = s;
+        const slope = s * (1 - s);
+        for (let e = row * size; e < (row + 1) * size; e += 1) rowGradients[e]! *= slope;
+      }
+    }
+    gradients.set(rowGradients, start * size);
+    selected.set(rowSelected, start);
   }
   return { gradients, selected };
 }

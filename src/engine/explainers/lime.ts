@@ -44,7 +44,8 @@ export const limeExplainer: Explainer = {
   label: 'LIME',
   // min(n², 5000) samples: the slowest forward-only method on long sentences.
   autorun: false,
-  description: 'Weighted ridge regression on random mask-token ([MASK], <mask>) perturbations of the tokens (ferret preset), seeded.',
+  description:
+    'Weighted ridge regression on random mask-token ([MASK], <mask>) perturbations of the tokens (ferret preset), seeded.',
   needs: [],
   options: [
     targetOption,

@@ -70,7 +70,13 @@ describe('gradient explainers’ computations on tiny-roberta against PyTorch au
       }
       return sessions.get(variant)!;
     };
-    model = { info: { sha256: 'tiny-roberta' }, config: { labels: LABELS }, tokenizer: SPECIALS, graphs, session };
+    model = {
+      info: { sha256: 'tiny-roberta' },
+      config: { labels: LABELS, task: 'single_label_classification' },
+      tokenizer: SPECIALS,
+      graphs,
+      session,
+    };
     for (const { ids } of golden.sentences) {
       const encoded: EncodedText = {
         text: '',
@@ -90,7 +96,14 @@ describe('gradient explainers’ computations on tiny-roberta against PyTorch au
         [INPUT_IDS]: new Tensor('int64', BigInt64Array.from(ids, BigInt), shape),
         [ATTENTION_MASK]: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
       });
-      inputs.push({ encoded, prediction: predictionAt(logitsOf(outputs), 0, LABELS) });
+      inputs.push({
+        encoded,
+        prediction: predictionAt(logitsOf(outputs), 0, {
+          task: 'single_label_classification',
+          labels: LABELS,
+          threshold: 0.5,
+        }),
+      });
     }
   });
   afterAll(async () => {

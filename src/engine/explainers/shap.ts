@@ -7,6 +7,7 @@
 import type { OptionValues } from '../../shared/options.js';
 import type { ResultWarning, ShapData } from '../../shared/results.js';
 import { forwardServiceFor } from '../forward-service.js';
+import { headOutputs } from '../model/head.js';
 import type { Explainer } from './explainer.js';
 import {
   normalizationOption,
@@ -68,7 +69,8 @@ export const shapExplainer: Explainer = {
     const unmasked = maskedString(segments, new Uint8Array(n).fill(1), fixed, maskToken, sep);
     const [reread] = await tokenizer.encodeBatch([unmasked]);
     if (reread!.ids.join() !== encoded.ids.join()) {
-      warnings.push(rebuiltTextWarning(unmasked, result.full[target.index]!, prediction.probabilities[target.label]!));
+      const predicted = headOutputs(model.config.task, prediction.logits)[target.index]!;
+      warnings.push(rebuiltTextWarning(unmasked, result.full[target.index]!, predicted));
     }
     const shap: ShapData = {
       values: result.values.map((perClass) => Array.from(perClass)),

@@ -18,6 +18,7 @@ import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
 import { fileSha256 } from './file-hash.js';
+import { DEFAULT_THRESHOLD, type Head } from './head.js';
 import { ATTENTION_MASK, LOGITS, TOKEN_TYPE_IDS } from './forward.js';
 import { logitsProblem } from './output-check.js';
 import { TextTokenizer } from './tokenizer.js';
@@ -39,6 +40,8 @@ export interface LoadOptions {
    * stay on the exact graph. Default `fp32`.
    */
   precision?: Precision;
+  /** Multi-label heads: the sigmoid at which a label counts as predicted (default 0.5). */
+  threshold?: number;
   /** Progress of a hub download, when the source is a hub id not yet cached. */
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
@@ -65,10 +68,19 @@ export class ModelBundle {
     private readonly exactGraph: 'plain' | 'forward',
   ) {}
 
+  /** What the outputs mean: softmax, per-label sigmoid or one score, and the multi-label threshold. */
+  get head(): Head {
+    return { task: this.config.task, labels: this.config.labels, threshold: this.info.threshold ?? DEFAULT_THRESHOLD };
+  }
+
   /** Loads `demo` (the bundled model), a transformers.js-style folder, or a hub id (downloaded on first use). */
   static async load(source: string, options: LoadOptions = {}): Promise<ModelBundle> {
     const dtype = options.dtype ?? 'fp32';
     const precision = options.precision ?? 'fp32';
+    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new ModelLoadError(`the multi-label threshold must be between 0 and 1 (exclusive); got ${threshold}`);
+    }
     if (precision === 'int8' && dtype === 'q8') {
       throw new ModelLoadError('precision int8 quantizes the fp32 export; the q8 export is already int8');
     }
@@ -93,6 +105,8 @@ export class ModelBundle {
       modelType: config.modelType,
       tokenizer: tokenizer.type,
       labels: config.labels,
+      task: config.task,
+      ...(config.task === 'multi_label_classification' ? { threshold } : {}),
       layers: config.layers,
       heads: config.heads,
       hiddenSize: config.hiddenSize,

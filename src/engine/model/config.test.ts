@@ -24,6 +24,7 @@ describe('parseModelConfig', () => {
       maxTokens: 512,
       vocabSize: 30522,
       labelsFrom: 'id2label',
+      task: 'single_label_classification',
     });
   });
 
@@ -87,17 +88,21 @@ describe('parseModelConfig', () => {
     expect(() => parseModelConfig({ ...SIZES, id2label: { '0': 'a', '5': 'b' } })).toThrow(/id2label must map 0…1/);
   });
 
-  it('refuses heads it would read wrongly: multi-label (sigmoid) and regression', () => {
-    const labels = { id2label: { '0': 'toxic', '1': 'insult' } };
-    for (const problem of ['multi_label_classification', 'regression']) {
-      expect(() => parseModelConfig({ ...SIZES, ...labels, problem_type: problem }, 'x/config.json')).toThrow(
-        `x/config.json says problem_type "${problem}": only single-label classification heads (softmax) are supported yet`,
-      );
-    }
-    expect(parseModelConfig({ ...SIZES, ...labels, problem_type: 'single_label_classification' }).labels).toEqual([
-      'toxic',
-      'insult',
-    ]);
+  it('reads the head as transformers does: problem_type, else one label is regression', () => {
+    const two = { id2label: { '0': 'toxic', '1': 'insult' } };
+    const task = (extra: object) => parseModelConfig({ ...SIZES, ...extra }, 'x/config.json').task;
+    expect(task(two)).toBe('single_label_classification');
+    expect(task({ ...two, problem_type: 'multi_label_classification' })).toBe('multi_label_classification');
+    expect(task({ num_labels: 1 })).toBe('regression');
+    expect(task({ num_labels: 1, problem_type: 'regression' })).toBe('regression');
+    expect(task({ num_labels: 1, problem_type: 'multi_label_classification' })).toBe('multi_label_classification');
+    expect(() => task({ ...two, problem_type: 'regression' })).toThrow(
+      'x/config.json: a regression head of 2 outputs is not supported, only one score',
+    );
+    expect(() => task({ num_labels: 1, problem_type: 'single_label_classification' })).toThrow(
+      /needs at least 2 labels/,
+    );
+    expect(() => task({ ...two, problem_type: 'ranking' })).toThrow(/problem_type must be one of/);
   });
 
   it('leaves out the positions RoBERTa-family models never number (they start after padding_idx)', () => {

@@ -1,8 +1,10 @@
 /** config.json of a transformers.js-style model folder, normalized across architecture families. */
+import type { Task } from '../../shared/results.js';
 
 export interface ModelConfig {
   modelType: string;
   labels: string[];
+  task: Task;
   layers: number;
   heads: number;
   hiddenSize: number;
@@ -38,13 +40,6 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     throw new ModelConfigError(`${file} must hold a JSON object`);
   }
   const config = json as Record<string, unknown>;
-  const problem = config.problem_type;
-  if (problem === 'multi_label_classification' || problem === 'regression') {
-    // Read as single-label, a sigmoid head's scores would be softmax-normalized into wrong probabilities.
-    throw new ModelConfigError(
-      `${file} says problem_type "${problem}": only single-label classification heads (softmax) are supported yet`,
-    );
-  }
   const size = (field: keyof typeof SIZE_KEYS): number => {
     for (const key of SIZE_KEYS[field]) {
       const value = config[key];
@@ -59,15 +54,42 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   if (maxPositions <= unusedPositions + 2) {
     throw new ModelConfigError(`${file}: max_position_embeddings ${maxPositions} leaves no room for a sentence`);
   }
+  const labels = parseLabels(config, file);
   return {
     modelType,
-    ...parseLabels(config, file),
+    ...labels,
+    task: parseTask(config.problem_type, labels.labels.length, file),
     layers: size('layers'),
     heads: size('heads'),
     hiddenSize: size('hiddenSize'),
     maxTokens: maxPositions - unusedPositions,
     vocabSize: size('vocabSize'),
   };
+}
+
+const TASKS: readonly Task[] = ['single_label_classification', 'multi_label_classification', 'regression'];
+
+/**
+ * The head as transformers' sequence classifiers read it: `problem_type` when the config names one, else
+ * regression for one label and single-label classification for more.
+ */
+function parseTask(problem: unknown, labelCount: number, file: string): Task {
+  if (problem === undefined || problem === null) {
+    return labelCount === 1 ? 'regression' : 'single_label_classification';
+  }
+  if (!TASKS.includes(problem as Task)) {
+    throw new ModelConfigError(
+      `${file}: problem_type must be one of ${TASKS.join(', ')}; found ${JSON.stringify(problem)}`,
+    );
+  }
+  if (problem === 'regression' && labelCount !== 1) {
+    // transformers would fit each output with MSE; what one of several scores means is the model's own convention.
+    throw new ModelConfigError(`${file}: a regression head of ${labelCount} outputs is not supported, only one score`);
+  }
+  if (problem === 'single_label_classification' && labelCount === 1) {
+    throw new ModelConfigError(`${file}: problem_type single_label_classification needs at least 2 labels; it has 1`);
+  }
+  return problem as Task;
 }
 
 /**

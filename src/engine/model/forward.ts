@@ -3,6 +3,7 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUT_IDS, INPUTS_EMBEDS, type WordEmbeddings } from '../onnx/surgery.js';
 import type { ModelBundle } from './bundle.js';
+import { predictionOf, type Head } from './head.js';
 import type { EncodedText } from './tokenizer.js';
 
 export const ATTENTION_MASK = 'attention_mask';
@@ -83,36 +84,14 @@ export async function run(
   return session.run(feeds);
 }
 
-/** Row `row` of a `batch × classes` logits tensor as a prediction. */
-export function predictionAt(logits: Tensor, row: number, labels: readonly string[]): Prediction {
+/** Row `row` of a `batch × classes` logits tensor as the head's prediction. */
+export function predictionAt(logits: Tensor, row: number, head: Head): Prediction {
   const classes = logits.dims[1] ?? 0;
-  const values = Array.from((logits.data as Float32Array).subarray(row * classes, (row + 1) * classes));
-  const probabilities = softmax(values);
-  const predictedIndex = argmax(probabilities);
-  return {
-    logits: values,
-    probabilities: Object.fromEntries(probabilities.map((p, i) => [labels[i] ?? `LABEL_${i}`, p])),
-    predictedIndex,
-    predictedLabel: labels[predictedIndex] ?? `LABEL_${predictedIndex}`,
-  };
+  return predictionOf(head, Array.from((logits.data as Float32Array).subarray(row * classes, (row + 1) * classes)));
 }
 
 export function logitsOf(outputs: InferenceSession.OnnxValueMapType): Tensor {
   const logits = outputs[LOGITS];
   if (!logits) throw new Error(`the model returned no ${LOGITS}`);
   return logits as Tensor;
-}
-
-/** Softmax in float64, shifted by the maximum for stability. */
-export function softmax(values: readonly number[]): number[] {
-  const max = Math.max(...values);
-  const exps = values.map((value) => Math.exp(value - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((value) => value / sum);
-}
-
-export function argmax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i += 1) if (values[i]! > values[best]!) best = i;
-  return best;
 }

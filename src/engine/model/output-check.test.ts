@@ -13,6 +13,7 @@ import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '..
 import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { ModelBundle } from './bundle.js';
+import { predictTexts, type PredictedText } from '../predict.js';
 import { TextTokenizer } from './tokenizer.js';
 
 const DEMO = join(PACKAGE_ROOT, 'resources/models/demo-sst2');
@@ -110,20 +111,25 @@ describe('load refuses a config.json whose labels the model does not output', ()
   });
 });
 
-describe('load refuses a single-output (regression) head', () => {
-  it('under a config of 1 label', async () => {
+describe('a single-output (regression) head', () => {
+  it('loads under a config of 1 label, and its prediction is the score', async () => {
     const folder = await demoCopy(withLabels(undefined, { num_labels: 1 }), meanOfWords(1));
-    await expect(load(folder)).rejects.toThrow(
-      `${folder}/config.json defines 1 label (num_labels) and ${folder}/onnx/model.onnx outputs 1 value per sentence: ` +
-        'a single-output (regression) head is not supported yet',
-    );
+    const model = await load(folder);
+    try {
+      expect(model.info.task).toBe('regression');
+      const [{ prediction }] = (await predictTexts(model, ['a good film'])) as [PredictedText];
+      expect(prediction.score).toBe(prediction.logits[0]);
+      expect(prediction.probabilities).toEqual({});
+    } finally {
+      await model.dispose();
+    }
   });
 
-  it('under a config of 2 labels', async () => {
+  it('is refused under a config of 2 labels, saying what config.json would need', async () => {
     const folder = await demoCopy(undefined, meanOfWords(1));
     await expect(load(folder)).rejects.toThrow(
-      `${folder}/config.json defines 2 labels (id2label) but ${folder}/onnx/model.onnx outputs 1 value per sentence: ` +
-        'a single-output (regression) head is not supported yet',
+      `${folder}/config.json defines 2 labels (id2label) but ${folder}/onnx/model.onnx outputs 1 value per sentence ` +
+        '(a regression head? then config.json should say num_labels 1)',
     );
   });
 });

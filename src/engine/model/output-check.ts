@@ -49,11 +49,11 @@ export async function logitsProblem(probe: OutputProbe): Promise<string | undefi
       `not [batch, labels] = [${batch.length}, ${labelCount}]; ${labels}`
     );
   }
-  const singleOutput = perRow === 1 ? ': a single-output (regression) head is not supported yet' : '';
   if (perRow !== labelCount) {
-    return `${labels} but ${modelPath} outputs ${perRow} ${perRow === 1 ? 'value' : 'logits'} per sentence${singleOutput}`;
+    // One value is a regression head's score: transformers reads it so when config.json says 1 label.
+    const hint = perRow === 1 ? ' (a regression head? then config.json should say num_labels 1)' : '';
+    return `${labels} but ${modelPath} outputs ${perRow} ${perRow === 1 ? 'value' : 'logits'} per sentence${hint}`;
   }
-  if (singleOutput) return `${labels} and ${modelPath} outputs 1 value per sentence${singleOutput}`;
 
   const nonFinite = new Set(Array.from(logits.data as Float32Array).filter((value) => !Number.isFinite(value)));
   if (nonFinite.size > 0) {
