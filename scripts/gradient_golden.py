@@ -4,7 +4,7 @@ For a few sentences: the raw gradients ∂logit_c/∂inputs_embeds and ∂softma
 explainer's token scores for its preset (docs: ../../shared/methods.md), and integrated-gradients convergence
 deltas for every integration method at two step counts (the delta must shrink as the steps grow).
 
-`inputs_embeds` are the word-embedding rows only. For RoBERTa the position ids stay those of the sentence's
+`inputs_embeds` are the word-embedding rows only. For RoBERTa (and MPNet) the position ids stay those of the sentence's
 ids (transformers' create_position_ids_from_input_ids) all along the path, baseline included: the function
 captum's LayerIntegratedGradients(model, model.roberta.embeddings.word_embeddings) integrates, since it runs
 the model on the input ids and replaces the word-embedding layer's output.
@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import torch
 
-from modeling import create_position_ids_from_input_ids
+from modeling import POSITIONS_FROM_IDS, TOKEN_TYPE_ARCHITECTURES, create_position_ids_from_input_ids
 
 SENTENCES = 2  # the first sentences of export_models.SENTENCES: the seed and a clearly positive one
 IG_METHODS = ["gausslegendre", "riemann_left", "riemann_right", "riemann_middle", "riemann_trapezoid"]
@@ -37,7 +37,7 @@ def ig_nodes(method: str, n_steps: int):
 
 class Selected:
     """The model as a function of word embeddings, reduced to the logit or probability of one class.
-    `position_ids` ([1, n], RoBERTa only) are the sentence's, used for every row of a batch of embeddings."""
+    `position_ids` ([1, n], RoBERTa and MPNet) are the sentence's, used for every row of a batch of embeddings."""
 
     def __init__(self, model, architecture: str, target: Optional[int] = None, position_ids=None):
         self.model, self.architecture, self.target = model, architecture, target
@@ -45,11 +45,11 @@ class Selected:
 
     def logits(self, embeds: torch.Tensor) -> torch.Tensor:
         mask = torch.ones(embeds.shape[:2], dtype=torch.long)  # all ones along the path, as the references do
-        if self.architecture == "bert":
+        if self.architecture in TOKEN_TYPE_ARCHITECTURES:
             return self.model(None, mask, torch.zeros_like(mask), inputs_embeds=embeds)
-        if self.architecture == "roberta":
+        if self.architecture in POSITIONS_FROM_IDS:
             positions = self.position_ids.expand(embeds.shape[0], -1)
-            return self.model(None, mask, None, positions, inputs_embeds=embeds)
+            return self.model(attention_mask=mask, position_ids=positions, inputs_embeds=embeds)
         return self.model(None, mask, inputs_embeds=embeds)
 
     def __call__(self, embeds: torch.Tensor, output: str) -> torch.Tensor:
@@ -106,7 +106,7 @@ def gradient_entry(model, architecture: str, ids: List[int], pad_id: int, mask_i
     transformers-interpret builds them). `text` is None for sequences given as ids, without a tokenizer."""
     word_embeddings = word_embeddings_of(model, architecture)
     position_ids = None
-    if architecture == "roberta":
+    if architecture in POSITIONS_FROM_IDS:
         position_ids = create_position_ids_from_input_ids(torch.tensor([ids]), model.config.pad_token_id)
     with torch.no_grad():
         x = word_embeddings(torch.tensor(ids))

@@ -1,5 +1,5 @@
-"""DistilBERT, BERT and RoBERTa (also as XLM-R) for sequence classification, written from the Hugging Face
-architecture.
+"""DistilBERT, BERT, RoBERTa (also as XLM-R), ELECTRA, ALBERT and MPNet for sequence classification, written
+from the Hugging Face architecture.
 
 Module and parameter names match `transformers` exactly (so state_dict keys and the initializer names in an
 exported ONNX graph look like those of a real checkpoint), and the forward computations follow the
@@ -13,7 +13,7 @@ before position embeddings are added) is given.
 
 import math
 from dataclasses import dataclass, field
-from typing import Dict
+from typing import Dict, Optional
 
 import torch
 from torch import nn
@@ -143,6 +143,111 @@ class XLMRobertaConfig(RobertaConfig):
         config = super().to_hf_dict()
         config.update(architectures=["XLMRobertaForSequenceClassification"], model_type="xlm-roberta")
         return config
+
+
+@dataclass
+class ElectraConfig(BertConfig):
+    """BERT's hyper-parameters and `embedding_size` (the embeddings' width; projected to hidden_size by
+    `embeddings_project` where the two differ). Its head reads the first token: dense -> GELU -> out_proj."""
+
+    embedding_size: int = 128
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for ElectraForSequenceClassification."""
+        config = super().to_hf_dict()
+        config.update(
+            architectures=["ElectraForSequenceClassification"],
+            embedding_size=self.embedding_size,
+            model_type="electra",
+            summary_activation="gelu",
+            summary_last_dropout=0.1,
+            summary_type="first",
+            summary_use_proj=True,
+        )
+        return dict(sorted(config.items()))
+
+
+@dataclass
+class AlbertConfig(BertConfig):
+    """ALBERT: embeddings of `embedding_size`, mapped to hidden_size by `embedding_hidden_mapping_in`, then
+    num_hidden_layers applications of num_hidden_groups shared layer groups (inner_group_num layers each);
+    gelu_new; a pooler (dense + tanh on [CLS]) before the classifier. Special ids as albert-base-v2's."""
+
+    embedding_size: int = 128
+    num_hidden_groups: int = 1
+    inner_group_num: int = 1
+    hidden_act: str = "gelu_new"
+    bos_token_id: int = 2
+    eos_token_id: int = 3
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for AlbertForSequenceClassification (dropouts as albert-base-v2)."""
+        config = super().to_hf_dict()
+        for key in ("use_cache",):
+            del config[key]
+        config.update(
+            architectures=["AlbertForSequenceClassification"],
+            attention_probs_dropout_prob=0,
+            bos_token_id=self.bos_token_id,
+            classifier_dropout_prob=0.1,
+            down_scale_factor=1,
+            embedding_size=self.embedding_size,
+            eos_token_id=self.eos_token_id,
+            gap_size=0,
+            hidden_act=self.hidden_act,
+            hidden_dropout_prob=0,
+            inner_group_num=self.inner_group_num,
+            model_type="albert",
+            net_structure_type=0,
+            num_hidden_groups=self.num_hidden_groups,
+            num_memory_blocks=0,
+        )
+        del config["classifier_dropout"]
+        return dict(sorted(config.items()))
+
+
+@dataclass
+class MPNetConfig(BertConfig):
+    """MPNet: BERT's sizes without token types, RoBERTa's positions (padding_idx 1, so real tokens count from 2),
+    and a relative position bias: `relative_attention_num_buckets` buckets of (key position - query position),
+    one learned bias per bucket and head, added to every layer's attention scores. LayerNorm eps as
+    microsoft/mpnet-base's (1e-5)."""
+
+    type_vocab_size: int = 0
+    relative_attention_num_buckets: int = 32
+    pad_token_id: int = 1
+    layer_norm_eps: float = 1e-5
+    bos_token_id: int = 0
+    eos_token_id: int = 2
+
+    def to_hf_dict(self) -> dict:
+        """config.json as Hugging Face writes it for MPNetForSequenceClassification."""
+        return {
+            "architectures": ["MPNetForSequenceClassification"],
+            "attention_probs_dropout_prob": 0.1,
+            "bos_token_id": self.bos_token_id,
+            "eos_token_id": self.eos_token_id,
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1,
+            "hidden_size": self.hidden_size,
+            "id2label": {str(i): label for i, label in self.id2label.items()},
+            "initializer_range": self.initializer_range,
+            "intermediate_size": self.intermediate_size,
+            "label2id": {label: i for i, label in self.id2label.items()},
+            "layer_norm_eps": self.layer_norm_eps,
+            "max_position_embeddings": self.max_position_embeddings,
+            "model_type": "mpnet",
+            "num_attention_heads": self.num_attention_heads,
+            "num_hidden_layers": self.num_hidden_layers,
+            "pad_token_id": self.pad_token_id,
+            "relative_attention_num_buckets": self.relative_attention_num_buckets,
+            "vocab_size": self.vocab_size,
+        }
+
+
+# Which inputs a family's graph takes besides input_ids and attention_mask, and how it numbers positions.
+TOKEN_TYPE_ARCHITECTURES = {"bert", "electra", "albert"}  # token_type_ids
+POSITIONS_FROM_IDS = {"roberta", "mpnet"}  # create_position_ids_from_input_ids, from padding_idx + 1
 
 
 def _check_inputs(input_ids, inputs_embeds):
@@ -275,12 +380,15 @@ class DistilBertForSequenceClassification(nn.Module):
 
 
 class BertEmbeddings(nn.Module):
-    def __init__(self, config: BertConfig):
+    """Also ELECTRA's and ALBERT's embeddings, which are `embedding_size` wide (`size`) instead of hidden_size."""
+
+    def __init__(self, config: BertConfig, size: Optional[int] = None):
         super().__init__()
-        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
-        self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
-        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
-        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        size = config.hidden_size if size is None else size
+        self.word_embeddings = nn.Embedding(config.vocab_size, size, padding_idx=config.pad_token_id)
+        self.position_embeddings = nn.Embedding(config.max_position_embeddings, size)
+        self.token_type_embeddings = nn.Embedding(config.type_vocab_size, size)
+        self.LayerNorm = nn.LayerNorm(size, eps=config.layer_norm_eps)
         self.register_buffer(
             "position_ids", torch.arange(config.max_position_embeddings).expand((1, -1)), persistent=False
         )
@@ -624,6 +732,333 @@ class RobertaForSequenceClassification(nn.Module):
     ):
         _check_inputs(input_ids, inputs_embeds)
         hidden, attentions = self.roberta(input_ids, attention_mask, token_type_ids, position_ids, inputs_embeds)
+        logits = self.classifier(hidden)
+        return (logits, attentions) if output_attentions else logits
+
+
+# ------------------------------------------------------------------------------------------------ ELECTRA
+
+
+class ElectraModel(nn.Module):
+    """Embeddings of embedding_size, `embeddings_project` to hidden_size where they differ, BERT's encoder (called
+    as a module, as transformers does: nodes /electra/encoder/layer.N/...), no pooler."""
+
+    def __init__(self, config: ElectraConfig):
+        super().__init__()
+        self.embeddings = BertEmbeddings(config, config.embedding_size)
+        if config.embedding_size != config.hidden_size:
+            self.embeddings_project = nn.Linear(config.embedding_size, config.hidden_size)
+        self.encoder = RobertaEncoder(config)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None):
+        hidden = self.embeddings(input_ids, token_type_ids, inputs_embeds)
+        if hasattr(self, "embeddings_project"):
+            hidden = self.embeddings_project(hidden)
+        return self.encoder(hidden, extended_attention_mask(attention_mask, hidden))
+
+
+class ElectraClassificationHead(nn.Module):
+    """dense -> GELU (erf) -> out_proj on the first token's last hidden state."""
+
+    def __init__(self, config: ElectraConfig):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.out_proj = nn.Linear(config.hidden_size, config.num_labels)
+
+    def forward(self, features):
+        return self.out_proj(nn.functional.gelu(self.dense(features[:, 0, :])))
+
+
+class ElectraForSequenceClassification(nn.Module):
+    def __init__(self, config: ElectraConfig):
+        super().__init__()
+        self.config = config
+        self.electra = ElectraModel(config)
+        self.classifier = ElectraClassificationHead(config)
+
+    def forward(
+        self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None, output_attentions=False
+    ):
+        _check_inputs(input_ids, inputs_embeds)
+        hidden, attentions = self.electra(input_ids, attention_mask, token_type_ids, inputs_embeds)
+        logits = self.classifier(hidden)
+        return (logits, attentions) if output_attentions else logits
+
+
+# ------------------------------------------------------------------------------------------------- ALBERT
+
+
+def gelu_new(x):
+    """transformers' NewGELUActivation (ALBERT's gelu_new): the tanh approximation, written as transformers does."""
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class AlbertAttention(nn.Module):
+    """Self-attention with its output projection and post-LayerNorm in one module (transformers' AlbertAttention):
+    query/key/value, dense, LayerNorm(hidden_states + dense(context))."""
+
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        self.num_attention_heads = config.num_attention_heads
+        self.attention_head_size = config.hidden_size // config.num_attention_heads
+        self.all_head_size = self.num_attention_heads * self.attention_head_size
+        self.query = nn.Linear(config.hidden_size, self.all_head_size)
+        self.key = nn.Linear(config.hidden_size, self.all_head_size)
+        self.value = nn.Linear(config.hidden_size, self.all_head_size)
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+
+    def transpose_for_scores(self, x):
+        new_x_shape = x.size()[:-1] + (self.num_attention_heads, self.attention_head_size)
+        return x.view(new_x_shape).permute(0, 2, 1, 3)
+
+    def forward(self, hidden_states, attention_mask):
+        query_layer = self.transpose_for_scores(self.query(hidden_states))
+        key_layer = self.transpose_for_scores(self.key(hidden_states))
+        value_layer = self.transpose_for_scores(self.value(hidden_states))
+        attention_scores = torch.matmul(query_layer, key_layer.transpose(-1, -2))
+        attention_scores = attention_scores / math.sqrt(self.attention_head_size)
+        attention_scores = attention_scores + attention_mask
+        attention_probs = nn.functional.softmax(attention_scores, dim=-1)
+        context_layer = torch.matmul(attention_probs, value_layer)
+        context_layer = context_layer.transpose(2, 1).flatten(2)
+        projected_context_layer = self.dense(context_layer)
+        return self.LayerNorm(hidden_states + projected_context_layer), attention_probs
+
+
+class AlbertLayer(nn.Module):
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        assert config.hidden_act == "gelu_new"
+        self.full_layer_layer_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.attention = AlbertAttention(config)
+        self.ffn = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.ffn_output = nn.Linear(config.intermediate_size, config.hidden_size)
+
+    def forward(self, hidden_states, attention_mask):
+        attention_output, probs = self.attention(hidden_states, attention_mask)
+        ffn_output = self.ffn_output(gelu_new(self.ffn(attention_output)))
+        return self.full_layer_layer_norm(ffn_output + attention_output), probs
+
+
+class AlbertLayerGroup(nn.Module):
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        self.albert_layers = nn.ModuleList([AlbertLayer(config) for _ in range(config.inner_group_num)])
+
+    def forward(self, hidden_states, attention_mask):
+        attentions = []
+        for layer in self.albert_layers:
+            hidden_states, probs = layer(hidden_states, attention_mask)
+            attentions.append(probs)
+        return hidden_states, attentions
+
+
+class AlbertTransformer(nn.Module):
+    """embedding_hidden_mapping_in, then layer i runs group int(i / (num_hidden_layers / num_hidden_groups)):
+    with one group, the same weights for every layer."""
+
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        self.config = config
+        self.embedding_hidden_mapping_in = nn.Linear(config.embedding_size, config.hidden_size)
+        self.albert_layer_groups = nn.ModuleList([AlbertLayerGroup(config) for _ in range(config.num_hidden_groups)])
+
+    def forward(self, hidden_states, attention_mask):
+        hidden_states = self.embedding_hidden_mapping_in(hidden_states)
+        config = self.config
+        attentions = []
+        for i in range(config.num_hidden_layers):
+            group = int(i / (config.num_hidden_layers / config.num_hidden_groups))
+            hidden_states, probs = self.albert_layer_groups[group](hidden_states, attention_mask)
+            attentions.extend(probs)
+        return hidden_states, attentions
+
+
+class AlbertModel(nn.Module):
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        self.embeddings = BertEmbeddings(config, config.embedding_size)
+        self.encoder = AlbertTransformer(config)
+        self.pooler = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None):
+        hidden = self.embeddings(input_ids, token_type_ids, inputs_embeds)
+        hidden, attentions = self.encoder(hidden, extended_attention_mask(attention_mask, hidden))
+        return hidden, torch.tanh(self.pooler(hidden[:, 0])), attentions
+
+
+class AlbertForSequenceClassification(nn.Module):
+    def __init__(self, config: AlbertConfig):
+        super().__init__()
+        self.config = config
+        self.albert = AlbertModel(config)
+        self.classifier = nn.Linear(config.hidden_size, config.num_labels)
+
+    def forward(
+        self, input_ids=None, attention_mask=None, token_type_ids=None, inputs_embeds=None, output_attentions=False
+    ):
+        _check_inputs(input_ids, inputs_embeds)
+        _, pooled, attentions = self.albert(input_ids, attention_mask, token_type_ids, inputs_embeds)
+        logits = self.classifier(pooled)
+        return (logits, attentions) if output_attentions else logits
+
+
+# -------------------------------------------------------------------------------------------------- MPNet
+
+
+class MPNetEmbeddings(nn.Module):
+    """Word and position embeddings (RoBERTa's positions from the ids, padding_idx 1), no token types."""
+
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.padding_idx = 1
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=self.padding_idx)
+        self.position_embeddings = nn.Embedding(
+            config.max_position_embeddings, config.hidden_size, padding_idx=self.padding_idx
+        )
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+
+    def forward(self, input_ids=None, position_ids=None, inputs_embeds=None):
+        if position_ids is None:
+            if input_ids is not None:
+                position_ids = create_position_ids_from_input_ids(input_ids, self.padding_idx)
+            else:
+                shape = inputs_embeds.size()[:-1]
+                position_ids = torch.arange(self.padding_idx + 1, shape[1] + self.padding_idx + 1, dtype=torch.long)
+                position_ids = position_ids.unsqueeze(0).expand(shape)
+        if inputs_embeds is None:
+            inputs_embeds = self.word_embeddings(input_ids)
+        return self.LayerNorm(inputs_embeds + self.position_embeddings(position_ids))
+
+
+class MPNetSelfAttention(nn.Module):
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.num_attention_heads = config.num_attention_heads
+        self.attention_head_size = config.hidden_size // config.num_attention_heads
+        self.all_head_size = self.num_attention_heads * self.attention_head_size
+        self.q = nn.Linear(config.hidden_size, self.all_head_size)
+        self.k = nn.Linear(config.hidden_size, self.all_head_size)
+        self.v = nn.Linear(config.hidden_size, self.all_head_size)
+        self.o = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(self, hidden_states, attention_mask, position_bias):
+        batch_size = hidden_states.shape[0]
+
+        def heads(x):
+            return x.view(batch_size, -1, self.num_attention_heads, self.attention_head_size).transpose(1, 2)
+
+        q, k, v = heads(self.q(hidden_states)), heads(self.k(hidden_states)), heads(self.v(hidden_states))
+        attention_scores = torch.matmul(q, k.transpose(-1, -2))
+        attention_scores = attention_scores / math.sqrt(self.attention_head_size)
+        attention_scores += position_bias
+        attention_scores = attention_scores + attention_mask
+        attention_probs = nn.functional.softmax(attention_scores, dim=-1)
+        c = torch.matmul(attention_probs, v)
+        c = c.permute(0, 2, 1, 3).contiguous()
+        c = c.view(*(c.size()[:-2] + (self.all_head_size,)))
+        return self.o(c), attention_probs
+
+
+class MPNetAttention(nn.Module):
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.attn = MPNetSelfAttention(config)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+
+    def forward(self, hidden_states, attention_mask, position_bias):
+        output, probs = self.attn(hidden_states, attention_mask, position_bias)
+        return self.LayerNorm(output + hidden_states), probs
+
+
+class MPNetLayer(nn.Module):
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.attention = MPNetAttention(config)
+        self.intermediate = BertIntermediate(config)
+        self.output = BertOutput(config)
+
+    def forward(self, hidden_states, attention_mask, position_bias):
+        attention_output, probs = self.attention(hidden_states, attention_mask, position_bias)
+        return self.output(self.intermediate(attention_output), attention_output), probs
+
+
+class MPNetEncoder(nn.Module):
+    """The layers and the relative position bias they share (computed once, from the sequence length)."""
+
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.n_heads = config.num_attention_heads
+        self.layer = nn.ModuleList([MPNetLayer(config) for _ in range(config.num_hidden_layers)])
+        self.relative_attention_bias = nn.Embedding(config.relative_attention_num_buckets, self.n_heads)
+
+    def forward(self, hidden_states, attention_mask):
+        position_bias = self.compute_position_bias(hidden_states)
+        attentions = []
+        for layer in self.layer:
+            hidden_states, probs = layer(hidden_states, attention_mask, position_bias)
+            attentions.append(probs)
+        return hidden_states, attentions
+
+    def compute_position_bias(self, x, num_buckets: int = 32):
+        """As transformers (which calls it with its default 32 buckets, whatever the config says): the bias of
+        bucket(key position - query position) per head, [batch, heads, n, n]."""
+        bsz, qlen, klen = x.size(0), x.size(1), x.size(1)
+        context_position = torch.arange(qlen, dtype=torch.long)[:, None]
+        memory_position = torch.arange(klen, dtype=torch.long)[None, :]
+        relative_position = memory_position - context_position
+        rp_bucket = self.relative_position_bucket(relative_position, num_buckets=num_buckets)
+        values = self.relative_attention_bias(rp_bucket)
+        values = values.permute([2, 0, 1]).unsqueeze(0)
+        return values.expand((bsz, -1, qlen, klen)).contiguous()
+
+    @staticmethod
+    def relative_position_bucket(relative_position, num_buckets: int = 32, max_distance: int = 128):
+        """T5's bucketing, line by line as transformers' MPNet: half the buckets per direction, exact up to
+        num_buckets / 4, logarithmic up to max_distance, the last bucket beyond."""
+        ret = 0
+        n = -relative_position
+        num_buckets //= 2
+        ret += (n < 0).to(torch.long) * num_buckets
+        n = torch.abs(n)
+        max_exact = num_buckets // 2
+        is_small = n < max_exact
+        val_if_large = max_exact + (
+            torch.log(n.float() / max_exact) / math.log(max_distance / max_exact) * (num_buckets - max_exact)
+        ).to(torch.long)
+        val_if_large = torch.min(val_if_large, torch.full_like(val_if_large, num_buckets - 1))
+        ret += torch.where(is_small, n, val_if_large)
+        return ret
+
+
+class MPNetModel(nn.Module):
+    """Without the pooler, as MPNetForSequenceClassification builds it (add_pooling_layer=False)."""
+
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.embeddings = MPNetEmbeddings(config)
+        self.encoder = MPNetEncoder(config)
+
+    def forward(self, input_ids=None, attention_mask=None, position_ids=None, inputs_embeds=None):
+        hidden = self.embeddings(input_ids, position_ids, inputs_embeds)
+        return self.encoder(hidden, extended_attention_mask(attention_mask, hidden))
+
+
+class MPNetForSequenceClassification(nn.Module):
+    """transformers' argument order (no token types): input_ids, attention_mask, position_ids, inputs_embeds.
+    The head is RoBERTa's (MPNetClassificationHead: dense -> tanh -> out_proj on `<s>`)."""
+
+    def __init__(self, config: MPNetConfig):
+        super().__init__()
+        self.config = config
+        self.mpnet = MPNetModel(config)
+        self.classifier = RobertaClassificationHead(config)
+
+    def forward(self, input_ids=None, attention_mask=None, position_ids=None, inputs_embeds=None,
+                output_attentions=False):
+        _check_inputs(input_ids, inputs_embeds)
+        hidden, attentions = self.mpnet(input_ids, attention_mask, position_ids, inputs_embeds)
         logits = self.classifier(hidden)
         return (logits, attentions) if output_attentions else logits
 

@@ -55,6 +55,8 @@ const FIXTURES: Fixture[] = [
   // MatMul").
   { name: 'tiny-bert-sdpa', golden: 'tiny-bert', logitTolerance: 1e-5, checks: ['tokens', 'logits'] },
   { name: 'tiny-distilbert-opset12', golden: 'tiny-distilbert', logitTolerance: 1e-5, checks: ALL },
+  // More encoder families, on their own goldens.
+  { name: 'tiny-electra', golden: 'tiny-electra', logitTolerance: 1e-5, checks: ALL },
 ];
 
 function readGolden(name: string): Golden {
