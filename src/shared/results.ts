@@ -68,6 +68,8 @@ export interface Prediction {
 /** One tokenized input as the model saw it (after truncation). */
 export interface TokenizedText {
   text: string;
+  /** The second text of a sentence pair (a hypothesis, a question), when the input is a pair. */
+  textPair?: string;
   tokens: string[];
   ids: number[];
   /** True when the text had more tokens than the model accepts and was cut. */
@@ -81,6 +83,11 @@ export interface TokenizedText {
   wordIds?: (number | null)[];
   /** True at the specials the tokenizer added around the text (`[CLS]`…`[SEP]`, `<s>`…`</s>`). */
   special?: boolean[];
+  /**
+   * Which text each token belongs to, 0 or 1 (`textPair`), and null at added specials. A token's `offsets` are
+   * in its own text.
+   */
+  sequenceIds?: (number | null)[];
 }
 
 /** Attention-specific data carried by the `attention` explainer. */

@@ -88,6 +88,7 @@ describe('gradient explainers’ computations on tiny-roberta against PyTorch au
         offsets: ids.map(() => [0, 0]),
         wordIds: ids.map((_, i) => (i === 0 || i === ids.length - 1 ? null : i - 1)),
         special: ids.map((_, i) => i === 0 || i === ids.length - 1),
+        sequenceIds: ids.map((_, i) => (i === 0 || i === ids.length - 1 ? null : 0)),
       };
       const shape = [1, ids.length];
       const outputs = await (

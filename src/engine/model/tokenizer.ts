@@ -1,8 +1,8 @@
 /**
  * The model's tokenizer: Hugging Face's `tokenizers` (the Rust core of Python's fast tokenizers) on the
  * folder's `tokenizer.json`, with what Python's `transformers` adds around it done here, the same way:
- * - truncation keeps the specials the post-processor adds and cuts the text between them (longest-first, the
- *   only strategy a single text has); the binding's own truncation is not used (it changed in 0.23.1);
+ * - truncation keeps the specials the post-processor adds and cuts the texts between them, longest-first for a
+ *   pair (text/truncation.ts); the binding's own truncation is not used (it changed in 0.23.1);
  * - decoding drops specials and applies `clean_up_tokenization_spaces` when tokenizer_config.json asks for it;
  * - the special tokens (pad, mask, unk…) come from tokenizer_config.json / special_tokens_map.json.
  * Every encoding carries character spans (`spans.ts`), the pre-tokenizer's word ids and the specials mask.
@@ -13,6 +13,7 @@ import { Tokenizer, type Encoding } from 'tokenizers';
 import type { TokenizedText } from '../../shared/results.js';
 import type { Span } from '../text/offsets.js';
 import { spanRules, tokenSpans, type SpanRules } from '../text/spans.js';
+import { keptPositions } from '../text/truncation.js';
 
 export interface EncodedText extends TokenizedText {
   tokenTypeIds: number[];
@@ -21,6 +22,7 @@ export interface EncodedText extends TokenizedText {
   offsets: Span[];
   wordIds: (number | null)[];
   special: boolean[];
+  sequenceIds: (number | null)[];
 }
 
 /** A special token by its text and id. */
@@ -55,8 +57,6 @@ export class TextTokenizer {
     specialIds: number[],
     /** Whether decode applies transformers' `clean_up_tokenization` (" ," → ",", " n't" → "n't", …). */
     private readonly cleanUpSpaces: boolean,
-    /** How many specials the post-processor puts before and after a text: what truncation keeps. */
-    private readonly template: { before: number; after: number },
   ) {
     this.specialIds = new Set(specialIds);
   }
@@ -95,7 +95,6 @@ export class TextTokenizer {
       specialIds,
       // transformers' default when the config does not say (as transformers.js).
       config.clean_up_tokenization_spaces !== false,
-      await templateOf(inner),
     );
   }
 
@@ -119,15 +118,33 @@ export class TextTokenizer {
     return this.inner.idToToken(id) ?? `[${id}]`;
   }
 
-  async encode(text: string): Promise<EncodedText> {
-    return this.encoded(text, await this.inner.encode(text));
+  async encode(input: TextInput): Promise<EncodedText> {
+    return (await this.encodeBatch([input]))[0]!;
   }
 
-  /** One call into the binding for many texts (it tokenizes them in parallel). */
-  async encodeBatch(texts: readonly string[]): Promise<EncodedText[]> {
-    if (texts.length === 0) return [];
-    const encodings = await this.inner.encodeBatch([...texts]);
-    return encodings.map((encoding, i) => this.encoded(texts[i]!, encoding));
+  /** One call into the binding for many texts or pairs (it tokenizes them in parallel). */
+  async encodeBatch(inputs: readonly TextInput[]): Promise<EncodedText[]> {
+    if (inputs.length === 0) return [];
+    const pairs = inputs.map(asPair);
+    // The binding's encodeBatch takes single texts only; pairs go one call each, run side by side.
+    const encodings = pairs.every(([, pair]) => pair === undefined)
+      ? await this.inner.encodeBatch(pairs.map(([text]) => text))
+      : await Promise.all(pairs.map(([text, pair]) => this.inner.encode(text, pair ?? null)));
+    // A pair's spans: each text's own, from the text alone (its tokens are the pair's, in order).
+    const seconds = pairs.flatMap(([text, pair]) => (pair === undefined ? [] : [text, pair]));
+    const alone = seconds.length === 0 ? [] : await this.inner.encodeBatch(seconds, { addSpecialTokens: false });
+    let next = 0;
+    return encodings.map((encoding, i) => {
+      const [text, pair] = pairs[i]!;
+      const spans =
+        pair === undefined
+          ? tokenSpans(text, encoding, this.rules)
+          : pairSpans(encoding, [
+              tokenSpans(text, alone[next++]!, this.rules),
+              tokenSpans(pair, alone[next++]!, this.rules),
+            ]);
+      return this.encoded(text, pair, encoding, spans);
+    });
   }
 
   /** The text of `ids` as Python's `tokenizer.decode(ids, skip_special_tokens=True)` gives it. */
@@ -140,37 +157,57 @@ export class TextTokenizer {
     return this.cleanUpSpaces ? texts.map(cleanUpTokenization) : texts;
   }
 
-  private encoded(text: string, encoding: Encoding): EncodedText {
+  private encoded(text: string, pair: string | undefined, encoding: Encoding, offsets: Span[]): EncodedText {
     const ids = encoding.getIds();
-    const full: Omit<EncodedText, 'text' | 'truncated' | 'fullLength'> = {
+    const sequenceIds = encoding
+      .getSequenceIds()
+      .map((sequence, i) => (encoding.getSpecialTokensMask()[i] ? null : (sequence ?? null)));
+    const full = {
       ids,
       // The vocabulary's strings (Python's convert_ids_to_tokens), not the encoding's: those keep the space an
       // lstrip token took (" <mask>") and give a Unigram <unk> the text it replaced.
       tokens: ids.map((id) => this.idToToken(id)),
       tokenTypeIds: encoding.getTypeIds(),
-      offsets: tokenSpans(text, encoding, this.rules),
+      offsets,
       wordIds: encoding.getWordIds().map((word) => word ?? null),
       special: encoding.getSpecialTokensMask().map((bit) => bit === 1),
+      sequenceIds,
     };
-    if (ids.length <= this.maxLength) return { text, ...full, truncated: false, fullLength: ids.length };
-    // Keep the text's first tokens and the specials after it ([SEP], </s>): longest-first for one text.
-    const { after } = this.template;
-    const cut = <T>(values: T[]): T[] => [
-      ...values.slice(0, this.maxLength - after),
-      ...values.slice(values.length - after),
-    ];
+    const base = { text, ...(pair === undefined ? {} : { textPair: pair }), fullLength: ids.length };
+    if (ids.length <= this.maxLength) return { ...base, ...full, truncated: false };
+    const kept = keptPositions(sequenceIds, this.maxLength);
+    const cut = <T>(values: T[]): T[] => values.filter((_, i) => kept[i]);
     return {
-      text,
+      ...base,
       ids: cut(full.ids),
       tokens: cut(full.tokens),
       tokenTypeIds: cut(full.tokenTypeIds),
       offsets: cut(full.offsets),
       wordIds: cut(full.wordIds),
       special: cut(full.special),
+      sequenceIds: cut(full.sequenceIds),
       truncated: true,
-      fullLength: ids.length,
     };
   }
+}
+
+/** A text, or a pair of texts as a sentence-pair classifier reads them (premise, hypothesis). */
+export type TextInput = string | readonly [text: string, textPair: string];
+
+function asPair(input: TextInput): [string, string | undefined] {
+  return typeof input === 'string' ? [input, undefined] : [input[0], input[1]];
+}
+
+/** The pair encoding's spans, each token's in its own text (specials `[0, 0]`). */
+function pairSpans(encoding: Encoding, perText: [Span[], Span[]]): Span[] {
+  const next = [0, 0];
+  const special = encoding.getSpecialTokensMask();
+  return encoding.getSequenceIds().map((sequence, i): Span => {
+    if (special[i] || (sequence !== 0 && sequence !== 1)) return [0, 0];
+    const span = perText[sequence][next[sequence]!++];
+    if (!span) throw new Error('a pair encoding has more tokens than its texts encoded alone');
+    return span;
+  });
 }
 
 /** tokenizer_config.json writes a token as a string or as an AddedToken object (`{ content: "<mask>", … }`). */
@@ -193,14 +230,6 @@ async function readOptionalJson(path: string): Promise<TokenizerConfig> {
   const value = JSON.parse(source) as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${path} is not an object`);
   return value as TokenizerConfig;
-}
-
-/** The post-processor's specials around a one-word text: everything before or after the word's own tokens. */
-async function templateOf(inner: Tokenizer): Promise<{ before: number; after: number }> {
-  const special = (await inner.encode('a')).getSpecialTokensMask();
-  const before = special.indexOf(0);
-  if (before < 0) return { before: special.length, after: 0 };
-  return { before, after: special.length - 1 - special.lastIndexOf(0) };
 }
 
 /** transformers' `clean_up_tokenization`: the spaces a decoder leaves before punctuation and contractions. */

@@ -16,6 +16,7 @@ import { cleanUpTokenization, TextTokenizer } from '../model/tokenizer.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { codePointOffsetsToUtf16, type Span } from './offsets.js';
 import { spanRules, tokenSpans, type SpanRules } from './spans.js';
+import { longestFirst } from './truncation.js';
 
 const FIXTURES = join(PACKAGE_ROOT, 'fixtures/tokenizers');
 const SHARED_MODELS = join(PACKAGE_ROOT, '../shared/models');
@@ -439,6 +440,41 @@ for (const family of FAMILIES) {
       expect(await engine.encode(TRICKY[3]!)).toEqual(encoded[3]);
     });
 
+    it('encodes pairs as the binding does, each token spanning its own text, and truncates them longest first', async () => {
+      const pairs: [string, string][] = [
+        ['The film was great.', 'I loved it.'],
+        [TRICKY[1]!, TRICKY[8]!],
+        [TRICKY[0]!.repeat(3), TRICKY[2]!],
+      ];
+      const wide = await TextTokenizer.load(family.dir, 100_000);
+      const narrow = await TextTokenizer.load(family.dir, 24);
+      const truncating = Tokenizer.fromFile(join(family.dir, 'tokenizer.json'));
+      truncating.setTruncation(24);
+      for (const [first, second] of pairs) {
+        const encoding = await loaded.binding.encode(first, second);
+        const [entry] = await wide.encodeBatch([[first, second]]);
+        expect(entry!.ids).toEqual(encoding.getIds());
+        expect(entry!.textPair).toBe(second);
+        expect(entry!.tokenTypeIds).toEqual(encoding.getTypeIds());
+        const [alone0, alone1] = await loaded.binding.encodeBatch([first, second], { addSpecialTokens: false });
+        const expectedSpans = [tokenSpans(first, alone0!, loaded.rules), tokenSpans(second, alone1!, loaded.rules)];
+        const next = [0, 0];
+        entry!.sequenceIds.forEach((sequence, i) => {
+          if (sequence === null) expect(entry!.offsets[i]).toEqual([0, 0]);
+          else expect(entry!.offsets[i]).toEqual(expectedSpans[sequence]![next[sequence]!++]);
+        });
+        expect(next).toEqual([alone0!.getLength(), alone1!.getLength()]);
+        // Neither text alone is over the limit here, where the binding's own longest-first is Python's.
+        const [cut] = await narrow.encodeBatch([[first, second]]);
+        const pieces = [first, second].map((text) => loaded.binding.encode(text, null, { addSpecialTokens: false }));
+        if ((await Promise.all(pieces)).every((piece) => piece.getLength() < 24)) {
+          expect(cut!.ids).toEqual((await truncating.encode(first, second)).getIds());
+        }
+        expect(cut!.ids.length).toBeLessThanOrEqual(24);
+        expect(cut!.truncated).toBe(encoding.getLength() > 24);
+      }
+    });
+
     it("decodes as Python's tokenizer.decode(skip_special_tokens=True), clean-up included, like transformers.js", async () => {
       const engine = await TextTokenizer.load(family.dir, 100_000);
       const sequences = encodings.map((encoding) => encoding.getIds());
@@ -471,7 +507,9 @@ for (const family of FAMILIES) {
         expect((await truncating.encode(text)).getIds(), text).toEqual(expected);
       }
       // The engine's own truncation (src/engine/model/tokenizer.ts) on a sentence that does not end in [UNK].
-      expect((await engine.encode(TRICKY[0]!.repeat(3))).ids).toEqual((await truncating.encode(TRICKY[0]!.repeat(3))).getIds());
+      expect((await engine.encode(TRICKY[0]!.repeat(3))).ids).toEqual(
+        (await truncating.encode(TRICKY[0]!.repeat(3))).getIds(),
+      );
     });
 
     if (family.kind !== 'bpe') {
@@ -535,19 +573,6 @@ for (const family of FAMILIES) {
 function pairLengths(encoding: Encoding): [number, number] {
   const sequences = encoding.getSequenceIds();
   return [sequences.filter((s) => s === 0).length, sequences.filter((s) => s === 1).length];
-}
-
-/**
- * LongestFirst for a pair (tokenizers' truncation.rs): the shorter text keeps all it has if that leaves the longer
- * at least as much; else both get half the budget, the longer (the second, when they are as long) the odd token.
- */
-function longestFirst(n1: number, n2: number, budget: number): [number, number] {
-  if (n1 + n2 <= budget) return [n1, n2];
-  const shorter = Math.min(n1, n2);
-  if (shorter <= budget - shorter) return n1 <= n2 ? [n1, budget - n1] : [budget - n2, n2];
-  const half = Math.floor(budget / 2);
-  const odd = budget % 2;
-  return n1 > n2 ? [half + odd, half] : [half, half + odd];
 }
 
 describe('the binding as it is (tokenizers 0.23)', () => {
