@@ -53,10 +53,44 @@ describe('make_tokenizers', () => {
     expect(pair.getTokens()).toEqual(['<s>', '▁film', '</s>', '</s>', '▁film', '</s>']);
   });
 
+  it("lays MPNet's ids out: fairseq's four first, BERT's specials after them, <mask> last; [UNK] is its unknown", async () => {
+    const tokenizer = load('mpnet-wordpiece');
+    const size = tokenizer.getVocabSize(true);
+    const ids = ['<s>', '<pad>', '</s>', '<unk>', '[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+    expect(ids.map((token) => tokenizer.tokenToId(token))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(tokenizer.tokenToId('<mask>')).toBe(size - 1);
+    expect((await tokenizer.encode('😀')).getTokens()).toEqual(['<s>', '[UNK]', '</s>']);
+  });
+
+  it('gives MPNet its templates, uncased: <s> A </s> and <s> A </s></s> B </s>', async () => {
+    const tokenizer = load('mpnet-wordpiece');
+    expect((await tokenizer.encode('Film')).getTokens()).toEqual(['<s>', 'film', '</s>']);
+    const pair = await tokenizer.encode('film', 'film');
+    expect(pair.getTokens()).toEqual(['<s>', 'film', '</s>', '</s>', 'film', '</s>']);
+    expect(pair.getTypeIds()).toEqual([0, 0, 0, 0, 1, 1]);
+    // `<mask>` takes the space before it (its encoding's token string keeps that space: " <mask>").
+    const masked = await tokenizer.encode('a <mask>');
+    expect(masked.getIds()).toEqual([0, tokenizer.tokenToId('a'), tokenizer.tokenToId('<mask>'), 2]);
+  });
+
+  it("lays ALBERT's specials out (<pad> <unk> [CLS] [SEP] [MASK]) with its template and normalizer", async () => {
+    const tokenizer = load('albert-unigram');
+    const ids = ['<pad>', '<unk>', '[CLS]', '[SEP]', '[MASK]'];
+    expect(ids.map((token) => tokenizer.tokenToId(token))).toEqual([0, 1, 2, 3, 4]);
+    expect((await tokenizer.encode('film')).getTokens()).toEqual(['[CLS]', '▁film', '[SEP]']);
+    const pair = await tokenizer.encode('film', 'film');
+    expect(pair.getTokens()).toEqual(['[CLS]', '▁film', '[SEP]', '▁film', '[SEP]']);
+    expect(pair.getTypeIds()).toEqual([0, 0, 0, 1, 1]);
+    // Lowercased, accents stripped, runs of spaces collapsed.
+    expect((await tokenizer.encode('FÍLM  film')).getIds()).toEqual((await tokenizer.encode('film film')).getIds());
+  });
+
   it('knows every character of its corpus (no <unk>, no [UNK]), and what it never saw is unknown', async () => {
     for (const [folder, unk] of [
       ['xlmr-unigram', '<unk>'],
       ['bert-cased-wordpiece', '[UNK]'],
+      ['mpnet-wordpiece', '[UNK]'],
+      ['albert-unigram', '<unk>'],
     ] as const) {
       const tokenizer = load(folder);
       const unkId = tokenizer.tokenToId(unk);

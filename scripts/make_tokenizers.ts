@@ -11,6 +11,13 @@
  *   corpus below, with XLM-R's specials and template. XLM-R normalizes with a Precompiled charsmap (SentencePiece's
  *   nmt_nfkc) that cannot be written by hand; NFKC stands in for it.
  * - `bert-cased-wordpiece/`: a cased WordPiece vocabulary from the same corpus.
+ * - `mpnet-wordpiece/`: an uncased WordPiece vocabulary from the same corpus laid out as MPNet's (microsoft/mpnet-base:
+ *   `<s>` `<pad>` `</s>` `<unk>` at 0–3, then a BERT vocabulary whose own `[PAD]` `[UNK]` `[CLS]` `[SEP]` `[MASK]`
+ *   follow at 4–8, `<mask>` last), with MPNet's specials (`<s>`, `</s>`, `<pad>`, `[UNK]` as its unknown token,
+ *   `<mask>` with lstrip) and template `<s> A </s>` / `<s> A </s></s> B </s>`.
+ * - `albert-unigram/`: a Unigram vocabulary from the same corpus with ALBERT's layout (`<pad>` `<unk>` `[CLS]` `[SEP]`
+ *   `[MASK]` at 0–4), normalizer (quotes, spaces, NFKD, accents stripped, lowercase; its Precompiled charsmap
+ *   cannot be written by hand and is left out) and template `[CLS] A [SEP]` / `[CLS] A [SEP] B [SEP]`.
  *
  * Each tokenizer.json is written by the Rust `tokenizers` binding itself (we describe it as JSON, the binding
  * parses it and saves it), so its layout is exactly what Python's `tokenizer.save()` writes.
@@ -82,6 +89,8 @@ export function buildFixtures(): FixtureFiles {
     'roberta-bpe': robertaBpe(),
     'xlmr-unigram': xlmrUnigram(),
     'bert-cased-wordpiece': bertCasedWordPiece(),
+    'mpnet-wordpiece': mpnetWordPiece(),
+    'albert-unigram': albertUnigram(),
   };
 }
 
@@ -173,9 +182,51 @@ function xlmrUnigram(): Record<string, string> {
     // XLM-R: Precompiled(nmt_nfkc) then runs of spaces → one space (transformers' SpmConverter).
     normalizers: [{ type: 'NFKC' }, { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }],
   };
-  const preTokenizer = { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'always', split: true };
+  // XLM-R's layout: the four specials first (score 0), the pieces by score, `<mask>` last.
+  const vocab: [string, number][] = [
+    [bos, 0],
+    [pad, 0],
+    [eos, 0],
+    [unk, 0],
+    ...unigramPieces(normalizer, METASPACE_PRE_TOKENIZER),
+    [mask, 0],
+  ];
+  const maskId = vocab.length - 1;
 
-  // Words exactly as the tokenizer will see them ("▁word"), from the binding's own normalizer and pre-tokenizer.
+  const spec = {
+    ...emptySpec(),
+    added_tokens: robertaStyleAddedTokens(maskId),
+    normalizer,
+    pre_tokenizer: METASPACE_PRE_TOKENIZER,
+    post_processor: templateProcessing(['<s>', '$A', '</s>'], ['<s>', '$A', '</s>', '</s>', '$B', '</s>'], {
+      [bos]: 0,
+      [eos]: 2,
+    }),
+    decoder: { ...METASPACE_PRE_TOKENIZER },
+    model: unigramModel(vocab, 3),
+  };
+  const specials = robertaStyleSpecialTokens();
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
+      clean_up_tokenization_spaces: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      tokenizer_class: 'XLMRobertaTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
+  };
+}
+
+const METASPACE_PRE_TOKENIZER = { type: 'Metaspace', replacement: METASPACE, prepend_scheme: 'always', split: true };
+
+/**
+ * Unigram pieces read off the corpus, scored by log-probability, best first: every character (so the corpus never
+ * meets the unknown token) and every longer piece seen often enough, of words exactly as the tokenizer will see
+ * them ("▁word", from the binding's own normalizer and pre-tokenizer).
+ */
+function unigramPieces(normalizer: object, preTokenizer: object): [string, number][] {
   const probe = Tokenizer.fromString(
     JSON.stringify({ ...emptySpec(), normalizer, pre_tokenizer: preTokenizer, model: unigramModel([['x', 0]], 0) }),
   );
@@ -196,37 +247,9 @@ function xlmrUnigram(): Record<string, string> {
   const kept = [...counts].filter(([piece, count]) => [...piece].length === 1 || count >= UNIGRAM_MIN_COUNT);
   const total = kept.reduce((sum, [, count]) => sum + count, 0);
   // Log-probability of the piece among kept pieces; 6 decimals keep the file stable across platforms' Math.log.
-  const scored = kept
+  return kept
     .map(([piece, count]): [string, number] => [piece, Math.round(Math.log(count / total) * 1e6) / 1e6])
     .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
-  // XLM-R's layout: the four specials first (score 0), the pieces by score, `<mask>` last.
-  const vocab: [string, number][] = [[bos, 0], [pad, 0], [eos, 0], [unk, 0], ...scored, [mask, 0]];
-  const maskId = vocab.length - 1;
-
-  const spec = {
-    ...emptySpec(),
-    added_tokens: robertaStyleAddedTokens(maskId),
-    normalizer,
-    pre_tokenizer: preTokenizer,
-    post_processor: templateProcessing(['<s>', '$A', '</s>'], ['<s>', '$A', '</s>', '</s>', '$B', '</s>'], {
-      [bos]: 0,
-      [eos]: 2,
-    }),
-    decoder: { ...preTokenizer },
-    model: unigramModel(vocab, 3),
-  };
-  const specials = robertaStyleSpecialTokens();
-  return {
-    'tokenizer.json': canonicalTokenizerJson(spec),
-    'tokenizer_config.json': json({
-      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
-      ...specials,
-      clean_up_tokenization_spaces: false,
-      model_max_length: MODEL_MAX_LENGTH,
-      tokenizer_class: 'XLMRobertaTokenizer',
-    }),
-    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
-  };
 }
 
 /** The added tokens RoBERTa and XLM-R share: the four specials at 0–3 and `<mask>` at `maskId`. */
@@ -272,22 +295,76 @@ const CONTINUATION = '##';
 function bertCasedWordPiece(): Record<string, string> {
   // The project's own BERT fixtures use this order (scripts/wordpiece.py); real bert-base-cased has [PAD]=0,
   // [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103 with [unused] slots between.
-  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
-  const [padToken, unkToken, clsToken, sepToken, maskToken] = specials;
-  const normalizer = {
+  const [padToken, unkToken, clsToken, sepToken, maskToken] = BERT_SPECIALS;
+  const normalizer = bertNormalizer(false);
+  const ordered = wordPieceVocabulary(normalizer, BERT_SPECIALS);
+  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
+  const ids = Object.fromEntries(BERT_SPECIALS.map((token) => [token, vocab[token]!]));
+
+  const spec = {
+    ...emptySpec(),
+    added_tokens: BERT_SPECIALS.map((token) => addedToken(ids[token]!, token)),
+    normalizer,
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: templateProcessing(
+      [clsToken, '$A', sepToken],
+      [clsToken, '$A', sepToken, '$B:1', `${sepToken}:1`],
+      { [clsToken]: ids[clsToken]!, [sepToken]: ids[sepToken]! },
+    ),
+    decoder: { type: 'WordPiece', prefix: CONTINUATION, cleanup: true },
+    model: wordPieceModel(vocab, unkToken),
+  };
+  const specialTokens = {
+    cls_token: clsToken,
+    mask_token: maskToken,
+    pad_token: padToken,
+    sep_token: sepToken,
+    unk_token: unkToken,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      clean_up_tokenization_spaces: false,
+      ...specialTokens,
+      do_basic_tokenize: true,
+      do_lower_case: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      never_split: null,
+      strip_accents: false,
+      tokenize_chinese_chars: true,
+      tokenizer_class: 'BertTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
+    'vocab.txt': ordered.join('\n') + '\n',
+  };
+}
+
+const BERT_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+/** BERT's normalizer, cased (accents kept) or uncased (lowercased, accents stripped as `strip_accents: null` does). */
+function bertNormalizer(lowercase: boolean) {
+  return {
     type: 'BertNormalizer',
     clean_text: true,
     handle_chinese_chars: true,
-    strip_accents: false,
-    lowercase: false,
+    strip_accents: lowercase ? null : false,
+    lowercase,
   };
-  const preTokenizer = { type: 'BertPreTokenizer' };
+}
+
+/**
+ * A WordPiece vocabulary read off the corpus as the tokenizer will see it (the binding's own normalizer and BERT
+ * pre-tokenizer), in BERT's layout: specials, single characters, their `##` forms, then words and pieces by
+ * frequency.
+ */
+function wordPieceVocabulary(normalizer: object, specials: readonly string[]): string[] {
   const probe = Tokenizer.fromString(
     JSON.stringify({
       ...emptySpec(),
       normalizer,
-      pre_tokenizer: preTokenizer,
-      model: wordPieceModel({ [unkToken]: 0 }, unkToken),
+      pre_tokenizer: { type: 'BertPreTokenizer' },
+      model: wordPieceModel({ [specials[1]!]: 0 }, specials[1]!),
     }),
   );
 
@@ -322,8 +399,7 @@ function bertCasedWordPiece(): Record<string, string> {
       .filter(([, count]) => count >= minCount)
       .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]))
       .map(([piece]) => piece);
-  // BERT's layout: specials, single characters, their `##` forms, then words and pieces by frequency.
-  const ordered = [
+  return [
     ...new Set([
       ...specials,
       ...sortedChars,
@@ -332,45 +408,135 @@ function bertCasedWordPiece(): Record<string, string> {
       ...byCount(pieceCounts, WORDPIECE_MIN_COUNT),
     ]),
   ];
-  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
-  const ids = Object.fromEntries(specials.map((token) => [token, vocab[token]!]));
+}
 
+// ---------------------------------------------------------------------------------------------------------------
+// mpnet-wordpiece
+
+/** MPNet's special tokens (MPNetTokenizer's defaults): RoBERTa's, except its unknown token, which is BERT's. */
+const MPNET_SPECIALS = { bos: '<s>', pad: '<pad>', eos: '</s>', unk: '[UNK]', mask: '<mask>' };
+/** fairseq's dictionary head, which MPNet's vocabulary keeps before the BERT vocabulary (`<unk>` is never used). */
+const FAIRSEQ_HEAD = ['<s>', '<pad>', '</s>', '<unk>'];
+
+function mpnetWordPiece(): Record<string, string> {
+  const { bos, pad, eos, unk, mask } = MPNET_SPECIALS;
+  const normalizer = bertNormalizer(true);
+  const ordered = [...FAIRSEQ_HEAD, ...wordPieceVocabulary(normalizer, BERT_SPECIALS), mask];
+  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
   const spec = {
     ...emptySpec(),
-    added_tokens: specials.map((token) => addedToken(ids[token]!, token)),
+    added_tokens: [
+      ...FAIRSEQ_HEAD.map((token) => addedToken(vocab[token]!, token)),
+      addedToken(vocab[unk]!, unk),
+      // As RoBERTa's: `<mask>` takes the space before it.
+      addedToken(vocab[mask]!, mask, { lstrip: true }),
+    ],
     normalizer,
-    pre_tokenizer: preTokenizer,
-    post_processor: templateProcessing(
-      [clsToken, '$A', sepToken],
-      [clsToken, '$A', sepToken, '$B:1', `${sepToken}:1`],
-      { [clsToken]: ids[clsToken]!, [sepToken]: ids[sepToken]! },
-    ),
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    // transformers' MPNetConverter: two separators between the texts, and the second text's type id 1 (which
+    // the model, having no token types, never reads).
+    post_processor: templateProcessing([`${bos}`, '$A', `${eos}`], [bos, '$A', eos, eos, '$B:1', `${eos}:1`], {
+      [bos]: vocab[bos]!,
+      [eos]: vocab[eos]!,
+    }),
     decoder: { type: 'WordPiece', prefix: CONTINUATION, cleanup: true },
-    model: wordPieceModel(vocab, unkToken),
+    model: wordPieceModel(vocab, unk),
   };
-  const specialTokens = {
-    cls_token: clsToken,
-    mask_token: maskToken,
-    pad_token: padToken,
-    sep_token: sepToken,
-    unk_token: unkToken,
+  const specials = {
+    bos_token: bos,
+    cls_token: bos,
+    eos_token: eos,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: eos,
+    unk_token: unk,
   };
   return {
     'tokenizer.json': canonicalTokenizerJson(spec),
     'tokenizer_config.json': json({
       added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
       clean_up_tokenization_spaces: false,
-      ...specialTokens,
       do_basic_tokenize: true,
-      do_lower_case: false,
+      do_lower_case: true,
       model_max_length: MODEL_MAX_LENGTH,
       never_split: null,
-      strip_accents: false,
+      strip_accents: null,
       tokenize_chinese_chars: true,
-      tokenizer_class: 'BertTokenizer',
+      tokenizer_class: 'MPNetTokenizer',
     }),
-    'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
     'vocab.txt': ordered.join('\n') + '\n',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// albert-unigram
+
+/** albert-base-v2's first five pieces, in its order. */
+const ALBERT_SPECIALS = { pad: '<pad>', unk: '<unk>', cls: '[CLS]', sep: '[SEP]', mask: '[MASK]' };
+
+function albertUnigram(): Record<string, string> {
+  const { pad, unk, cls, sep, mask } = ALBERT_SPECIALS;
+  // transformers' AlbertConverter (keep_accents false, do_lower_case true), without the Precompiled charsmap
+  // (SentencePiece's nmt_nfkc) it ends with: after NFKD, what that adds is mostly no-op.
+  const normalizer = {
+    type: 'Sequence',
+    normalizers: [
+      { type: 'Replace', pattern: { String: '``' }, content: '"' },
+      { type: 'Replace', pattern: { String: "''" }, content: '"' },
+      { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+      { type: 'NFKD' },
+      { type: 'StripAccents' },
+      { type: 'Lowercase' },
+    ],
+  };
+  // AlbertConverter lowers the score of pieces ending in a digit and a comma by 100; the corpus has none.
+  const vocab: [string, number][] = [
+    ...[pad, unk, cls, sep, mask].map((piece): [string, number] => [piece, 0]),
+    ...unigramPieces(normalizer, METASPACE_PRE_TOKENIZER),
+  ];
+  const spec = {
+    ...emptySpec(),
+    added_tokens: [
+      addedToken(0, pad),
+      addedToken(1, unk),
+      addedToken(2, cls),
+      addedToken(3, sep),
+      // AlbertTokenizer: "[MASK]" behaves like a normal word, taking the space before it.
+      addedToken(4, mask, { lstrip: true }),
+    ],
+    normalizer,
+    pre_tokenizer: METASPACE_PRE_TOKENIZER,
+    post_processor: templateProcessing([cls, '$A', sep], [cls, '$A', sep, '$B:1', `${sep}:1`], {
+      [cls]: 2,
+      [sep]: 3,
+    }),
+    decoder: { ...METASPACE_PRE_TOKENIZER },
+    model: unigramModel(vocab, 1),
+  };
+  const specials = {
+    bos_token: cls,
+    cls_token: cls,
+    eos_token: sep,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: sep,
+    unk_token: unk,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
+      clean_up_tokenization_spaces: false,
+      do_lower_case: true,
+      keep_accents: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      remove_space: true,
+      tokenizer_class: 'AlbertTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
   };
 }
 
