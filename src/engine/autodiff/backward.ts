@@ -43,8 +43,7 @@ export function backward(
   opset: number,
   { output, seed, wrt }: BackwardRequest,
 ): BackwardPass {
-  if (opset < 13) throw unavailable(`opset ${opset} (13 or later is needed)`);
-  const emit = new Emitter('xai/grad');
+  const emit = new Emitter('xai/grad', opset);
   const nodes = graph.node ?? [];
   const active = activeTensors(nodes, elementTypes(graph), wrt);
   if (!active.has(output)) throw unavailable(`${output} does not depend on ${wrt.join(', ')}`);
@@ -207,6 +206,6 @@ function unbroadcast(emit: Emitter, grad: string, from: Dims, target: string, to
     }
   });
   if (axes.length === 0) return grad;
-  const summed = emit.op('ReduceSum', [grad, emit.int64(axes)], { keepdims: 1 });
+  const summed = emit.withAxes('ReduceSum', grad, axes, { keepdims: 1 });
   return lead > 0 ? emit.op('Reshape', [summed, emit.op('Shape', [target])]) : summed;
 }

@@ -1,4 +1,9 @@
-/** Appends new nodes and constants to a graph under collision-free names: the write side of the autodiff. */
+/**
+ * Appends new nodes and constants to a graph under collision-free names: the write side of the autodiff.
+ * It writes for one opset, the graph's own, so ops whose form changed between opsets (opset.ts) are written
+ * through `withAxes` and `min`, never spelled by hand.
+ */
+import { integerMinMax, listIsInput, listName } from '../onnx/opset.js';
 import { DataType, onnx, type AttributeProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
 
 const { AttributeType } = onnx.AttributeProto;
@@ -11,7 +16,11 @@ export class Emitter {
   private count = 0;
   private readonly constants = new Map<string, string>();
 
-  constructor(private readonly prefix: string) {}
+  constructor(
+    private readonly prefix: string,
+    /** The opset of the default domain in the graph the nodes are written into. */
+    readonly opset: number,
+  ) {}
 
   fresh(hint: string): string {
     this.count += 1;
@@ -29,6 +38,21 @@ export class Emitter {
       attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
     });
     return output;
+  }
+
+  /**
+   * A reduction (ReduceSum, ReduceMean, …), Squeeze or Unsqueeze over `axes`: an attribute or the second input,
+   * as the opset wants it (ReduceSum, Squeeze, Unsqueeze from 13; the other reductions from 18).
+   */
+  withAxes(opType: string, input: string, axes: number[], attributes: Record<string, AttributeValue> = {}): string {
+    return listIsInput(opType, this.opset)
+      ? this.op(opType, [input, this.int64(axes)], attributes)
+      : this.op(opType, [input], { ...attributes, [listName(opType)]: axes });
+  }
+
+  /** The element-wise minimum of two int64 tensors (Min takes integers only from opset 12). */
+  minInt64(a: string, b: string): string {
+    return integerMinMax(this.opset) ? this.op('Min', [a, b]) : this.op('Where', [this.op('Less', [a, b]), a, b]);
   }
 
   /** A float32 constant, shared between all uses of the same values and shape. */

@@ -22,10 +22,11 @@ export const SELECTED = 'selected';
 export const INPUTS_EMBEDS_GRAD = 'inputs_embeds_grad';
 
 export async function withGradients(exported: ModelProto): Promise<ModelProto> {
+  const opset = opsetVersion(exported);
   const fused: ModelProto = { ...exported, graph: fuseLayerNorms(exported.graph ?? {}) };
   if (!(fused.graph!.output ?? []).some((output) => output.name === LOGITS)) throw unavailable(`no ${LOGITS} output`);
   const fusedDims = await probe(fused);
-  const embedsModel: ModelProto = { ...fused, graph: narrowToPooledRow(fused.graph!, fusedDims) };
+  const embedsModel: ModelProto = { ...fused, graph: narrowToPooledRow(fused.graph!, fusedDims, opset) };
   const graph = embedsModel.graph!;
   const embeds = graph.input?.find((input) => input.name === INPUTS_EMBEDS);
   const batch = embeds?.type?.tensorType?.shape?.dim?.[0]?.dimParam || 'batch_size';
@@ -34,13 +35,13 @@ export async function withGradients(exported: ModelProto): Promise<ModelProto> {
   const classes = logitDims[1];
   if (logitDims.length !== 2 || classes === undefined) throw unavailable(`${LOGITS} is not batch × classes`);
 
-  const select = new Emitter('xai/select');
+  const select = new Emitter('xai/select', opset);
   const probabilities = select.op('Softmax', [LOGITS], { axis: -1 });
   const weighted = select.op('Add', [
     select.op('Mul', [LOGIT_WEIGHTS, LOGITS]),
     select.op('Mul', [PROB_WEIGHTS, probabilities]),
   ]);
-  const selected = select.op('ReduceSum', [weighted, select.int64([1])], { keepdims: 0 });
+  const selected = select.withAxes('ReduceSum', weighted, [1], { keepdims: 0 });
   select.nodes.push({ opType: 'Identity', input: [selected], output: [SELECTED], name: 'xai/select/output' });
   const seed = select.op('ConstantOfShape', [select.op('Shape', [SELECTED])], {
     value: { dataType: DataType.FLOAT, dims: [1], floatData: [1] },
@@ -59,7 +60,7 @@ export async function withGradients(exported: ModelProto): Promise<ModelProto> {
   };
   const forwardModel: ModelProto = { ...embedsModel, graph: forward };
   const shapes = await probe(forwardModel);
-  const pass = backward(forward, shapes, opsetVersion(embedsModel), {
+  const pass = backward(forward, shapes, opset, {
     output: SELECTED,
     seed,
     wrt: [INPUTS_EMBEDS],

@@ -5,6 +5,7 @@
  * over the hidden dimension is rounding noise for such a model (see methods.md, "A trap the references fall into").
  */
 import { GraphIndex } from '../onnx/graph.js';
+import { intConstant } from '../onnx/opset.js';
 import { int, type GraphProto, type NodeProto } from '../onnx/proto.js';
 import { INPUTS_EMBEDS } from '../onnx/surgery.js';
 
@@ -27,7 +28,10 @@ function isLayerNormStart(user: NodeProto, tensor: string, index: GraphIndex, us
   if (user.opType === 'LayerNormalization')
     return users.length === 1 && index.sourceOf(user.input?.[0] ?? '') === tensor;
   if (user.opType === 'ReduceMean') {
-    const axes = user.attribute?.find((attribute) => attribute.name === 'axes')?.ints?.map(int);
+    // Axes as an attribute, or (from opset 18) as a constant input.
+    const axes =
+      user.attribute?.find((attribute) => attribute.name === 'axes')?.ints?.map(int) ??
+      intConstant(index, user.input?.[1]);
     return axes?.length === 1 && axes[0] === -1;
   }
   if (user.opType === 'Sub') {

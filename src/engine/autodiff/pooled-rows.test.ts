@@ -1,7 +1,7 @@
 /** Narrowing the last layer to the pooled row: same logits, fewer rows computed. */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, onnx, type ModelProto, type NodeProto } from '../onnx/proto.js';
+import { DataType, encodeModel, onnx, opsetVersion, type ModelProto, type NodeProto } from '../onnx/proto.js';
 import { floatTensor, int64Tensor, LOGITS_OUTPUT, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { narrowToPooledRow } from './pooled-rows.js';
 import { probeFeeds, probeShapes } from './shapes.js';
@@ -60,7 +60,7 @@ async function logits(model: ModelProto): Promise<Float32Array> {
 
 async function narrowed(model: ModelProto): Promise<ModelProto> {
   const dims = await probeShapes(model, probeFeeds(model.graph!));
-  return { ...model, graph: narrowToPooledRow(model.graph!, dims) };
+  return { ...model, graph: narrowToPooledRow(model.graph!, dims, opsetVersion(model)) };
 }
 
 describe('narrowToPooledRow', () => {

@@ -17,6 +17,7 @@
  */
 import { GraphIndex } from '../onnx/graph.js';
 import { DataType, int, type GraphProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
+import { softmaxDefaultAxis } from '../onnx/opset.js';
 import { Emitter } from './emitter.js';
 import type { Dims } from './shapes.js';
 
@@ -36,6 +37,9 @@ const ROW_WISE = new Set([
   'Neg',
   'Cast',
   'Identity',
+  'IsNaN',
+  'IsInf',
+  'Not',
 ]);
 
 /** Per input, the axis of which the node needs row 0 only, or undefined for the whole input. */
@@ -45,7 +49,7 @@ type InputRows = (number | undefined)[];
  * The graph with the rows its pooled output never reads left out, or the graph itself when it does not pool
  * row 0. `dims` holds the static dims of every tensor (`probeShapes`).
  */
-export function narrowToPooledRow(graph: GraphProto, dims: ReadonlyMap<string, Dims>): GraphProto {
+export function narrowToPooledRow(graph: GraphProto, dims: ReadonlyMap<string, Dims>, opset: number): GraphProto {
   const index = new GraphIndex(graph);
   const nodes = graph.node ?? [];
   const pooling = nodes.find((node) => isRowZeroGather(node, index, dims) || isRowZeroSlice(node, index, dims));
@@ -62,7 +66,7 @@ export function narrowToPooledRow(graph: GraphProto, dims: ReadonlyMap<string, D
     const node = nodes[i]!;
     if (node === pooling) continue;
     const axis = commonRow(node);
-    const inputs = axis === undefined ? undefined : inputRows(node, axis, dims, index);
+    const inputs = axis === undefined ? undefined : inputRows(node, axis, dims, index, opset);
     if (axis !== undefined && inputs) {
       narrowed.set(node, { axis, inputs });
       (node.input ?? []).forEach((input, k) => input && ask(input, inputs[k]));
@@ -81,7 +85,7 @@ export function narrowToPooledRow(graph: GraphProto, dims: ReadonlyMap<string, D
   }
 
   const narrowedTensors = new Set([...narrowed.keys()].flatMap((node) => node.output ?? []));
-  const emit = new Emitter('xai/row');
+  const emit = new Emitter('xai/row', opset);
   const slices = new Map<string, string>();
   const rowOf = (tensor: string, axis: number) => {
     const key = `${tensor}@${axis}`;
@@ -129,6 +133,7 @@ function inputRows(
   axis: number,
   dims: ReadonlyMap<string, Dims>,
   index: GraphIndex,
+  opset: number,
 ): InputRows | undefined {
   const op = node.opType ?? '';
   const inputs = node.input ?? [];
@@ -142,8 +147,9 @@ function inputRows(
   if (ROW_WISE.has(op)) return inputs.map(aligned);
   if (op === 'LayerNormalization' || op === 'Softmax') {
     const given = node.attribute?.find((attribute) => attribute.name === 'axis');
-    const along = given ? int(given.i) : -1;
-    // Normalized over the axes from `along` on: rows along an earlier axis are independent.
+    const along = given ? int(given.i) : op === 'Softmax' ? softmaxDefaultAxis(opset) : -1;
+    // Normalized over the axes from `along` on (before opset 13 a Softmax flattens them: the same rows stay
+    // independent): rows along an earlier axis are independent.
     if (axis >= (along < 0 ? along + outRank : along)) return undefined;
     return inputs.map((input, k) => (k === 0 ? aligned(input) : undefined));
   }

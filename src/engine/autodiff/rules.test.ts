@@ -4,11 +4,22 @@
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, onnx, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
+import { convertOpset } from '../onnx/opset-convert.js';
+import {
+  DataType,
+  encodeModel,
+  onnx,
+  opsetVersion,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from '../onnx/proto.js';
 import { backward } from './backward.js';
 import { probeFeeds, probeShapes } from './shapes.js';
 
 const { AttributeType } = onnx.AttributeProto;
+/** Opsets before the forms changed (ReduceSum/Squeeze/Unsqueeze axes at 13, integer Min at 12). */
+const OLDER_OPSETS = [11, 12];
 
 interface InputSpec {
   name: string;
@@ -26,6 +37,8 @@ interface Case {
   nodes: NodeProto[];
   initializers?: TensorProto[];
   opset?: number;
+  /** Whether the case means the same at opsets 11 and 12, so that it is also checked there (default true). */
+  olderOpsets?: boolean;
 }
 
 function random(seed: number): () => number {
@@ -60,8 +73,8 @@ const int64Tensor = (name: string, values: number[], dims = [values.length]): Te
 const x = (dims: number[], extra: Partial<InputSpec> = {}): InputSpec => ({ name: 'X', dims, ...extra });
 const w = (dims: number[], extra: Partial<InputSpec> = {}): InputSpec => ({ name: 'W', dims, ...extra });
 
-function model(test: Case, withBackward: boolean, shapes?: Map<string, (number | undefined)[]>): ModelProto {
-  const opset = test.opset ?? 14;
+/** The forward graph Y = f(X…) of a case, written at `opset` (the case's own forms rewritten by convertOpset). */
+function forwardModel(test: Case, opset = test.opset ?? 14): ModelProto {
   const inputs = test.inputs.map((spec) => ({
     name: spec.name,
     type: {
@@ -82,20 +95,26 @@ function model(test: Case, withBackward: boolean, shapes?: Map<string, (number |
     input: inputs,
     output: [{ name: 'Y', type: { tensorType: { elemType: DataType.FLOAT } } }],
   };
-  if (!withBackward) return { irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph };
-  const pass = backward(graph, shapes!, opset, { output: 'Y', seed: 'seed', wrt: test.inputs.map((i) => i.name) });
+  const written: ModelProto = { irVersion: 8, opsetImport: [{ domain: '', version: test.opset ?? 14 }], graph };
+  return opset === (test.opset ?? 14) ? written : convertOpset(written, opset);
+}
+
+/** The forward graph with its reverse pass: outputs ∂⟨seed, Y⟩/∂X for every input X. */
+function gradientModel(test: Case, forward: ModelProto, shapes: Map<string, (number | undefined)[]>): ModelProto {
+  const graph = forward.graph!;
+  const opset = opsetVersion(forward);
+  const pass = backward(graph, shapes, opset, { output: 'Y', seed: 'seed', wrt: test.inputs.map((i) => i.name) });
   return {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: opset }],
+    ...forward,
     graph: {
       ...graph,
       node: [
-        ...graph.node,
+        ...(graph.node ?? []),
         ...pass.nodes,
         ...test.inputs.map((spec) => node('Identity', [pass.gradients.get(spec.name)!], [], `grad_${spec.name}`)),
       ],
-      initializer: [...graph.initializer, ...pass.initializers],
-      input: [...inputs, { name: 'seed', type: { tensorType: { elemType: DataType.FLOAT } } }],
+      initializer: [...(graph.initializer ?? []), ...pass.initializers],
+      input: [...(graph.input ?? []), { name: 'seed', type: { tensorType: { elemType: DataType.FLOAT } } }],
       output: test.inputs.map((spec) => ({
         name: `grad_${spec.name}`,
         type: { tensorType: { elemType: DataType.FLOAT } },
@@ -104,12 +123,12 @@ function model(test: Case, withBackward: boolean, shapes?: Map<string, (number |
   };
 }
 
-async function check(test: Case): Promise<void> {
+async function check(test: Case, opset?: number): Promise<void> {
   const next = random(test.name.length * 7919 + 17);
-  const forwardModel = model(test, false);
-  const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
-  const forward = await InferenceSession.create(encodeModel(forwardModel));
-  const gradient = await InferenceSession.create(encodeModel(model(test, true, shapes)));
+  const written = forwardModel(test, opset);
+  const shapes = await probeShapes(written, probeFeeds(written.graph!));
+  const forward = await InferenceSession.create(encodeModel(written));
+  const gradient = await InferenceSession.create(encodeModel(gradientModel(test, written, shapes)));
   const values = test.inputs.map((spec) =>
     Float32Array.from({ length: spec.dims.reduce((a, b) => a * b, 1) }, () =>
       spec.positive ? 0.5 + next() : (next() - 0.5) * 3,
@@ -181,7 +200,24 @@ const CASES: Case[] = [
     nodes: [node('Log', ['X'], [], 'l'), node('Exp', ['l'], [], 'e'), node('Neg', ['e'])],
   },
   { name: 'Softmax, last axis', inputs: [x([2, 3, 4])], nodes: [node('Softmax', ['X'], [intAttr('axis', -1)])] },
-  { name: 'Softmax, middle axis', inputs: [x([2, 3, 4])], nodes: [node('Softmax', ['X'], [intAttr('axis', 1)])] },
+  {
+    name: 'Softmax, middle axis',
+    inputs: [x([2, 3, 4])],
+    nodes: [node('Softmax', ['X'], [intAttr('axis', 1)])],
+    olderOpsets: false, // it would mean the flattened softmax below
+  },
+  {
+    name: 'Softmax over the flattened axes from axis 1 (before opset 13)',
+    opset: 12,
+    inputs: [x([2, 3, 4])],
+    nodes: [node('Softmax', ['X'], [intAttr('axis', 1)])],
+  },
+  {
+    name: 'Softmax, default axis (before opset 13: 1, flattened)',
+    opset: 11,
+    inputs: [x([2, 3, 4])],
+    nodes: [node('Softmax', ['X'])],
+  },
   {
     name: 'ReduceMean, keepdims',
     inputs: [x([2, 3, 4], { dynamic: [0, 1] })],
@@ -306,11 +342,18 @@ const CASES: Case[] = [
 describe('gradient rules against central finite differences', () => {
   it.each(CASES.map((test) => [test.name, test] as const))('%s', async (_name, test) => check(test));
 
+  // The reverse pass writes its reductions, Squeeze/Unsqueeze and Min in the forms of the graph's own opset.
+  const earlier = CASES.filter((test) => (test.opset ?? 14) >= 13 && test.opset !== 17 && test.olderOpsets !== false);
+  it.each(earlier.flatMap((test) => OLDER_OPSETS.map((opset) => [test.name, opset, test] as const)))(
+    '%s, at opset %i',
+    async (_name, opset, test) => check(test, opset),
+  );
+
   it('names the op that has no rule', async () => {
     const test: Case = { name: 'Sin', inputs: [x([2])], nodes: [node('Sin', ['X'])] };
-    const forwardModel = model(test, false);
-    const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
-    expect(() => model(test, true, shapes)).toThrow(/gradient methods unavailable for this model: op Sin/);
+    const written = forwardModel(test);
+    const shapes = await probeShapes(written, probeFeeds(written.graph!));
+    expect(() => gradientModel(test, written, shapes)).toThrow(/gradient methods unavailable for this model: op Sin/);
   });
 
   it('refuses a path through another element type rather than cutting the gradient', async () => {
@@ -322,8 +365,8 @@ describe('gradient rules against central finite differences', () => {
         node('Cast', ['half'], [intAttr('to', DataType.FLOAT)]),
       ],
     };
-    const forwardModel = model(test, false);
-    const shapes = await probeShapes(forwardModel, probeFeeds(forwardModel.graph!));
-    expect(() => model(test, true, shapes)).toThrow(/op Cast .* only float32 paths are differentiated/);
+    const written = forwardModel(test);
+    const shapes = await probeShapes(written, probeFeeds(written.graph!));
+    expect(() => gradientModel(test, written, shapes)).toThrow(/op Cast .* only float32 paths are differentiated/);
   });
 });

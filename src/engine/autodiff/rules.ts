@@ -3,6 +3,7 @@
  * the gradients of its inputs (vector–Jacobian products). The math follows onnxruntime's training gradient
  * builder; each rule is checked against central finite differences in rules.test.ts.
  */
+import { listIsInput, softmaxDefaultAxis } from '../onnx/opset.js';
 import { DataType, int, type NodeProto } from '../onnx/proto.js';
 import type { Emitter } from './emitter.js';
 import type { Dims } from './shapes.js';
@@ -68,18 +69,14 @@ function swapLastTwo(emit: Emitter, tensor: string, rank: number): string {
   return emit.op('Transpose', [tensor], { perm });
 }
 
-/** ReduceMean over `axes` keeping them, in the form the model's opset expects (axes moved to an input in 18). */
-function reduceMean(context: RuleContext, tensor: string, axes: number[]): string {
-  const { emit } = context;
-  return context.opset >= 18
-    ? emit.op('ReduceMean', [tensor, emit.int64(axes)], { keepdims: 1 })
-    : emit.op('ReduceMean', [tensor], { axes, keepdims: 1 });
+/** ReduceMean over `axes` keeping them. */
+function reduceMean({ emit }: RuleContext, tensor: string, axes: number[]): string {
+  return emit.withAxes('ReduceMean', tensor, axes, { keepdims: 1 });
 }
 
-/** The reduced axes of a ReduceSum/ReduceMean node: an input from opset 13 (Sum) or 18 (Mean), else attribute. */
+/** The reduced axes of a reduction node, from its attribute or its constant second input as its opset has them. */
 function reducedAxes(node: NodeProto, context: RuleContext): number[] | undefined {
-  const fromInput = node.opType === 'ReduceSum' ? context.opset >= 13 : context.opset >= 18;
-  if (!fromInput) return intsAttribute(node, 'axes');
+  if (!listIsInput(node.opType ?? '', context.opset)) return intsAttribute(node, 'axes');
   const input = ins(node)[1];
   if (!input) return undefined;
   const axes = context.constantInts(input);
@@ -98,7 +95,7 @@ const reduceRule: Rule = (node, grads, _needs, context) => {
     .map((axis) => normalizeAxis(axis, rank))
     .sort((a, b) => a - b);
   let grad = grads[0]!;
-  if (intAttribute(node, 'keepdims', 1) === 0) grad = emit.op('Unsqueeze', [grad, emit.int64(axes)]);
+  if (intAttribute(node, 'keepdims', 1) === 0) grad = emit.withAxes('Unsqueeze', grad, axes);
   grad = emit.op('Expand', [grad, emit.op('Shape', [x])]);
   if (node.opType === 'ReduceMean') {
     const reduced = axes.map((axis) => xDims[axis]);
@@ -203,12 +200,10 @@ export const RULES: Record<string, Rule> = {
     const { emit } = context;
     const y = outs(node)[0]!;
     const rank = context.dims(y).length;
-    const axis = normalizeAxis(intAttribute(node, 'axis', context.opset >= 13 ? -1 : 1), rank);
-    // Before opset 13 Softmax flattened everything from `axis` on; that equals a per-axis softmax only at the end.
-    if (context.opset < 13 && axis !== rank - 1) {
-      throw new GradientRuleError(`Softmax over flattened axes ${axis}… (opset ${context.opset})`);
-    }
-    const dot = emit.op('ReduceSum', [emit.op('Mul', [grad!, y]), emit.int64([axis])], { keepdims: 1 });
+    const axis = normalizeAxis(intAttribute(node, 'axis', softmaxDefaultAxis(context.opset)), rank);
+    // From opset 13 the softmax runs along `axis`; before, over all axes from `axis` on, flattened.
+    const axes = context.opset >= 13 ? [axis] : [...Array(rank - axis).keys()].map((i) => axis + i);
+    const dot = emit.withAxes('ReduceSum', emit.op('Mul', [grad!, y]), axes, { keepdims: 1 });
     return [emit.op('Mul', [y, emit.op('Sub', [grad!, dot])])];
   },
   ReduceMean: reduceRule,
@@ -293,7 +288,7 @@ export const RULES: Record<string, Rule> = {
     // repeated indices, as the gradient of a gather must.
     const depth = emit.op('Slice', [emit.op('Shape', [x]), emit.int64([axis]), emit.int64([axis + 1])]);
     // OneHot wants indices of rank ≥ 1: a scalar index (x[:, 0]) becomes a one-element list.
-    const indexList = indexDims.length === 0 ? emit.op('Unsqueeze', [indices, emit.int64([0])]) : indices;
+    const indexList = indexDims.length === 0 ? emit.withAxes('Unsqueeze', indices, [0]) : indices;
     const oneHot = emit.op('OneHot', [indexList, depth, emit.float([0, 1], [2])], { axis: -1 });
     const flat = emit.op('Flatten', [oneHot], { axis: Math.max(indexDims.length, 1) });
     const selection = emit.op('Transpose', [flat], { perm: [1, 0] });
@@ -324,7 +319,7 @@ export const RULES: Record<string, Rule> = {
         if (start < 0 || end < start) throw new GradientRuleError('Slice from the end of a dynamic axis');
         const extent = emit.op('Slice', [emit.op('Shape', [x]), emit.int64([axis]), emit.int64([axis + 1])]);
         pads[axis] = start;
-        pads[axis + xDims.length] = emit.op('Sub', [extent, emit.op('Min', [extent, emit.int64([end])])]);
+        pads[axis + xDims.length] = emit.op('Sub', [extent, emit.minInt64(extent, emit.int64([end]))]);
         return;
       }
       const clamp = (value: number) => Math.min(Math.max(value < 0 ? value + size : value, 0), size);

@@ -11,8 +11,31 @@ import { DataType, encodeModel, int, type GraphProto, type ModelProto, type Valu
 /** Static dims as numbers; `undefined` where the size depends on the input (batch, sequence). */
 export type Dims = (number | undefined)[];
 
-const BOOLEAN_OPS = new Set(['Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'Not', 'And', 'Or', 'Xor']);
+const BOOLEAN_OPS = new Set([
+  'Equal',
+  'Greater',
+  'GreaterOrEqual',
+  'Less',
+  'LessOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+]);
 const INT64_OPS = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin']);
+/** Integer products of the quantized ops (MatMulInteger, ConvInteger). */
+const INT32_OPS = new Set(['MatMulInteger', 'ConvInteger']);
+/** Ops with outputs of different types: the type of each output, where it does not follow the first input. */
+const OUTPUT_TYPES: Record<string, (inputType: (k: number) => number) => number[]> = {
+  DynamicQuantizeLinear: () => [DataType.UINT8, DataType.FLOAT, DataType.UINT8],
+  // The quantized type is the zero point's (uint8 when it is absent).
+  QuantizeLinear: (inputType) => [inputType(2) || DataType.UINT8],
+  DequantizeLinear: (inputType) => [inputType(1) || DataType.FLOAT],
+  Dropout: (inputType) => [inputType(0), DataType.BOOL],
+  TopK: (inputType) => [inputType(0), DataType.INT64],
+};
 
 /** Element type of every tensor, propagated through the graph (most ops keep their first input's type). */
 export function elementTypes(graph: GraphProto): Map<string, number> {
@@ -22,6 +45,12 @@ export function elementTypes(graph: GraphProto): Map<string, number> {
   for (const node of graph.node ?? []) {
     const op = node.opType ?? '';
     const attribute = (name: string) => node.attribute?.find((candidate) => candidate.name === name);
+    const special = OUTPUT_TYPES[op];
+    if (special && !node.domain) {
+      const outputs = special((k) => types.get(node.input?.[k] ?? '') ?? 0);
+      (node.output ?? []).forEach((output, k) => types.set(output, outputs[k] ?? outputs[0]!));
+      continue;
+    }
     let type: number;
     if (op === 'Constant') type = attribute('value')?.t?.dataType ?? DataType.FLOAT;
     else if (op === 'ConstantOfShape') type = attribute('value')?.t?.dataType ?? DataType.FLOAT;
@@ -29,6 +58,7 @@ export function elementTypes(graph: GraphProto): Map<string, number> {
     else if (op === 'OneHot') type = types.get(node.input?.[2] ?? '') ?? 0;
     else if (BOOLEAN_OPS.has(op)) type = DataType.BOOL;
     else if (INT64_OPS.has(op)) type = DataType.INT64;
+    else if (INT32_OPS.has(op)) type = DataType.INT32;
     else if (op === 'Where') type = types.get(node.input?.[1] ?? '') ?? 0;
     else type = types.get(node.input?.find(Boolean) ?? '') ?? 0;
     for (const output of node.output ?? []) types.set(output, type);
@@ -42,15 +72,12 @@ export async function probeShapes(
   feeds: [Record<string, Tensor>, Record<string, Tensor>],
 ): Promise<Map<string, Dims>> {
   const graph = model.graph ?? {};
-  const types = elementTypes(graph);
   const declared = new Set((graph.output ?? []).map((output) => output.name ?? ''));
+  // Exposed without a declared type: onnxruntime takes each output's type from its node, so an op whose output
+  // type the engine does not know (a contrib or quantized op) cannot make the probe fail.
   const exposed: ValueInfoProto[] = [];
   for (const node of graph.node ?? []) {
-    for (const name of node.output ?? []) {
-      const elemType = types.get(name);
-      if (!name || declared.has(name) || !elemType) continue;
-      exposed.push({ name, type: { tensorType: { elemType } } });
-    }
+    for (const name of node.output ?? []) if (name && !declared.has(name)) exposed.push({ name });
   }
   const probe: ModelProto = { ...model, graph: { ...graph, output: [...(graph.output ?? []), ...exposed] } };
   const session = await InferenceSession.create(encodeModel(probe), {

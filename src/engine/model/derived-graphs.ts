@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { writeFileAtomically } from '../files.js';
-import { encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
+import { encodeModel, opsetVersion, readModel, type ModelProto } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
 import { narrowToPooledRow } from '../autodiff/pooled-rows.js';
@@ -37,7 +37,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 7;
+const MANIFEST_VERSION = 8;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
@@ -169,7 +169,7 @@ async function pooledRowOnly(model: ModelProto): Promise<ModelProto> {
   const dims = await probeShapes(model, probeFeeds(model.graph ?? {})).catch((error: unknown) => {
     throw new UnsupportedGraphError(`shape probe failed: ${error instanceof Error ? error.message : String(error)}`);
   });
-  const graph = narrowToPooledRow(model.graph ?? {}, dims);
+  const graph = narrowToPooledRow(model.graph ?? {}, dims, opsetVersion(model));
   if (graph === model.graph) throw new UnsupportedGraphError('the classifier does not pool one row of the last layer');
   return { ...model, graph };
 }
