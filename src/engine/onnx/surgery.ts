@@ -26,19 +26,51 @@ export class UnsupportedGraphError extends Error {
 /**
  * The attention-probability tensors in layer order: each Softmax whose output is the left operand of a MatMul
  * (probabilities × values). Exported graphs list nodes topologically, so node order is layer order.
+ *
+ * torch 2.x's scaled-dot-product export guards the probabilities against fully masked rows with
+ * `Where(IsNaN(p), 0, p)` before the value MatMul; the map reported is then the guarded one, what the values
+ * are actually weighted with.
  */
 export function findAttentionProbabilities(graph: GraphProto): string[] {
   const index = new GraphIndex(graph);
   const found: string[] = [];
+  const feedsValues = (probabilities: string) =>
+    index
+      .usersOf(probabilities)
+      .some((user) => user.opType === 'MatMul' && index.sourceOf(user.input?.[0] ?? '') === probabilities);
   for (const node of graph.node ?? []) {
     if (node.opType !== 'Softmax') continue;
     const probabilities = node.output?.[0] ?? '';
-    const feedsValues = index
-      .usersOf(probabilities)
-      .some((user) => user.opType === 'MatMul' && index.sourceOf(user.input?.[0] ?? '') === probabilities);
-    if (feedsValues) found.push(probabilities);
+    const tensor = [probabilities, ...nanGuards(index, probabilities)].find(feedsValues);
+    if (tensor) found.push(tensor);
   }
   return found;
+}
+
+/** Outputs of `Where(IsNaN(p), 0, p)` nodes over `p`: the same values wherever p is a number. */
+function nanGuards(index: GraphIndex, p: string): string[] {
+  return index.usersOf(p).flatMap((user) => {
+    const [condition, replacement, kept] = user.input ?? [];
+    if (user.opType !== 'Where' || index.sourceOf(kept ?? '') !== p) return [];
+    const test = index.producer.get(index.sourceOf(condition ?? ''));
+    if (test?.opType !== 'IsNaN' || index.sourceOf(test.input?.[0] ?? '') !== p) return [];
+    return isZero(index, replacement) ? [user.output?.[0] ?? ''] : [];
+  });
+}
+
+/** Whether a tensor is a float constant (initializer or Constant node) whose every element is 0. */
+function isZero(index: GraphIndex, name: string | undefined): boolean {
+  if (!name) return false;
+  const source = index.sourceOf(name);
+  const producer = index.producer.get(source);
+  const tensor =
+    producer?.opType === 'Constant'
+      ? producer.attribute?.find((attribute) => attribute.name === 'value')?.t
+      : producer
+        ? undefined
+        : index.initializers.get(source);
+  if (!tensor || tensor.dataType !== DataType.FLOAT) return false;
+  return floatData(tensor).every((value) => value === 0);
 }
 
 /** Adds every attention-probability tensor as a graph output named `attentions.<layer>` (batch×heads×n×n). */
