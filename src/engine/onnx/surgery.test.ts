@@ -117,7 +117,28 @@ describe('findAttentionProbabilities', () => {
     const model = tinyClassifier([node('Softmax', ['logits'], 'p')]);
     expect(findAttentionProbabilities(model.graph!)).toEqual(['probs']);
   });
+
+  it('reports the map after the Where(IsNaN(p), 0, p) guard of torch 2.x SDPA exports', () => {
+    expect(findAttentionProbabilities(guarded(0).graph!)).toEqual(['guarded']);
+  });
+
+  it('does not look through a Where that replaces NaN by something other than 0', () => {
+    expect(findAttentionProbabilities(guarded(1).graph!)).toEqual([]);
+  });
 });
+
+/** tinyClassifier with the probabilities guarded as SDPA exports guard them, NaN replaced by `replacement`. */
+function guarded(replacement: number): ModelProto {
+  const model = tinyClassifier();
+  const nodes = model.graph!.node!.map((n) =>
+    n.opType === 'MatMul' && n.input?.[0] === 'probs' ? { ...n, input: ['guarded', n.input[1]!] } : n,
+  );
+  const at = nodes.findIndex((n) => n.opType === 'Softmax') + 1;
+  nodes.splice(at, 0, node('IsNaN', ['probs'], 'nan'), node('Where', ['nan', 'replacement', 'probs'], 'guarded'));
+  model.graph!.node = nodes;
+  model.graph!.initializer = [...model.graph!.initializer!, floatTensor('replacement', [], [replacement])];
+  return model;
+}
 
 describe('withAttentionOutputs', () => {
   it('exposes the attention probabilities as attentions.0 and leaves the logits unchanged', async () => {
@@ -129,6 +150,12 @@ describe('withAttentionOutputs', () => {
       Array.from(original['logits']!.data as Float32Array),
     );
     const probabilities = Array.from(derived['attentions.0']!.data as Float32Array);
+    expectedProbabilities().forEach((p, i) => expect(probabilities[i]).toBeCloseTo(p, 6));
+  });
+
+  it('taps the guarded SDPA probabilities, equal to the Softmax output', async () => {
+    const { model } = withAttentionOutputs(guarded(0));
+    const probabilities = Array.from((await (await session(model)).run(idFeeds))['attentions.0']!.data as Float32Array);
     expectedProbabilities().forEach((p, i) => expect(probabilities[i]).toBeCloseTo(p, 6));
   });
 
