@@ -60,8 +60,12 @@ from modeling import (  # noqa: E402
     XLMRobertaConfig,
     POSITIONS_FROM_IDS,
     TOKEN_TYPE_ARCHITECTURES,
+    AlbertConfig,
+    AlbertForSequenceClassification,
     ElectraConfig,
     ElectraForSequenceClassification,
+    MPNetConfig,
+    MPNetForSequenceClassification,
     init_random_weights,
     set_attn_implementation,
 )
@@ -545,7 +549,7 @@ BERT_CASED_SENTENCES = [
 @dataclass
 class TokenizedFixture:
     name: str
-    architecture: str  # "roberta" (XLM-R too: the same modules) or "bert"
+    architecture: str  # "roberta" (XLM-R too: the same modules), "bert", "mpnet" or "albert"
     tokenizer: str  # folder under fixtures/tokenizers/
     sentences: List[str]
     make_model: Callable[[int], torch.nn.Module]  # from the tokenizer's vocabulary size
@@ -555,6 +559,9 @@ class TokenizedFixture:
     mask_in: List[str]
     same_ids: List[tuple]
     different_ids: List[tuple]
+    opset: int = 14  # optimum's default for the family
+    # Asserts the family's graph structure and returns the op counts of its notable subgraph, for the report.
+    check_graph: Optional[Callable[[onnx.ModelProto, int], Dict[str, Dict[str, int]]]] = None
 
     @property
     def folder(self) -> Path:
@@ -596,6 +603,110 @@ def tiny_bert_cased_model(vocab_size: int) -> BertForSequenceClassification:
     return _random_model(BertForSequenceClassification, config, seed=4, std=0.25)
 
 
+# Roles: the seed and a contraction (these two also get gradient goldens), accents stripped and case folded, a
+# literal `<mask>` (the special token, taking the space before it), an emoji ([UNK], MPNet's unknown token, not
+# the `<unk>` its vocabulary also holds), digits and punctuation, a literal `<s>` (matched as the special token)
+# beside a literal `[CLS]` (an ordinary vocabulary entry in MPNet, split by the pre-tokenizer), a single word in
+# pieces, and one longer than 64 tokens.
+MPNET_SENTENCES = [
+    SEED_SENTENCE,
+    "I didn't like the ending; it was slow and predictable.",
+    "Café CRÈME was unbelievably good.",
+    "The film was <mask> and the acting was great.",
+    "The ending made me smile 😊 so much.",
+    "Tickets cost $12.50 each.",
+    "[CLS] is not <s>.",
+    "Brilliant",
+    "The director, a newcomer from Zürich, handled the crowd scenes with real confidence; the actors were great, "
+    "but the music was too loud in most scenes. Nothing happens for an hour, then everything happens at once, and "
+    "the ending was slow, predictable and far too long. Paris, ZÜRICH and Berlin deserved a better film.",
+]
+# Roles: the seed and a contraction (gradient goldens), accents stripped (NFKD) and case folded, doubled and
+# tripled spaces (collapsed by the normalizer), `` and '' (both become ", which the vocabulary lacks: <unk>), a
+# literal `[MASK]` (lstrip), an emoji (<unk>), full-width letters NFKD folds to ASCII, a single word, and one
+# longer than 64 tokens.
+ALBERT_SENTENCES = [
+    SEED_SENTENCE,
+    "I didn't like the ending; it was slow and predictable.",
+    "Café CRÈME was unbelievably good.",
+    "The  plot   was  boring,  really.",
+    "He said ``wonderful'' twice.",
+    "The film was [MASK] and the acting was great.",
+    "The ending made me smile 😊 so much.",
+    "Ｆｕｌｌ width ＦＩＬＭ",
+    "Brilliant",
+    "The director, a newcomer from Zürich, handled the crowd scenes with real confidence; the actors were great, "
+    "but the music was too loud in most scenes.",
+]
+
+
+def tiny_mpnet_model(vocab_size: int) -> MPNetForSequenceClassification:
+    # 64 positions for tokens + padding_idx + 1, as the RoBERTa family. Seed 1: see the fixture's comment.
+    config = MPNetConfig(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=64 + 1 + 1, id2label=SENTIMENT_LABELS,
+    )
+    return _random_model(MPNetForSequenceClassification, config, seed=1, std=0.25)
+
+
+def tiny_albert_model(vocab_size: int) -> AlbertForSequenceClassification:
+    # Embeddings of 16 mapped to hidden 32, three layers that are one shared layer group. Seed 1: see the fixture.
+    config = AlbertConfig(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=64, type_vocab_size=2, embedding_size=16, id2label=SST2_LABELS,
+    )
+    return _random_model(AlbertForSequenceClassification, config, seed=1, std=0.25)
+
+
+def _upstream(graph, tensor: str, stop: Callable[[onnx.NodeProto], bool]) -> List[onnx.NodeProto]:
+    """The nodes `tensor` is computed from, in graph order, not looking past nodes where `stop` holds."""
+    producers = {output: node for node in graph.node for output in node.output}
+    seen, stack = set(), [tensor]
+    while stack:
+        node = producers.get(stack.pop())
+        if node is None or node.name in seen:
+            continue
+        seen.add(node.name)
+        if not stop(node):
+            stack.extend(node.input)
+    return [n for n in graph.node if n.name in seen]
+
+
+def _check_mpnet(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, int]]:
+    """optimum's MPNet interface, RoBERTa's position ids from input_ids, and the relative position bias: one
+    bias-table Gather of buckets computed from the sequence length alone, its [1, heads, n, n] expansion added to
+    every layer's scores."""
+    graph = model.graph
+    assert [i.name for i in graph.input] == ["input_ids", "attention_mask"], "optimum's MPNet inputs"
+    positions = roberta_fixture.position_ids_ops(graph, prefix="mpnet")
+    for op in ("Equal", "Not", "Cast", "CumSum", "Mul", "Add"):
+        assert op in positions, f"position ids without {op}: {positions}"
+    table = "mpnet.encoder.relative_attention_bias.weight"
+    (gather,) = [n for n in graph.node if n.op_type == "Gather" and n.input[0] == table]
+    buckets = _upstream(graph, gather.input[1], stop=lambda n: n.op_type == "Shape")
+    bucket_ops = _op_counts(n for n in buckets if n.op_type != "Constant")
+    for op in ("Shape", "Range", "Sub", "Neg", "Less", "Abs", "Log", "Div", "Min", "Where"):
+        assert op in bucket_ops, f"the bucket subgraph has no {op}: {bucket_ops}"
+    inputs = {name for n in buckets for name in n.input}
+    assert not inputs & {i.name for i in graph.input}, "buckets depend on the ids, not only on their length"
+    consumers = lambda name: [n for n in graph.node if name in n.input]  # noqa: E731
+    bias, expansion = gather.output[0], []
+    while len(consumers(bias)) == 1 and consumers(bias)[0].op_type != "Add":  # Transpose, Unsqueeze, Expand
+        expansion.append(consumers(bias)[0])
+        bias = expansion[-1].output[0]
+    adds = consumers(bias)
+    assert len(adds) == n_layers and all(n.op_type == "Add" for n in adds), "the bias is added in every layer"
+    return {
+        "position ids (input_ids -> position Gather)": _op_counts(
+            n for n in _upstream(graph, next(
+                n for n in graph.node if n.op_type == "Gather"
+                and n.input[0] == "mpnet.embeddings.position_embeddings.weight").input[1], stop=lambda n: False)
+            if n.op_type != "Constant"),
+        "relative-position buckets (Shape -> bias-table Gather)": bucket_ops,
+        "bias expansion (Gather -> Add in each layer)": _op_counts([gather, *expansion]),
+    }
+
+
 TOKENIZED_FIXTURES = {
     "tiny-roberta": TokenizedFixture(
         "tiny-roberta", "roberta", "roberta-bpe", ROBERTA_SENTENCES, tiny_roberta_model,
@@ -615,6 +726,14 @@ TOKENIZED_FIXTURES = {
         "tiny-bert-cased", "bert", "bert-cased-wordpiece", BERT_CASED_SENTENCES, tiny_bert_cased_model,
         unk_in=[BERT_CASED_SENTENCES[4]], mask_in=[BERT_CASED_SENTENCES[6]],
         same_ids=[], different_ids=[(BERT_CASED_SENTENCES[0], "paris is not paris.")],
+    ),
+    # MPNet at opset 12 (optimum's default for it): relative position bias, RoBERTa's positions and head.
+    "tiny-mpnet": TokenizedFixture(
+        "tiny-mpnet", "mpnet", "mpnet-wordpiece", MPNET_SENTENCES, tiny_mpnet_model,
+        unk_in=[MPNET_SENTENCES[4]], mask_in=[MPNET_SENTENCES[3]],
+        same_ids=[(MPNET_SENTENCES[2], "cafe creme was unbelievably good.")],
+        different_ids=[(MPNET_SENTENCES[3], "The film was <MASK> and the acting was great.")],
+        opset=12, check_graph=_check_mpnet,
     ),
 }
 
@@ -693,7 +812,7 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
     model = fixture.make_model(tokenizer.vocab_size)
     config = model.config
     assert config.vocab_size == tokenizer.vocab_size and config.pad_token_id == special["pad"]
-    roberta = fixture.architecture == "roberta"
+    roberta = fixture.architecture in POSITIONS_FROM_IDS  # also MPNet: <s> … </s>, positions after padding_idx
     if roberta:
         assert [config.bos_token_id, config.eos_token_id] == [special["bos"], special["eos"]]
     max_length = config.max_position_embeddings - (config.pad_token_id + 1 if roberta else 0)
@@ -730,7 +849,7 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
     for path in sorted(tokenizer.folder.iterdir()):
         shutil.copyfile(path, folder / path.name)
     onnx_path = folder / "onnx/model.onnx"
-    export_onnx(model, fixture.architecture, onnx_path)
+    export_onnx(model, fixture.architecture, onnx_path, opset=fixture.opset)
 
     if is_roberta_fixture:  # its goldens on id sequences stay as they were, the sentences come after them
         golden = roberta_fixture.graph_golden(fixture.name, model)
@@ -756,11 +875,17 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
         roberta_fixture.check_torch(model, golden)
         _, sequences_worst, position_ops = roberta_fixture.check_onnx(onnx_path, golden)
     ops, worst = check_onnx(onnx_path, fixture.architecture, config.num_hidden_layers, golden, special["pad"])
+    exported = onnx.load(str(onnx_path))
+    (opset,) = [o.version for o in exported.opset_import if o.domain in ("", "ai.onnx")]
+    assert opset == fixture.opset
+    notable = fixture.check_graph(exported, config.num_hidden_layers) if fixture.check_graph else None
 
-    print(f"\n== {fixture.name}: {folder}")
+    print(f"\n== {fixture.name}: {folder}" + ("" if opset == 14 else f" (opset {opset})"))
     for path in sorted({p for p in folder.rglob("*") if p.is_file()} | {fixture.golden, gradients_path}):
         print(f"  {path.stat().st_size:>11,d}  {path}")
     print("  ops: " + ", ".join(f"{op} {count}" for op, count in sorted(ops.items())))
+    for part, counts in (notable or {}).items():
+        print(f"  {part}: " + ", ".join(f"{op} {count}" for op, count in counts.items()))
     if position_ops is not None:
         print("  position ids: input_ids -> " + " -> ".join(position_ops) + " -> Gather(position_embeddings)")
         print(f"  id sequences: max |logit(ONNX, numpy) - logit(PyTorch)| = {sequences_worst:.2e}")

@@ -79,6 +79,16 @@ def _cumsum(x, axis, exclusive=0, reverse=0):
     return np.cumsum(x, axis=int(axis)).astype(x.dtype)
 
 
+def _log(x):
+    with np.errstate(divide="ignore"):
+        return np.log(x)
+
+
+def _cast(x, dtype):
+    with np.errstate(invalid="ignore"):  # -inf to an integer type: whatever it becomes, no graph here reads it
+        return x.astype(dtype)
+
+
 _CAST = {
     onnx.TensorProto.FLOAT: np.float32,
     onnx.TensorProto.INT32: np.int32,
@@ -102,11 +112,18 @@ _OPS = {
     "CumSum": lambda a, x, axis: _cumsum(x, axis, **a),
     "ConstantOfShape": lambda a, s: _constant_of_shape(s, a.get("value")),
     "Where": lambda a, c, x, y: np.where(c, x, y),
-    "Cast": lambda a, x: x.astype(_CAST[a["to"]]),
+    "Cast": lambda a, x: _cast(x, _CAST[a["to"]]),
     "MatMul": lambda a, x, y: np.matmul(x, y),
     "Gemm": lambda a, *xs: _gemm(*xs, **a),
     "LayerNormalization": lambda a, *xs: _layer_normalization(*xs, **a),
     "IsNaN": lambda a, x: np.isnan(x),
+    # MPNet's relative-position buckets (log(0) = -inf is cast to an integer there and then never selected).
+    "Range": lambda a, start, limit, delta: np.arange(start, limit, delta, dtype=start.dtype),
+    "Neg": lambda a, x: -x,
+    "Abs": lambda a, x: np.abs(x),
+    "Less": lambda a, x, y: x < y,
+    "Log": lambda a, x: _log(x),
+    "Min": lambda a, *xs: np.minimum.reduce(np.broadcast_arrays(*xs)),
     "ReduceMean": lambda a, x: x.mean(axis=tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1))).astype(x.dtype),
     "Shape": lambda a, x: np.array(x.shape, dtype=np.int64),
     "Gather": lambda a, x, i: np.take(x, i, axis=a.get("axis", 0)),

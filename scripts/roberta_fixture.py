@@ -143,12 +143,12 @@ def check_torch(model, golden: Dict) -> None:
         assert _max_difference(given, hooked) == 0.0, "position_ids path differs from captum's hook"
 
 
-def position_ids_ops(graph) -> List[str]:
-    """Op types between input_ids and the position-embedding Gather, in graph order."""
+def position_ids_ops(graph, prefix: str = "roberta") -> List[str]:
+    """Op types between input_ids and the position-embedding Gather, in graph order (MPNet: prefix "mpnet")."""
     producers = {output: node for node in graph.node for output in node.output}
     gather = next(
         n for n in graph.node
-        if n.op_type == "Gather" and n.input[0] == "roberta.embeddings.position_embeddings.weight"
+        if n.op_type == "Gather" and n.input[0] == f"{prefix}.embeddings.position_embeddings.weight"
     )
     seen, stack, reached = set(), [gather.input[1]], set()
     while stack:
