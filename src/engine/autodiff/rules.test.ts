@@ -327,6 +327,38 @@ const CASES: Case[] = [
     nodes: [node('LayerNormalization', ['X', 'S', 'B'], [{ name: 'epsilon', type: AttributeType.FLOAT, f: 1e-5 }])],
   },
   {
+    name: 'LayerNormalization over the last two axes (axis 1), scale and bias of the normalized shape',
+    opset: 17,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [3, 4] }, { name: 'B', dims: [3, 4] }],
+    nodes: [node('LayerNormalization', ['X', 'S', 'B'], [intAttr('axis', 1)])],
+  },
+  {
+    name: 'LayerNormalization with scale and bias broadcast over the normalized shape',
+    opset: 17,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [1, 4] }, { name: 'B', dims: [3, 1] }],
+    nodes: [node('LayerNormalization', ['X', 'S', 'B'], [intAttr('axis', -2)])],
+  },
+  {
+    name: 'LayerNormalization without bias, dynamic batch and sequence',
+    opset: 17,
+    inputs: [x([2, 3, 4], { dynamic: [0, 1] }), { name: 'S', dims: [4] }],
+    nodes: [node('LayerNormalization', ['X', 'S'], [{ name: 'epsilon', type: AttributeType.FLOAT, f: 1e-3 }])],
+  },
+  {
+    name: 'LayerNormalization with saved statistics over the last two axes, scale broadcast',
+    opset: 17,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
+    nodes: [{ ...node('LayerNormalization', ['X', 'S', 'B'], [intAttr('axis', 1)]), output: ['Y', 'mean', 'inv'] }],
+  },
+  {
+    // fuseLayerNorms writes LayerNormalization into graphs of any opset: onnxruntime registers it in the
+    // default domain from version 1 (its own LayerNorm fusion writes it there too).
+    name: 'LayerNormalization with saved statistics at opset 11, as fuseLayerNorms writes it',
+    opset: 11,
+    inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
+    nodes: [{ ...node('LayerNormalization', ['X', 'S', 'B']), output: ['Y', 'mean', 'inv'] }],
+  },
+  {
     name: 'LayerNormalization with its saved mean and 1/σ',
     opset: 17,
     inputs: [x([2, 3, 4]), { name: 'S', dims: [4] }, { name: 'B', dims: [4] }],
