@@ -25,6 +25,7 @@ import collections
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -636,12 +637,13 @@ ALBERT_SENTENCES = [
     "Ｆｕｌｌ width ＦＩＬＭ",
     "Brilliant",
     "The director, a newcomer from Zürich, handled the crowd scenes with real confidence; the actors were great, "
-    "but the music was too loud in most scenes.",
+    "but the music was too loud in most scenes. Nothing happens for an hour, then everything happens at once.",
 ]
 
 
 def tiny_mpnet_model(vocab_size: int) -> MPNetForSequenceClassification:
-    # 64 positions for tokens + padding_idx + 1, as the RoBERTa family. Seed 1: see the fixture's comment.
+    # 64 positions for tokens + padding_idx + 1, as the RoBERTa family. Seed 1: the sentences between them predict
+    # all three labels (the first two: positive, negative), and every IG convergence delta shrinks from 8 to 50 steps.
     config = MPNetConfig(
         vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
         max_position_embeddings=64 + 1 + 1, id2label=SENTIMENT_LABELS,
@@ -650,7 +652,8 @@ def tiny_mpnet_model(vocab_size: int) -> MPNetForSequenceClassification:
 
 
 def tiny_albert_model(vocab_size: int) -> AlbertForSequenceClassification:
-    # Embeddings of 16 mapped to hidden 32, three layers that are one shared layer group. Seed 1: see the fixture.
+    # Embeddings of 16 mapped to hidden 32, three layers that are one shared layer group. Seed 1: both labels among
+    # the sentences (the first two: NEGATIVE, NEGATIVE), and every IG convergence delta shrinks from 8 to 50 steps.
     config = AlbertConfig(
         vocab_size=vocab_size, hidden_size=32, num_hidden_layers=3, num_attention_heads=4, intermediate_size=64,
         max_position_embeddings=64, type_vocab_size=2, embedding_size=16, id2label=SST2_LABELS,
@@ -707,6 +710,44 @@ def _check_mpnet(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, i
     }
 
 
+def _check_albert(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, int]]:
+    """One shared layer group: each of its weights is one initializer, read once per layer. Its biases and
+    LayerNorm parameters are read directly; its Linear weights, which constant folding transposes once per
+    application, torch deduplicates to the first copy behind one Identity node per further application."""
+    graph = model.graph
+    initializers = {t.name for t in graph.initializer}
+    alias = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "Identity" and n.input[0] in initializers}
+    assert all(producer in initializers for producer in alias.values())
+    reads = collections.Counter(
+        alias.get(name, name) for n in graph.node if n.op_type != "Identity" for name in n.input
+    )
+    group = "/albert/encoder/albert_layer_groups.0/"
+    shared = [name for name in initializers if name.startswith("albert.encoder.albert_layer_groups.0.")]
+    folded = {  # transposed Linear weights for MatMul: onnx::MatMul_*
+        alias.get(name, name) for n in graph.node if n.op_type == "MatMul" and n.name.startswith(group)
+        for name in n.input if alias.get(name, name) in initializers
+    }
+    assert shared and folded, "no initializers of the shared layer group"
+    for name in shared + sorted(folded):
+        assert reads[name] == n_layers, f"{name} is read {reads[name]} times, not once per layer"
+    assert not any(name.startswith("albert.encoder.albert_layer_groups.1.") for name in initializers)
+    gelu = [n for n in graph.node if n.op_type == "Tanh" and n.name.startswith(group)]
+    assert len(gelu) == n_layers, "gelu_new (tanh approximation) once per layer"
+
+    def first_application(name: str) -> bool:  # torch names the scopes of a module's later calls `<scope>_<k>`
+        return name.startswith(group) and not any(re.search(r"_\d+$", scope) for scope in name.split("/")[1:-1])
+
+    return {
+        "shared weights, one initializer each, read once per layer": {
+            "initializers": len(shared) + len(folded), "Identity aliases of folded MatMul weights": len(alias),
+            "reads each": n_layers,
+        },
+        "one layer (the group's first application)": _op_counts(
+            n for n in graph.node if first_application(n.name) and n.op_type != "Constant"
+        ),
+    }
+
+
 TOKENIZED_FIXTURES = {
     "tiny-roberta": TokenizedFixture(
         "tiny-roberta", "roberta", "roberta-bpe", ROBERTA_SENTENCES, tiny_roberta_model,
@@ -734,6 +775,18 @@ TOKENIZED_FIXTURES = {
         same_ids=[(MPNET_SENTENCES[2], "cafe creme was unbelievably good.")],
         different_ids=[(MPNET_SENTENCES[3], "The film was <MASK> and the acting was great.")],
         opset=12, check_graph=_check_mpnet,
+    ),
+    # ALBERT: one layer group shared by its three layers, gelu_new, a pooler; the albert-unigram tokenizer.
+    "tiny-albert": TokenizedFixture(
+        "tiny-albert", "albert", "albert-unigram", ALBERT_SENTENCES, tiny_albert_model,
+        unk_in=[ALBERT_SENTENCES[4], ALBERT_SENTENCES[6]], mask_in=[ALBERT_SENTENCES[5]],
+        same_ids=[
+            (ALBERT_SENTENCES[2], "cafe creme was unbelievably good."),
+            (ALBERT_SENTENCES[3], "the plot was boring, really."),
+            (ALBERT_SENTENCES[7], "full width film"),
+        ],
+        different_ids=[],
+        check_graph=_check_albert,
     ),
 }
 
