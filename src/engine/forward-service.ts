@@ -11,7 +11,14 @@ import { INPUT_IDS } from './onnx/surgery.js';
 import type { ModelBundle } from './model/bundle.js';
 import { ATTENTION_MASK, logitsOf, TOKEN_TYPE_IDS } from './model/forward.js';
 import { headOutputs } from './model/head.js';
-import type { EncodedText } from './model/tokenizer.js';
+import type { EncodedText, TextInput } from './model/tokenizer.js';
+
+/**
+ * What the service runs: token ids, with their token type ids where a pair's second text has type 1 (BERT);
+ * bare ids are one text, type 0 throughout.
+ */
+export type TokenSequence =
+  readonly number[] | { readonly ids: readonly number[]; readonly typeIds: readonly number[] };
 
 export interface ForwardOutput {
   logits: Float32Array;
@@ -36,6 +43,8 @@ export const DEFAULT_MAX_BATCH_TOKENS = 1536;
 interface PendingRow {
   key: string;
   ids: readonly number[];
+  /** Undefined when every type id is 0 (or the graph takes none). */
+  typeIds: readonly number[] | undefined;
   signal: AbortSignal | undefined;
   resolve: (output: ForwardOutput) => void;
   reject: (error: unknown) => void;
@@ -43,8 +52,8 @@ interface PendingRow {
 
 /** Counts the distinct sequences one method asked for: what that method would cost run alone. */
 export interface ForwardView {
-  run(sequences: readonly (readonly number[])[]): Promise<ForwardOutput[]>;
-  runTexts(texts: readonly string[]): Promise<ForwardOutput[]>;
+  run(sequences: readonly TokenSequence[]): Promise<ForwardOutput[]>;
+  runTexts(inputs: readonly TextInput[]): Promise<ForwardOutput[]>;
   readonly evaluations: number;
 }
 
@@ -70,26 +79,26 @@ export class ForwardService {
   }
 
   /** Outputs in the order of `sequences`; an aborted `signal` rejects the rows not yet run. */
-  run(sequences: readonly (readonly number[])[], signal?: AbortSignal): Promise<ForwardOutput[]> {
+  run(sequences: readonly TokenSequence[], signal?: AbortSignal): Promise<ForwardOutput[]> {
     signal?.throwIfAborted();
     this.requests += sequences.length;
-    return Promise.all(sequences.map((ids) => this.request(ids, signal)));
+    return Promise.all(sequences.map((sequence) => this.request(sequence, signal)));
   }
 
   /** Tokenizes (with the model's truncation) and runs. */
-  async runTexts(texts: readonly string[], signal?: AbortSignal): Promise<ForwardOutput[]> {
-    return this.run(await this.sequencesOf(texts), signal);
+  async runTexts(inputs: readonly TextInput[], signal?: AbortSignal): Promise<ForwardOutput[]> {
+    return this.run(await this.sequencesOf(inputs), signal);
   }
 
-  private async sequencesOf(texts: readonly string[]): Promise<number[][]> {
-    return (await this.model.tokenizer.encodeBatch(texts)).map((encoded) => encoded.ids);
+  private async sequencesOf(inputs: readonly TextInput[]): Promise<TokenSequence[]> {
+    return (await this.model.tokenizer.encodeBatch(inputs)).map(sequenceOf);
   }
 
   /** A view that shares this service's batches and memo but counts one method's distinct sequences. */
   view(signal?: AbortSignal): ForwardView {
     const seen = new Set<string>();
-    const count = (sequences: readonly (readonly number[])[]) => {
-      for (const ids of sequences) seen.add(keyOf(ids));
+    const count = (sequences: readonly TokenSequence[]) => {
+      for (const sequence of sequences) seen.add(this.keyOf(sequence));
     };
     return {
       run: (sequences) => {
@@ -107,13 +116,26 @@ export class ForwardService {
     };
   }
 
-  private request(ids: readonly number[], signal: AbortSignal | undefined): Promise<ForwardOutput> {
+  /** The memo key: the ids, and the type ids when the graph reads them and some are not 0. */
+  private keyOf(sequence: TokenSequence): string {
+    const { ids, typeIds } = this.parts(sequence);
+    return typeIds ? `${ids.join(',')}|${typeIds.join(',')}` : ids.join(',');
+  }
+
+  private parts(sequence: TokenSequence): { ids: readonly number[]; typeIds: readonly number[] | undefined } {
+    if (!('ids' in sequence)) return { ids: sequence as readonly number[], typeIds: undefined };
+    const typed = this.model.takesTokenTypes && sequence.typeIds.some((type) => type !== 0);
+    return { ids: sequence.ids, typeIds: typed ? sequence.typeIds : undefined };
+  }
+
+  private request(sequence: TokenSequence, signal: AbortSignal | undefined): Promise<ForwardOutput> {
+    const { ids, typeIds } = this.parts(sequence);
     if (ids.length === 0) return Promise.reject(new Error('the forward service got an empty sequence'));
-    const key = keyOf(ids);
+    const key = this.keyOf(sequence);
     const known = this.memo.get(key);
     if (known) return known;
     const promise = new Promise<ForwardOutput>((resolve, reject) => {
-      this.pending.push({ key, ids, signal, resolve, reject });
+      this.pending.push({ key, ids, typeIds, signal, resolve, reject });
     });
     this.memo.set(key, promise);
     if (!this.flushScheduled) {
@@ -196,19 +218,22 @@ export function forwardServiceFor(model: ModelBundle, sentence: EncodedText): Fo
   return service;
 }
 
-function keyOf(ids: readonly number[]): string {
-  return ids.join(',');
+/** An encoding as the service runs it: its ids, and its type ids. */
+export function sequenceOf(encoded: Pick<EncodedText, 'ids' | 'tokenTypeIds'>): TokenSequence {
+  return { ids: encoded.ids, typeIds: encoded.tokenTypeIds };
 }
 
-/** Right-padded ids, mask and (for BERT) all-zero token types of single-sentence inputs. */
+/** Right-padded ids, mask and (for BERT) token types: 0 for one text, a pair's own for the second text. */
 function sequenceFeeds(model: ModelBundle, batch: readonly PendingRow[]): Record<string, Tensor> {
   const length = batch[batch.length - 1]!.ids.length;
   const size = batch.length * length;
   const ids = new BigInt64Array(size).fill(BigInt(model.tokenizer.padId));
   const mask = new BigInt64Array(size);
+  const types = new BigInt64Array(size);
   batch.forEach((row, r) => {
     const offset = r * length;
     for (let i = 0; i < row.ids.length; i += 1) ids[offset + i] = BigInt(row.ids[i]!);
+    row.typeIds?.forEach((type, i) => (types[offset + i] = BigInt(type)));
     mask.fill(1n, offset, offset + row.ids.length);
   });
   const shape = [batch.length, length];
@@ -216,6 +241,6 @@ function sequenceFeeds(model: ModelBundle, batch: readonly PendingRow[]): Record
     [INPUT_IDS]: new Tensor('int64', ids, shape),
     [ATTENTION_MASK]: new Tensor('int64', mask, shape),
   };
-  if (model.takesTokenTypes) feeds[TOKEN_TYPE_IDS] = new Tensor('int64', new BigInt64Array(size), shape);
+  if (model.takesTokenTypes) feeds[TOKEN_TYPE_IDS] = new Tensor('int64', types, shape);
   return feeds;
 }

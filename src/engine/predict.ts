@@ -4,6 +4,7 @@ import { forwardServiceFor } from './forward-service.js';
 import type { ModelBundle } from './model/bundle.js';
 import { idFeeds, logitsOf, predictionAt, run } from './model/forward.js';
 import { headOutputs } from './model/head.js';
+import type { TextInput } from './model/tokenizer.js';
 import type { EncodedText } from './model/tokenizer.js';
 
 export interface PredictedText {
@@ -52,16 +53,22 @@ export class EmptySentenceError extends Error {
 
 export async function predictTexts(
   bundle: ModelBundle,
-  texts: readonly string[],
+  texts: readonly TextInput[],
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<PredictedText[]> {
   const encodings = await bundle.tokenizer.encodeBatch(texts);
   // Only the specials the tokenizer adds: an [UNK] or <unk> (an emoji the vocabulary lacks) is the text's own.
-  const empty = encodings.findIndex(({ special }) => special.every(Boolean));
+  // A pair needs a token in each of its texts.
+  const empty = encodings.findIndex(({ sequenceIds, textPair }) =>
+    (textPair === undefined ? [0] : [0, 1]).some((text) => !sequenceIds.includes(text)),
+  );
   if (empty >= 0) {
+    const input = texts[empty]!;
+    const quoted = typeof input === 'string' ? visible(input) : `${visible(input[0])} | ${visible(input[1])}`;
     throw new EmptySentenceError(
-      `sentence ${empty + 1} (${visible(texts[empty]!)}) has no token for the model: it is empty or holds ` +
-        'only characters the tokenizer drops, so there is nothing to predict or explain',
+      `sentence ${empty + 1} (${quoted}) has ${typeof input === 'string' ? 'no token' : 'a text with no token'} ` +
+        'for the model: it is empty or holds only characters the tokenizer drops, so there is nothing to predict ' +
+        'or explain',
     );
   }
   const predictions = await predictEncoded(bundle, encodings, options);

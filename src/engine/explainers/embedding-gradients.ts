@@ -129,8 +129,9 @@ export function pathGradient(
 }
 
 /**
- * The baseline x' of IG, as transformers-interpret builds it: the first and last tokens kept (`[CLS]`…`[SEP]`,
- * `<s>`…`</s>`) and the rest the tokenizer's pad (`[PAD]`, `<pad>`), zeros, or its mask token.
+ * The baseline x' of IG, as transformers-interpret builds it: the specials the tokenizer added kept (`[CLS]`…
+ * `[SEP]`, `<s>`…`</s>`, and a pair's separators, as its pairwise explainer does) and the rest the tokenizer's
+ * pad (`[PAD]`, `<pad>`), zeros, or its mask token.
  */
 function baselineEmbeddings(
   model: GradientModel,
@@ -142,7 +143,7 @@ function baselineEmbeddings(
   const n = encoded.ids.length;
   if (kind === 'zero') return new Float32Array(n * dim);
   const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.mask('the mask baseline').id;
-  const ids = encoded.ids.map((id, i) => (i === 0 || i === n - 1 ? id : filler));
+  const ids = encoded.ids.map((id, i) => (encoded.special[i] ? id : filler));
   return lookup(matrix, dim, ids);
 }
 

@@ -39,7 +39,7 @@ export const IG_OPTIONS: OptionSpec[] = [
     type: 'choice',
     choices: BASELINES,
     default: 'pad',
-    help: "pad: first and last tokens kept, the tokenizer's pad between ([CLS] [PAD]… [SEP], <s> <pad>… </s>); zero: zero vectors; mask: the same with its mask token.",
+    help: "pad: the specials kept, the tokenizer's pad between ([CLS] [PAD]… [SEP], <s> <pad>… </s>); zero: zero vectors; mask: the same with its mask token.",
   },
   {
     name: 'internal_batch_size',

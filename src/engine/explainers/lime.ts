@@ -79,7 +79,14 @@ export const limeExplainer: Explainer = {
     const samples = limeSamples(n, count, new NumpyRandomState(options.seed as number));
     const mask = model.tokenizer.mask('LIME');
     const forward = forwardServiceFor(model, encoded).view(signal);
-    const outputs = await forward.run(samples.map((sample) => ids.map((id, i) => (sample[i] ? id : mask.id))));
+    // ferret masks a single text's specials like any token; a pair's separators are never masked.
+    const fixed = encoded.textPair === undefined ? [] : encoded.special;
+    const outputs = await forward.run(
+      samples.map((sample) => ({
+        ids: ids.map((id, i) => (sample[i] || fixed[i] ? id : mask.id)),
+        typeIds: encoded.tokenTypeIds,
+      })),
+    );
     const y = Float64Array.from(outputs, (output) => outputValue(output, target.index, options.output as OutputSpace));
     const weights = Float64Array.from(samples, (sample) =>
       kernel(

@@ -49,6 +49,38 @@ function mergeScore(a: readonly Token[], b: readonly Token[], specialTokens: rea
   return score - (a.length + b.length);
 }
 
+/**
+ * Two trees side by side under one root: the first over leaves 0…m−1, the second over the next ones. A pair's
+ * texts each get shap's tree and meet only at the root, so no group ever spans the separator.
+ */
+export function joinTrees(
+  first: readonly Merge[],
+  firstLeaves: number,
+  second: readonly Merge[],
+  secondLeaves: number,
+): Merge[] {
+  const leaves = firstLeaves + secondLeaves;
+  const node = (index: number, own: number, offset: number, mergesBefore: number) =>
+    index < own ? index + offset : leaves + mergesBefore + (index - own);
+  const merges: Merge[] = [
+    ...first.map(({ left, right, size }) => ({
+      left: node(left, firstLeaves, 0, 0),
+      right: node(right, firstLeaves, 0, 0),
+      size,
+    })),
+    ...second.map(({ left, right, size }) => ({
+      left: node(left, secondLeaves, firstLeaves, first.length),
+      right: node(right, secondLeaves, firstLeaves, first.length),
+      size,
+    })),
+  ];
+  // A tree of one leaf has no merge: its root is the leaf.
+  const root = (tree: readonly Merge[], offset: number, before: number) =>
+    tree.length === 0 ? offset : leaves + before + tree.length - 1;
+  merges.push({ left: root(first, 0, 0), right: root(second, firstLeaves, first.length), size: leaves });
+  return merges;
+}
+
 /** Greedy agglomerative merging of adjacent groups, best score first (first of equals, as `np.argmax`). */
 export function partitionTree(tokens: readonly string[], specialTokens: readonly string[] = []): Merge[] {
   const groups = tokens.map((s, index) => ({ tokens: [{ s, balanced: !(s in OPENERS || s in CLOSERS) }], index }));

@@ -52,6 +52,40 @@ export function maskerSegments(text: string, offsets: readonly Offset[], special
   return { segments, fixed, continuations };
 }
 
+/** One text of the input as the masker sees it: its positions `[from, from + size)` and its segments. */
+export interface MaskerBlock extends MaskerSegments {
+  from: number;
+  size: number;
+}
+
+/**
+ * The input's texts as masker blocks: one for a text; for a pair, the first text with the specials before and
+ * after it (`[CLS] a [SEP]`, `<s> a </s></s>`), then the second with the rest (`b [SEP]`). Each block's
+ * offsets are in its own text.
+ */
+export function maskerBlocks(encoded: {
+  text: string;
+  textPair?: string | undefined;
+  offsets: readonly Offset[];
+  special: readonly boolean[];
+  sequenceIds: readonly (number | null)[];
+}): MaskerBlock[] {
+  const n = encoded.offsets.length;
+  const second = encoded.textPair === undefined ? -1 : encoded.sequenceIds.indexOf(1);
+  const bounds: [number, number, string][] =
+    second < 0
+      ? [[0, n, encoded.text]]
+      : [
+          [0, second, encoded.text],
+          [second, n, encoded.textPair!],
+        ];
+  return bounds.map(([from, to, text]) => ({
+    from,
+    size: to - from,
+    ...maskerSegments(text, encoded.offsets.slice(from, to), encoded.special.slice(from, to)),
+  }));
+}
+
 /**
  * The string shap's Text masker builds for a mask (1 = keep): a masked token becomes `" " + maskToken`
  * (consecutive masks are not collapsed when the tokenizer has a mask token), whitespace runs collapse to one

@@ -8,6 +8,7 @@ import type { OptionValues } from '../../shared/options.js';
 import type { ResultWarning, ShapData } from '../../shared/results.js';
 import { forwardServiceFor } from '../forward-service.js';
 import { headOutputs } from '../model/head.js';
+import type { TextInput } from '../model/tokenizer.js';
 import type { Explainer } from './explainer.js';
 import {
   normalizationOption,
@@ -17,8 +18,8 @@ import {
   targetOption,
   type Normalization,
 } from './common.js';
-import { owenValues, partitionTree, type Merge } from './shap-partition.js';
-import { maskedString, maskerSegments, partitionTokens } from './shap-text.js';
+import { joinTrees, owenValues, partitionTree, type Merge } from './shap-partition.js';
+import { maskedString, maskerBlocks, partitionTokens } from './shap-text.js';
 
 const DEFAULT_MAX_EVALS = 500;
 
@@ -46,27 +47,33 @@ export const shapExplainer: Explainer = {
     const target = resolveTarget(options.target!, prediction, model.config.labels);
     const { tokenizer } = model;
     const n = encoded.ids.length;
-    // Only the specials the tokenizer added are kept on; shap masks everything else, even an [UNK] or <mask>.
-    const { segments, fixed, continuations } = maskerSegments(encoded.text, encoded.offsets, encoded.special);
     const sep = tokenizer.specials.sep?.token;
-    const merges = partitionTree(partitionTokens(segments), sep === undefined ? [] : [sep]);
+    const blocks = maskerBlocks(encoded);
+    const trees = blocks.map((block) => partitionTree(partitionTokens(block.segments), sep === undefined ? [] : [sep]));
+    const merges = trees.length === 1 ? trees[0]! : joinTrees(trees[0]!, blocks[0]!.size, trees[1]!, blocks[1]!.size);
+    const continuations = blocks.flatMap((block) => block.continuations.map((i) => i + block.from));
     const maskToken = tokenizer.mask('the SHAP text masker').token;
+    // A mask as the model's input: the text, or the pair, each text masked as shap's masker would mask it.
+    const maskedInput = (mask: Uint8Array): TextInput => {
+      const [first, second] = blocks.map((block) =>
+        maskedString(block.segments, mask.subarray(block.from, block.from + block.size), block.fixed, maskToken, sep),
+      );
+      return second === undefined ? first! : [first!, second];
+    };
     const forward = forwardServiceFor(model, encoded).view(signal);
     const space = options.output;
     const result = await owenValues(
       merges,
       n,
       async (masks) => {
-        const outputs = await forward.runTexts(
-          masks.map((mask) => maskedString(segments, mask, fixed, maskToken, sep)),
-        );
+        const outputs = await forward.runTexts(masks.map(maskedInput));
         return outputs.map((output) => (space === 'prob' ? output.probabilities : Float64Array.from(output.logits)));
       },
       { maxEvals: options.max_evals as number },
     );
     const raw = result.values.map((perClass) => perClass[target.index]!);
     const warnings = continuations.length === 0 ? [] : [sharedCharacterWarning(encoded.tokens, continuations)];
-    const unmasked = maskedString(segments, new Uint8Array(n).fill(1), fixed, maskToken, sep);
+    const unmasked = maskedInput(new Uint8Array(n).fill(1));
     const [reread] = await tokenizer.encodeBatch([unmasked]);
     if (reread!.ids.join() !== encoded.ids.join()) {
       const predicted = headOutputs(model.config.task, prediction.logits)[target.index]!;
@@ -115,7 +122,7 @@ function sharedCharacterWarning(tokens: readonly string[], shared: readonly numb
  * Said when shap's masker does not give back the sentence the model saw: it collapses whitespace runs (and
  * trims), which a tokenizer that keeps spaces as tokens (byte-level BPE, SentencePiece) reads differently.
  */
-function rebuiltTextWarning(unmasked: string, shapOutput: number, predicted: number): ResultWarning {
+function rebuiltTextWarning(unmasked: TextInput, shapOutput: number, predicted: number): ResultWarning {
   return {
     code: 'masker-text',
     message:

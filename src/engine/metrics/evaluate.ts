@@ -7,9 +7,15 @@ import type { Explanation, MetricValues } from '../../shared/results.js';
 import type { TokenLayout } from '../../shared/tokens.js';
 import { mergeWords, wordsToTokens } from '../../shared/words.js';
 import type { ExplainInput } from '../explainers/explainer.js';
-import { forwardServiceFor } from '../forward-service.js';
+import { forwardServiceFor, sequenceOf, type TokenSequence } from '../forward-service.js';
 import type { ModelBundle } from '../model/bundle.js';
-import { aopcComprehensiveness, aopcSufficiency, taucorrLoo, type RemovalModel } from './faithfulness.js';
+import {
+  aopcComprehensiveness,
+  aopcSufficiency,
+  removablePositions,
+  taucorrLoo,
+  type RemovalModel,
+} from './faithfulness.js';
 import { auprc, DEFAULT_TOP_K, tokenF1, tokenIoU } from './plausibility.js';
 import { deleteTokens, keepTokens } from './removal.js';
 
@@ -28,14 +34,15 @@ function targetOf(explanation: Explanation, input: ExplainInput): number {
 }
 
 function removalModel(model: ModelBundle, input: ExplainInput, target: number, signal?: AbortSignal): RemovalModel {
-  const forward = forwardServiceFor(model, input.encoded);
-  const { ids } = input.encoded;
-  const probabilities = async (sequences: number[][]) =>
+  const { encoded } = input;
+  const forward = forwardServiceFor(model, encoded);
+  const probabilities = async (sequences: TokenSequence[]) =>
     (await forward.run(sequences, signal)).map((output) => output.probabilities[target]!);
   return {
-    full: async () => (await probabilities([[...ids]]))[0]!,
-    without: async (sets) => probabilities(await deleteTokens(model.tokenizer, ids, sets)),
-    only: async (sets) => probabilities(await keepTokens(model.tokenizer, ids, sets)),
+    special: encoded.special,
+    full: async () => (await probabilities([sequenceOf(encoded)]))[0]!,
+    without: async (sets) => probabilities(await deleteTokens(model.tokenizer, encoded, sets)),
+    only: async (sets) => probabilities(await keepTokens(model.tokenizer, encoded, sets)),
   };
 }
 
@@ -55,7 +62,7 @@ export async function evaluateExplanation(
   const values: MetricValues = { aopc_compr: compr, aopc_suff: suff, taucorr_loo: finite(tau) };
   if (rationale) {
     const human = innerRationale({ ...input.encoded, tokenizer: model.info.tokenizer }, rationale);
-    const inner = scores.slice(1, -1);
+    const inner = removablePositions(scores.length, input.encoded.special).map((i) => scores[i]!);
     values.auprc_plau = finite(auprc(inner, human));
     values.token_f1_plau = tokenF1(inner, human, topK);
     values.token_iou_plau = tokenIoU(inner, human, topK);
@@ -63,20 +70,37 @@ export async function evaluateExplanation(
   return values;
 }
 
-/** The rationale on the non-special tokens, from whichever granularity the user gave. */
+/**
+ * The rationale on the non-special tokens, from whichever granularity the user gave: per token or per word,
+ * with or without the specials.
+ */
 export function innerRationale(layout: TokenLayout, rationale: readonly number[]): number[] {
   const n = layout.tokens.length;
-  if (rationale.length === n) return rationale.slice(1, -1);
-  if (rationale.length === n - 2) return [...rationale];
+  const removable = removablePositions(n, layout.special);
+  const inner = (perToken: readonly number[]) => removable.map((i) => perToken[i]!);
+  if (rationale.length === n) return inner(rationale);
+  if (rationale.length === removable.length) return [...rationale];
   const { spans } = mergeWords(
     layout,
     layout.tokens.map(() => 0),
   );
-  if (rationale.length === spans.length) return wordsToTokens(rationale, spans).slice(1, -1);
-  if (rationale.length === spans.length - 2) return wordsToTokens([0, ...rationale, 0], spans).slice(1, -1);
+  // Each special is a word of its own; the words without them are those holding a removable token.
+  const removableSet = new Set(removable);
+  const textWords = spans.map(([first]) => removableSet.has(first));
+  if (rationale.length === spans.length) return inner(wordsToTokens(rationale, spans));
+  const wordCount = textWords.filter(Boolean).length;
+  if (rationale.length === wordCount) {
+    let next = 0;
+    return inner(
+      wordsToTokens(
+        textWords.map((isText) => (isText ? rationale[next++]! : 0)),
+        spans,
+      ),
+    );
+  }
   throw new Error(
-    `the rationale has ${rationale.length} values; expected one per token (${n} or ${n - 2} without ` +
-      `the specials) or one per word (${spans.length} or ${spans.length - 2})`,
+    `the rationale has ${rationale.length} values; expected one per token (${n} or ${removable.length} without ` +
+      `the specials) or one per word (${spans.length} or ${wordCount})`,
   );
 }
 

@@ -7,6 +7,8 @@ import { kendallTauB } from '../../shared/agreement.js';
 import { descendingOrder } from './rank.js';
 
 export interface RemovalModel {
+  /** The positions never removed (the tokenizer's specials); the first and last when absent. */
+  special?: readonly boolean[];
   /** p(target) of the whole sentence. */
   full(): Promise<number>;
   /** p(target) with each set of token positions deleted (decode, re-tokenize). */
@@ -15,12 +17,18 @@ export interface RemovalModel {
   only(sets: readonly number[][]): Promise<number[]>;
 }
 
+/** The positions that may be removed: all but the specials (the first and last, unless `special` says). */
+export function removablePositions(n: number, special?: readonly boolean[]): number[] {
+  return Array.from({ length: n }, (_, i) => i).filter((i) => (special ? !special[i] : i > 0 && i < n - 1));
+}
+
 /**
- * The rationales R_t for t = 0.1 … 1.0 over the non-special tokens (positions 1…n−2 of `scores`): the top
- * ⌊t·m⌋ tokens with a positive score; empty sets and a set equal to the previous one are skipped.
+ * The rationales R_t for t = 0.1 … 1.0 over the non-special tokens: the top ⌊t·m⌋ tokens with a positive
+ * score; empty sets and a set equal to the previous one are skipped.
  */
-export function rationaleSets(scores: readonly number[]): number[][] {
-  const inner = scores.slice(1, -1);
+export function rationaleSets(scores: readonly number[], special?: readonly boolean[]): number[][] {
+  const positions = removablePositions(scores.length, special);
+  const inner = positions.map((i) => scores[i]!);
   const order = descendingOrder(inner);
   const sets: number[][] = [];
   let previous = '';
@@ -31,7 +39,7 @@ export function rationaleSets(scores: readonly number[]): number[][] {
     const set = order
       .slice(0, k)
       .filter((i) => inner[i]! > 0)
-      .map((i) => i + 1)
+      .map((i) => positions[i]!)
       .sort((a, b) => a - b);
     const key = set.join(',');
     if (set.length === 0 || key === previous) continue;
@@ -43,7 +51,7 @@ export function rationaleSets(scores: readonly number[]): number[][] {
 
 /** mean_t [p(x) − p(x∖R_t)]; 0 when no rationale is valid. Higher is better. */
 export async function aopcComprehensiveness(scores: readonly number[], model: RemovalModel): Promise<number> {
-  const sets = rationaleSets(scores);
+  const sets = rationaleSets(scores, model.special);
   if (sets.length === 0) return 0;
   const [full, removed] = await Promise.all([model.full(), model.without(sets)]);
   return mean(removed.map((p) => full - p));
@@ -51,7 +59,7 @@ export async function aopcComprehensiveness(scores: readonly number[], model: Re
 
 /** mean_t [p(x) − p(R_t)]; 1 when no rationale is valid. Lower is better. */
 export async function aopcSufficiency(scores: readonly number[], model: RemovalModel): Promise<number> {
-  const sets = rationaleSets(scores);
+  const sets = rationaleSets(scores, model.special);
   if (sets.length === 0) return 1;
   const [full, kept] = await Promise.all([model.full(), model.only(sets)]);
   return mean(kept.map((p) => full - p));
@@ -62,11 +70,11 @@ export async function aopcSufficiency(scores: readonly number[], model: RemovalM
  * either side is constant (scipy's nan).
  */
 export async function taucorrLoo(scores: readonly number[], model: RemovalModel): Promise<number> {
-  const positions = scores.slice(1, -1).map((_, i) => i + 1);
+  const positions = removablePositions(scores.length, model.special);
   const [full, removed] = await Promise.all([model.full(), model.without(positions.map((i) => [i]))]);
   return (
     kendallTauB(
-      scores.slice(1, -1),
+      positions.map((i) => scores[i]!),
       removed.map((p) => full - p),
     ) ?? NaN
   );

@@ -1,44 +1,61 @@
 /**
  * Removing tokens the way ferret does for leave-one-out and AOPC: delete the ids, decode the rest to text and
  * re-tokenize it (not masking), so the model sees a sentence that was really written without those tokens.
+ * A pair's two texts are decoded apart and encoded as a pair again.
  */
 import type { OutputSpace } from '../explainers/common.js';
-import type { ForwardOutput } from '../forward-service.js';
-import type { TextTokenizer } from '../model/tokenizer.js';
+import { sequenceOf, type ForwardOutput, type TokenSequence } from '../forward-service.js';
+import type { EncodedText, TextInput, TextTokenizer } from '../model/tokenizer.js';
 
-/** Ids of the sentence without each set of `removed` positions: decoded (specials dropped) and re-tokenized. */
+/** What removal reads of a sentence: its ids, which text each token is in, and the pair's second text. */
+export type RemovalSentence = Pick<EncodedText, 'ids' | 'sequenceIds' | 'textPair'>;
+
+/** The sentence without each set of `removed` positions: decoded (specials dropped) and re-tokenized. */
 export function deleteTokens(
   tokenizer: TextTokenizer,
-  ids: readonly number[],
+  sentence: RemovalSentence,
   removed: readonly Iterable<number>[],
-): Promise<number[][]> {
+): Promise<TokenSequence[]> {
   return retokenized(
     tokenizer,
+    sentence,
     removed.map((positions) => {
       const drop = new Set(positions);
-      return ids.filter((_, i) => !drop.has(i));
+      return (i: number) => !drop.has(i);
     }),
   );
 }
 
-/** Ids of only each set of `kept` positions (in sentence order), decoded and re-tokenized. */
+/** Only each set of `kept` positions (in sentence order), decoded and re-tokenized. */
 export function keepTokens(
   tokenizer: TextTokenizer,
-  ids: readonly number[],
+  sentence: RemovalSentence,
   kept: readonly Iterable<number>[],
-): Promise<number[][]> {
+): Promise<TokenSequence[]> {
   return retokenized(
     tokenizer,
+    sentence,
     kept.map((positions) => {
       const keep = new Set(positions);
-      return ids.filter((_, i) => keep.has(i));
+      return (i: number) => keep.has(i);
     }),
   );
 }
 
-async function retokenized(tokenizer: TextTokenizer, sequences: number[][]): Promise<number[][]> {
-  const texts = await tokenizer.decodeBatch(sequences);
-  return (await tokenizer.encodeBatch(texts)).map((encoded) => encoded.ids);
+async function retokenized(
+  tokenizer: TextTokenizer,
+  { ids, sequenceIds, textPair }: RemovalSentence,
+  keeps: readonly ((i: number) => boolean)[],
+): Promise<TokenSequence[]> {
+  const texts = textPair === undefined ? [0] : [0, 1];
+  // Specials are dropped by the decoder; a pair's texts are told apart by their sequence ids.
+  const pieces = keeps.flatMap((keep) =>
+    texts.map((text) => ids.filter((_, i) => keep(i) && (textPair === undefined || sequenceIds[i] === text))),
+  );
+  const decoded = await tokenizer.decodeBatch(pieces);
+  const inputs: TextInput[] =
+    textPair === undefined ? decoded : keeps.map((_, k) => [decoded[2 * k]!, decoded[2 * k + 1]!] as const);
+  return (await tokenizer.encodeBatch(inputs)).map(sequenceOf);
 }
 
 export function outputValue(output: ForwardOutput, target: number, space: OutputSpace): number {
@@ -52,9 +69,9 @@ export function outputValue(output: ForwardOutput, target: number, space: Output
  * share their rows.
  */
 export async function leaveOneOut(
-  run: (sequences: number[][]) => Promise<ForwardOutput[]>,
+  run: (sequences: TokenSequence[]) => Promise<ForwardOutput[]>,
   tokenizer: TextTokenizer,
-  encoded: { ids: readonly number[]; special: readonly boolean[] },
+  encoded: RemovalSentence & Pick<EncodedText, 'special' | 'tokenTypeIds'>,
   target: number,
   space: OutputSpace,
 ): Promise<number[]> {
@@ -62,10 +79,10 @@ export async function leaveOneOut(
   const positions = ids.map((_, i) => i).filter((i) => !special[i]);
   const removed = await deleteTokens(
     tokenizer,
-    ids,
+    encoded,
     positions.map((i) => [i]),
   );
-  const [full, ...without] = await run([[...ids], ...removed]);
+  const [full, ...without] = await run([sequenceOf(encoded), ...removed]);
   const drops = ids.map(() => 0);
   positions.forEach((position, k) => {
     drops[position] = outputValue(full!, target, space) - outputValue(without[k]!, target, space);
