@@ -1,18 +1,20 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
-                                               tiny-bert-cased|tiny-bert-opset17|tiny-bert-sdpa|
-                                               tiny-distilbert-opset12|full ...] [--out DIR]
+                                               tiny-bert-cased|tiny-mpnet|tiny-albert|tiny-bert-opset17|
+                                               tiny-bert-sdpa|tiny-distilbert-opset12|tiny-electra|full ...]
+                                              [--out DIR]
 
 Without targets: every model but `full` (small, committed). `full` (a random-weight full-size DistilBERT,
 ~270 MB) is only built when named and goes to --out, never into the repository.
 Everything is deterministic: re-running reproduces every file byte for byte (OpenBLAS kernels pinned below).
 
 Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
-the way Hugging Face's exporters do it (opset 14, constant folding, int64 inputs with dynamic batch and
-sequence axes, one output `logits`; RoBERTa and XLM-R without token_type_ids, as optimum). Tokenizers are our
-own WordPiece vocabularies (scripts/demo_vocab.py), except for `full`, which takes the real uncased vocabulary
-from --tokenizer-dir, and `tiny-roberta`, `tiny-xlmr` and `tiny-bert-cased`, which get a tokenizer fixture
+the way Hugging Face's exporters do it (constant folding, int64 inputs with dynamic batch and sequence axes, one
+output `logits`; RoBERTa, XLM-R and MPNet without token_type_ids, as optimum) at optimum's default opset for the
+family: 14, ELECTRA 11, MPNet 12. Tokenizers are our own WordPiece vocabularies (scripts/demo_vocab.py; also
+tiny-electra's), except for `full`, which takes the real uncased vocabulary from --tokenizer-dir, and
+`tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-mpnet` and `tiny-albert`, which get a tokenizer fixture
 (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their golden ids come from Hugging Face's
 `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and tiny-roberta also keeps its
 goldens on id sequences (scripts/roberta_fixture.py). The exporter variants (tiny-bert-opset17, tiny-bert-sdpa,
