@@ -46,6 +46,9 @@ export interface LoadOptions {
   onDownloadProgress?: (progress: DownloadProgress) => void;
 }
 
+/** Inputs only decoders take: encoder-decoder exports (decoder_input_ids, encoder outputs) and cached decoders. */
+const DECODER_INPUT = /^(decoder_|encoder_outputs|encoder_hidden_states|past_key_values|use_cache_branch)/;
+
 /** The derived graph that provides each capability. */
 const CAPABILITY_GRAPHS: Record<ModelCapability, GraphVariant> = {
   attentions: 'attentions',
@@ -122,6 +125,14 @@ export class ModelBundle {
       await plain.release();
       throw new ModelLoadError(message);
     };
+    const decoderInputs = plain.inputNames.filter((name) => DECODER_INPUT.test(name));
+    if (decoderInputs.length > 0) {
+      await refuse(
+        `${modelPath} takes ${decoderInputs.join(', ')}: it is a decoder's export (encoder-decoder or causal), and ` +
+          'the workbench explains encoder classifiers only; explaining it would need those inputs fed and the ' +
+          'decoder position it classifies from pooled',
+      );
+    }
     const missing = [INPUT_IDS, ATTENTION_MASK].filter((name) => !plain.inputNames.includes(name));
     if (missing.length > 0 || !plain.outputNames.includes(LOGITS)) {
       await refuse(

@@ -115,4 +115,24 @@ describe('parseModelConfig', () => {
       'x/config.json: max_position_embeddings 3 leaves no room for a sentence',
     );
   });
+
+  it('refuses encoder-decoder models, saying what explaining them would need', () => {
+    // BartForSequenceClassification as exported: its sizes are spelled as BART spells them.
+    const bart = { model_type: 'bart', d_model: 16, encoder_layers: 1, vocab_size: 8, is_encoder_decoder: true };
+    expect(() => parseModelConfig(bart, 'x/config.json')).toThrow(
+      /x\/config\.json: model_type "bart" is an encoder-decoder model.*decoder_input_ids/,
+    );
+    expect(() => parseModelConfig({ model_type: 't5', d_model: 16 })).toThrow(/"t5" is an encoder-decoder model/);
+    expect(() => parseModelConfig({ ...SIZES, model_type: 'custom', is_encoder_decoder: true })).toThrow(
+      /encoder-decoder/,
+    );
+  });
+
+  it('refuses decoder-only models, saying what explaining them would need', () => {
+    const gpt2 = { model_type: 'gpt2', n_embd: 16, n_layer: 1, n_head: 1, n_positions: 8, vocab_size: 8 };
+    expect(() => parseModelConfig(gpt2)).toThrow(/"gpt2" is a decoder-only \(causal\) model.*last non-padding/);
+    expect(() => parseModelConfig({ ...SIZES, model_type: 'llama' })).toThrow(/"llama" is a decoder-only/);
+    // An encoder that says it is not a decoder is an encoder.
+    expect(parseModelConfig({ ...SIZES, model_type: 'bert', is_decoder: false }).modelType).toBe('bert');
+  });
 });

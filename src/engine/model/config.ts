@@ -26,6 +26,86 @@ export class ModelConfigError extends Error {
  */
 const POSITIONS_AFTER_PADDING = new Set(['roberta', 'xlm-roberta', 'camembert', 'mpnet']);
 
+/**
+ * Families whose classifiers are not encoders read at one pooled position: refused at load, saying what their
+ * support would need, rather than explained wrongly (their exports can take input_ids and attention_mask and
+ * output logits just like an encoder's).
+ */
+const ENCODER_DECODER = new Set([
+  'bart',
+  'mbart',
+  'plbart',
+  'bigbird_pegasus',
+  'pegasus',
+  'pegasus_x',
+  'marian',
+  'blenderbot',
+  'blenderbot-small',
+  'led',
+  'fsmt',
+  'prophetnet',
+  'm2m_100',
+  'nllb-moe',
+  't5',
+  'mt5',
+  'umt5',
+  'longt5',
+  'switch_transformers',
+  'encoder-decoder',
+]);
+const DECODER_ONLY = new Set([
+  'gpt2',
+  'gpt_neo',
+  'gpt_neox',
+  'gptj',
+  'gpt_bigcode',
+  'openai-gpt',
+  'ctrl',
+  'codegen',
+  'biogpt',
+  'bloom',
+  'falcon',
+  'mpt',
+  'opt',
+  'llama',
+  'mistral',
+  'mixtral',
+  'qwen2',
+  'qwen2_moe',
+  'qwen3',
+  'phi',
+  'phi3',
+  'gemma',
+  'gemma2',
+  'stablelm',
+  'starcoder2',
+  'persimmon',
+  'olmo',
+  'cohere',
+  'xglm',
+]);
+
+/** Why an architecture family is refused, or undefined for an encoder. */
+function familyProblem(config: Record<string, unknown>, modelType: string, file: string): string | undefined {
+  if (ENCODER_DECODER.has(modelType) || config.is_encoder_decoder === true) {
+    return (
+      `${file}: model_type "${modelType}" is an encoder-decoder model, and the workbench explains encoder ` +
+      'classifiers (BERT, DistilBERT, RoBERTa, ELECTRA, …) only. Explaining it would need the decoder inputs ' +
+      '(decoder_input_ids) fed, the pooled end-of-sentence token of the decoder read instead of [CLS], and ' +
+      'self-attention told apart from cross-attention in its attention maps.'
+    );
+  }
+  if (DECODER_ONLY.has(modelType) || config.is_decoder === true) {
+    return (
+      `${file}: model_type "${modelType}" is a decoder-only (causal) model, and the workbench explains encoder ` +
+      'classifiers (BERT, DistilBERT, RoBERTa, ELECTRA, …) only. Explaining it would need the last non-padding ' +
+      'token pooled instead of the first, padding placed where the causal mask expects it, and the position ids ' +
+      'and key/value cache inputs of its export fed.'
+    );
+  }
+  return undefined;
+}
+
 /** DistilBERT names its sizes differently from BERT/RoBERTa/…; accept both spellings. */
 const SIZE_KEYS = {
   layers: ['num_hidden_layers', 'n_layers'],
@@ -48,6 +128,8 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     throw new ModelConfigError(`${file} has no positive integer ${SIZE_KEYS[field].join(' or ')}`);
   };
   const modelType = typeof config.model_type === 'string' ? config.model_type : 'unknown';
+  const family = familyProblem(config, modelType, file);
+  if (family) throw new ModelConfigError(family);
   const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : 1;
   const unusedPositions = POSITIONS_AFTER_PADDING.has(modelType) ? padId + 1 : 0;
   const maxPositions = size('maxPositions');
