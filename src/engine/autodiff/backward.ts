@@ -91,8 +91,10 @@ export function backward(
     if (!grads.some(Boolean)) continue;
     const needs = (node.input ?? []).map((input) => active.has(input));
     if (!needs.some(Boolean)) continue;
-    const op = node.opType ?? '?';
-    const rule = RULES[op];
+    const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
+    const op = `${node.opType ?? '?'}${domain ? ` (${domain})` : ''}`;
+    // The rules are those of the default domain's ops: another domain's op of the same name is another op.
+    const rule = domain ? undefined : RULES[node.opType ?? ''];
     if (!rule) throw unavailable(`op ${op} has no gradient rule (node ${node.name ?? '?'})`);
     let inputGrads: (string | undefined)[];
     try {

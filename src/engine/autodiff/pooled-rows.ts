@@ -135,6 +135,7 @@ function inputRows(
   index: GraphIndex,
   opset: number,
 ): InputRows | undefined {
+  if (node.domain && node.domain !== 'ai.onnx') return undefined; // a contrib kernel: not known to keep rows apart
   const op = node.opType ?? '';
   const inputs = node.input ?? [];
   const outRank = dims.get(node.output?.[0] ?? '')?.length;

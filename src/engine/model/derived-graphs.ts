@@ -12,6 +12,7 @@ import { withGradients } from '../autodiff/gradient-graph.js';
 import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
 import { narrowToPooledRow } from '../autodiff/pooled-rows.js';
 import { probeFeeds, probeShapes } from '../autodiff/shapes.js';
+import { graphRefusals } from '../onnx/graph-support.js';
 import { exactInt8WeightMax } from '../onnx/int8-kernel.js';
 import { quantizeMatMulWeights } from '../onnx/quantize.js';
 import { UnsupportedGraphError, withAttentionOutputs, withInputsEmbeds, type WordEmbeddings } from '../onnx/surgery.js';
@@ -117,7 +118,10 @@ export class DerivedGraphs {
       layerNormAfterEmbeddings: false,
       int8WeightMax: await exactInt8WeightMax(this.sessionOptions),
     };
+    // Fused and quantized graphs are refused by their ops, with the reason, before any surgery is tried.
+    const refused = graphRefusals(model.graph ?? {});
     try {
+      if (refused.attentions) throw new UnsupportedGraphError(refused.attentions);
       const derived = withAttentionOutputs(model);
       manifest.attentionLayers = derived.outputs.length;
       await writeFileAtomically(join(this.folder, 'attentions.onnx'), encodeModel(derived.model));
@@ -125,6 +129,7 @@ export class DerivedGraphs {
       manifest.unsupported.attentions = reasonOf(error);
     }
     try {
+      if (refused.embeds) throw new UnsupportedGraphError(refused.embeds);
       const derived = withInputsEmbeds(model);
       const { matrix, vocabSize, dim } = derived.embeddings;
       await writeFileAtomically(join(this.folder, 'embeds.onnx'), encodeModel(derived.model));
@@ -135,13 +140,14 @@ export class DerivedGraphs {
       manifest.embeddings = { vocabSize, dim };
       manifest.layerNormAfterEmbeddings = embeddingsFeedLayerNorm(derived.model.graph ?? {});
       try {
+        if (refused.gradients) throw new UnsupportedGraphError(refused.gradients);
         await writeFileAtomically(join(this.folder, 'gradients.onnx'), encodeModel(await withGradients(derived.model)));
       } catch (error) {
         manifest.unsupported.gradients = reasonOf(error);
       }
     } catch (error) {
       manifest.unsupported.embeds = reasonOf(error);
-      manifest.unsupported.gradients = manifest.unsupported.embeds;
+      manifest.unsupported.gradients = refused.gradients ?? manifest.unsupported.embeds;
     }
     let forward = model;
     try {

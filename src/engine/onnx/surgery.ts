@@ -173,6 +173,19 @@ function findWordEmbeddingLookup(
       matrix !== undefined && dims(matrix).length === 2 && index.sourceOf(candidate.input?.[1] ?? '') === INPUT_IDS
     );
   });
+  if (candidates.length === 0) {
+    // A lookup of input_ids from a computed table: a quantized export dequantizes its embeddings first.
+    const computed = (graph.node ?? []).find(
+      (candidate) => candidate.opType === 'Gather' && index.sourceOf(candidate.input?.[1] ?? '') === INPUT_IDS,
+    );
+    const table = computed && index.producer.get(index.sourceOf(computed.input?.[0] ?? ''));
+    if (table) {
+      throw new UnsupportedGraphError(
+        `the word embeddings are looked up in the output of ${table.opType ?? '?'} (node ${table.name ?? '?'}), ` +
+          'not in a float initializer (a quantized export?): no inputs_embeds graph can be cut',
+      );
+    }
+  }
   if (candidates.length !== 1) {
     throw new UnsupportedGraphError(
       candidates.length === 0
