@@ -7,7 +7,9 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModel, readModel, type ModelProto } from '../onnx/proto.js';
+import { InferenceSession } from 'onnxruntime-node';
+import { convertOpset } from '../onnx/opset-convert.js';
+import { DataType, encodeModel, opsetVersion, readModel, type ModelProto } from '../onnx/proto.js';
 import { floatTensor, LOGITS_OUTPUT, meanOverTokens, node, onnxModel, tensorInput } from '../onnx/test-graphs.js';
 import { DerivedGraphs } from './derived-graphs.js';
 import { sessionOptions } from './bundle.js';
@@ -31,10 +33,11 @@ function classifier(activation: string): ModelProto {
   });
 }
 
-async function derived(activation: string): Promise<DerivedGraphs> {
+async function derived(activation: string, opset?: number): Promise<DerivedGraphs> {
   const dir = await mkdtemp(join(tmpdir(), 'xai-derived-'));
   const path = join(dir, 'model.onnx');
-  await writeFile(path, encodeModel(classifier(activation)));
+  const model = classifier(activation);
+  await writeFile(path, encodeModel(opset === undefined ? model : convertOpset(model, opset)));
   return new DerivedGraphs(path, join(dir, 'cache'), sessionOptions());
 }
 
@@ -44,6 +47,15 @@ describe('DerivedGraphs gradients', () => {
     expect(await graphs.unsupportedReason('gradients')).toBeUndefined();
     expect((await stat(await graphs.path('gradients'))).isFile()).toBe(true);
     expect(await graphs.layerNormAfterEmbeddings()).toBe(false);
+  });
+
+  it.each([11, 12])('derives a gradient graph onnxruntime loads from an opset-%i model', async (opset) => {
+    const graphs = await derived('Tanh', opset);
+    expect(await graphs.unsupportedReason('gradients')).toBeUndefined();
+    const gradients = await readModel(await graphs.path('gradients'));
+    expect(opsetVersion(gradients)).toBe(opset);
+    // Written in opset 13's form, the reverse pass's ReduceSum would be refused here ("has input size 2").
+    await (await InferenceSession.create(encodeModel(gradients))).release();
   });
 
   it('marks gradients unavailable, naming the op, and keeps the other variants', async () => {
