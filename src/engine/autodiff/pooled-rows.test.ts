@@ -87,6 +87,30 @@ describe('narrowToPooledRow', () => {
     actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
   });
 
+  it('keeps a reshape to Concat(Shape(x)[:2], [−1]) (ALBERT’s flatten) whole, with the same logits', async () => {
+    const model = layer(clsPooling);
+    const nodes = model.graph!.node!;
+    const at = nodes.findIndex((n) => n.output?.[0] === 'context');
+    // The −1 is the Concat's second piece but element 2 of the shape: it does not keep the sequence axis apart.
+    nodes.splice(
+      at + 1,
+      0,
+      node('Shape', ['context'], 'context_shape'),
+      node('Slice', ['context_shape', 'start0', 'end2'], 'leading'),
+      node('Concat', ['leading', 'minus1'], 'flat_shape', [{ name: 'axis', type: AttributeType.INT, i: 0 }]),
+      node('Reshape', ['context', 'flat_shape'], 'flat'),
+    );
+    const residual = nodes.find((n) => n.output?.[0] === 'residual')!;
+    residual.input = ['flat', 'x'];
+    model.graph!.initializer!.push(int64Tensor('start0', [0]), int64Tensor('end2', [2]), int64Tensor('minus1', [-1]));
+    const pruned = await narrowed(model);
+    const dims = await probeShapes(pruned, probeFeeds(pruned.graph!));
+    expect(dims.get('hidden')?.[1]).toBe(1);
+    expect(dims.get('flat')?.[1]).toBeUndefined();
+    const [expected, actual] = [await logits(model), await logits(pruned)];
+    actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
+  });
+
   it('leaves a graph that slices other rows unchanged', async () => {
     const model = layer(node('Slice', ['hidden', 'start0', 'end2', 'axis1'], 'pooled'));
     model.graph!.initializer!.push(int64Tensor('start0', [0]), int64Tensor('end2', [2]), int64Tensor('axis1', [1]));

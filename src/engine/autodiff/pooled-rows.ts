@@ -179,12 +179,26 @@ function inputRows(
 
 /**
  * A reshape that only splits or merges the axes after `axis` (heads ↔ hidden): its target shape is a Concat
- * with a constant −1 at `axis`, and the static sizes after `axis` multiply to the same total on both sides.
+ * with a constant −1 at element `axis` (the Concat's pieces may hold several elements each, as
+ * `Concat(Shape(x)[:2], [−1])` does for ALBERT's `flatten(2)`), and the static sizes after `axis` multiply to the
+ * same total on both sides.
  */
 function keepsAxis(node: NodeProto, axis: number, dims: ReadonlyMap<string, Dims>, index: GraphIndex): boolean {
   const [data, shape] = node.input ?? [];
   const concat = index.producer.get(shape ?? '');
-  const piece = concat?.opType === 'Concat' ? concat.input?.[axis] : undefined;
+  if (concat?.opType !== 'Concat') return false;
+  // The piece holding element `axis` of the target shape: every piece before it must have a known length.
+  let start = 0;
+  let piece: string | undefined;
+  for (const input of concat.input ?? []) {
+    const length = dims.get(input)?.[0];
+    if (length === undefined) return false;
+    if (axis < start + length) {
+      piece = input;
+      break;
+    }
+    start += length;
+  }
   const value = piece === undefined ? undefined : int64Values(constantTensor(index, piece));
   if (value?.length !== 1 || value[0] !== -1) return false;
   const trailing = (tensor: string) => {

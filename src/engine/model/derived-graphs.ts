@@ -38,7 +38,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 8;
+const MANIFEST_VERSION = 9;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
