@@ -43,17 +43,17 @@ class Selected:
         self.model, self.architecture, self.target = model, architecture, target
         self.position_ids = position_ids
 
-    def logits(self, embeds: torch.Tensor) -> torch.Tensor:
+    def logits(self, embeds: torch.Tensor, position_ids=None) -> torch.Tensor:
         mask = torch.ones(embeds.shape[:2], dtype=torch.long)  # all ones along the path, as the references do
         if self.architecture in TOKEN_TYPE_ARCHITECTURES:
             return self.model(None, mask, torch.zeros_like(mask), inputs_embeds=embeds)
         if self.architecture in POSITIONS_FROM_IDS:
-            positions = self.position_ids.expand(embeds.shape[0], -1)
+            positions = (self.position_ids if position_ids is None else position_ids).expand(embeds.shape[0], -1)
             return self.model(attention_mask=mask, position_ids=positions, inputs_embeds=embeds)
         return self.model(None, mask, inputs_embeds=embeds)
 
-    def __call__(self, embeds: torch.Tensor, output: str) -> torch.Tensor:
-        logits = self.logits(embeds)
+    def __call__(self, embeds: torch.Tensor, output: str, position_ids=None) -> torch.Tensor:
+        logits = self.logits(embeds, position_ids)
         values = logits if output == "logit" else torch.softmax(logits, dim=-1)
         return values[:, self.target]
 
@@ -69,17 +69,27 @@ def normalize(raw: np.ndarray, how: str) -> np.ndarray:
     return raw / norm if norm > 0 else raw * 0
 
 
-def integrated(f: Selected, x: torch.Tensor, baseline: torch.Tensor, output: str, method: str, n_steps: int):
-    """Path-averaged gradient Σ_k w_k ∂f(x' + α_k(x − x')) and the convergence delta of the ×input attribution."""
+def integrated(
+    f: Selected, x: torch.Tensor, baseline: torch.Tensor, output: str, method: str, n_steps: int, baseline_ids=None
+):
+    """Path-averaged gradient Σ_k w_k ∂f(x' + α_k(x − x')) and the convergence delta of the ×input attribution.
+    With `baseline_ids`, f(x') is the model run on those ids, as captum's LayerIntegratedGradients computes its
+    delta: a model numbering positions from the ids (RoBERTa, MPNet) then gives the baseline's `<pad>` ids
+    position 1, where the path kept the sentence's positions (methods.md)."""
     alphas, weights = ig_nodes(method, n_steps)
     alphas_t = torch.tensor(alphas, dtype=torch.float32).view(-1, 1, 1)
     path = baseline + alphas_t * (x - baseline)
     grads = f.gradient(path, output)
     averaged = (torch.tensor(weights, dtype=torch.float32).view(-1, 1, 1) * grads).sum(0)
     with torch.no_grad():
-        ends = f(torch.stack([x, baseline]), output).double()
+        if baseline_ids is not None and f.architecture in POSITIONS_FROM_IDS:
+            positions = create_position_ids_from_input_ids(torch.tensor([baseline_ids]), f.model.config.pad_token_id)
+            at_input = f(x[None], output).double()[0]
+            at_baseline = f(baseline[None], output, positions).double()[0]
+        else:
+            at_input, at_baseline = f(torch.stack([x, baseline]), output).double()
     attribution = ((x - baseline) * averaged).double()
-    delta = float(attribution.sum() - (ends[0] - ends[1]))
+    delta = float(attribution.sum() - (at_input - at_baseline))
     return averaged, delta
 
 
@@ -108,12 +118,16 @@ def gradient_entry(model, architecture: str, ids: List[int], pad_id: int, mask_i
     position_ids = None
     if architecture in POSITIONS_FROM_IDS:
         position_ids = create_position_ids_from_input_ids(torch.tensor([ids]), model.config.pad_token_id)
+    baseline_ids = {
+        "pad": [ids[0]] + [pad_id] * (len(ids) - 2) + [ids[-1]],
+        "zero": None,
+        "mask": [ids[0]] + [mask_id] * (len(ids) - 2) + [ids[-1]],
+    }
     with torch.no_grad():
         x = word_embeddings(torch.tensor(ids))
         baselines = {
-            "pad": word_embeddings(torch.tensor([ids[0]] + [pad_id] * (len(ids) - 2) + [ids[-1]])),
-            "zero": torch.zeros_like(x),
-            "mask": word_embeddings(torch.tensor([ids[0]] + [mask_id] * (len(ids) - 2) + [ids[-1]])),
+            name: torch.zeros_like(x) if name_ids is None else word_embeddings(torch.tensor(name_ids))
+            for name, name_ids in baseline_ids.items()
         }
         f = Selected(model, architecture, position_ids=position_ids)
         logits = f.logits(x[None])[0]
@@ -130,11 +144,11 @@ def gradient_entry(model, architecture: str, ids: List[int], pad_id: int, mask_i
         "gradient_x_input": _scores((xn * g).sum(-1), "l1"),
     }
     pad = baselines["pad"]
-    averaged, delta = integrated(f, x, pad, "logit", "gausslegendre", 50)
+    averaged, delta = integrated(f, x, pad, "logit", "gausslegendre", 50, baseline_ids["pad"])
     a = averaged.numpy().astype(np.float64)
     explainers["integrated_gradients"] = _scores(a.sum(-1), "l1", delta=delta)
     explainers["integrated_gradients_x_input"] = _scores(((xn - pad.numpy()) * a).sum(-1), "l1", delta=delta)
-    averaged, delta = integrated(f, x, pad, "prob", "gausslegendre", 50)
+    averaged, delta = integrated(f, x, pad, "prob", "gausslegendre", 50, baseline_ids["pad"])
     explainers["layer_integrated_gradients"] = _scores(
         ((xn - pad.numpy()) * averaged.numpy()).sum(-1), "l2", delta=delta
     )
@@ -142,15 +156,22 @@ def gradient_entry(model, architecture: str, ids: List[int], pad_id: int, mask_i
     ig_variants = []
     for method in IG_METHODS:
         for n_steps in IG_STEPS:
-            _, delta = integrated(f, x, pad, "logit", method, n_steps)
+            _, delta = integrated(f, x, pad, "logit", method, n_steps, baseline_ids["pad"])
             ig_variants.append({"method": method, "n_steps": n_steps, "delta": delta})
     baseline_variants = {}
     for name in ["zero", "mask"]:
-        averaged, delta = integrated(f, x, baselines[name], "logit", "gausslegendre", 50)
+        averaged, delta = integrated(f, x, baselines[name], "logit", "gausslegendre", 50, baseline_ids[name])
         raw = ((xn - baselines[name].numpy()) * averaged.numpy()).sum(-1)
         baseline_variants[name] = _scores(raw, "l1", delta=delta)
 
-    positions = {} if position_ids is None else {"position_ids": position_ids[0].tolist()}
+    positions = {}
+    if position_ids is not None:
+        # What the pad baseline's own positions change in f(x') (logit): the part of every delta of the pad
+        # baseline that no step count removes; delta + gap is the integration's own error.
+        pad_positions = create_position_ids_from_input_ids(torch.tensor([baseline_ids["pad"]]), model.config.pad_token_id)
+        with torch.no_grad():
+            gap = float(f(pad[None], "logit").double()[0] - f(pad[None], "logit", pad_positions).double()[0])
+        positions = {"position_ids": position_ids[0].tolist(), "baseline_position_gap": gap}
     return {
         "text": text,
         "ids": ids,

@@ -8,7 +8,7 @@ import { Tensor } from 'onnxruntime-node';
 import type { Prediction } from '../../shared/results.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED } from '../autodiff/gradient-graph.js';
 import type { ModelBundle } from '../model/bundle.js';
-import { ATTENTION_MASK, declaredFeeds, run, TOKEN_TYPE_IDS } from '../model/forward.js';
+import { ATTENTION_MASK, declaredFeeds, LOGITS, run, TOKEN_TYPE_IDS } from '../model/forward.js';
 import { headOutputs, sigmoid } from '../model/head.js';
 import type { EncodedText } from '../model/tokenizer.js';
 import { INPUT_IDS, INPUTS_EMBEDS } from '../onnx/surgery.js';
@@ -25,6 +25,7 @@ export interface GradientModel {
   tokenizer: Pick<ModelBundle['tokenizer'], 'padId' | 'mask'>;
   graphs: Pick<ModelBundle['graphs'], 'wordEmbeddings'>;
   session: ModelBundle['session'];
+  predictionSession: ModelBundle['predictionSession'];
 }
 
 export const BASELINES = ['pad', 'zero', 'mask'] as const;
@@ -103,7 +104,8 @@ export function pathGradient(
   return memoized(encoded, key, async () => {
     const { matrix, dim } = await model.graphs.wordEmbeddings();
     const input = lookup(matrix, dim, encoded.ids);
-    const baseline = baselineEmbeddings(model, encoded, kind, matrix, dim);
+    const baselineIds = kind === 'zero' ? undefined : baselineTokens(model, encoded, kind);
+    const baseline = baselineIds ? lookup(matrix, dim, baselineIds) : new Float32Array(input.length);
     const size = input.length;
     const { alphas, weights } = integrationPoints(method, steps);
     // One row per path point, then the baseline itself for f(x') (f(x) is the prediction's).
@@ -121,30 +123,48 @@ export function pathGradient(
     });
     let total = 0;
     for (let e = 0; e < size; e += 1) total += (input[e]! - baseline[e]!) * averaged[e]!;
-    const atInput =
-      output === 'logit' ? prediction.logits[target]! : headOutputs(model.config.task, prediction.logits)[target]!;
-    const delta = total - (atInput - selected[steps]!);
+    const selectedOf = (logits: readonly number[]) =>
+      output === 'logit' ? logits[target]! : headOutputs(model.config.task, logits)[target]!;
+    // captum's delta runs the model on the baseline ids themselves: a graph that numbers positions from the
+    // ids (RoBERTa, MPNet; its gradient graph reads them) then gives the baseline's <pad> ids position 1
+    // (2, 1, …, 1, 3), where the path kept the input's. Elsewhere that is the path's last row, which keeps the
+    // float rounding of both ends alike; a zero baseline has no ids.
+    const positionsFromIds = (await model.session('gradients')).inputNames.includes(INPUT_IDS);
+    const atBaseline =
+      baselineIds && positionsFromIds
+        ? selectedOf(await logitsOfIds(model, encoded, baselineIds, signal))
+        : selected[steps]!;
+    const delta = total - (selectedOf(prediction.logits) - atBaseline);
     return { input, baseline, averaged, dim, delta, evaluations: steps + 1 };
   });
 }
 
 /**
- * The baseline x' of IG, as transformers-interpret builds it: the specials the tokenizer added kept (`[CLS]`…
- * `[SEP]`, `<s>`…`</s>`, and a pair's separators, as its pairwise explainer does) and the rest the tokenizer's
- * pad (`[PAD]`, `<pad>`), zeros, or its mask token.
+ * The baseline ids of IG, as transformers-interpret builds them: the specials the tokenizer added kept
+ * (`[CLS]`…`[SEP]`, `<s>`…`</s>`, and a pair's separators, as its pairwise explainer does) and the rest the
+ * tokenizer's pad (`[PAD]`, `<pad>`) or its mask token. (The third baseline is zero vectors, which no ids give.)
  */
-function baselineEmbeddings(
+function baselineTokens(model: GradientModel, encoded: EncodedText, kind: 'pad' | 'mask'): number[] {
+  const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.mask('the mask baseline').id;
+  return encoded.ids.map((id, i) => (encoded.special[i] ? id : filler));
+}
+
+/** The model's logits for `ids` with the sentence's mask and type ids, on the prediction's graph. */
+async function logitsOfIds(
   model: GradientModel,
   encoded: EncodedText,
-  kind: Baseline,
-  matrix: Float32Array,
-  dim: number,
-): Float32Array {
-  const n = encoded.ids.length;
-  if (kind === 'zero') return new Float32Array(n * dim);
-  const filler = kind === 'pad' ? model.tokenizer.padId : model.tokenizer.mask('the mask baseline').id;
-  const ids = encoded.ids.map((id, i) => (encoded.special[i] ? id : filler));
-  return lookup(matrix, dim, ids);
+  ids: readonly number[],
+  signal?: AbortSignal,
+): Promise<number[]> {
+  const session = await model.predictionSession();
+  const shape = [1, ids.length];
+  const feeds = declaredFeeds(session.inputNames, {
+    [INPUT_IDS]: new Tensor('int64', BigInt64Array.from(ids, BigInt), shape),
+    [ATTENTION_MASK]: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+    [TOKEN_TYPE_IDS]: new Tensor('int64', BigInt64Array.from(encoded.tokenTypeIds, BigInt), shape),
+  });
+  const outputs = await run(session, feeds, signal);
+  return Array.from(outputs[LOGITS]!.data as Float32Array);
 }
 
 function lookup(matrix: Float32Array, dim: number, ids: readonly number[]): Float32Array {

@@ -39,6 +39,11 @@ interface GoldenSentence {
   explainers: Record<string, GoldenScores>;
   ig_variants: { method: string; n_steps: number; delta: number }[];
   ig_x_input_baselines: Record<string, GoldenScores>;
+  /**
+   * RoBERTa/MPNet: f(x') on the pad baseline's own positions differs from f(x') on the sentence's (captum's
+   * delta has it, methods.md); delta + gap is what the step count shrinks.
+   */
+  baseline_position_gap?: number;
 }
 
 type TextSentence = GoldenSentence & { text: string };
@@ -138,8 +143,9 @@ describe.each(FIXTURES)('gradients of $name against PyTorch autograd', ({ name, 
           expect(Math.abs(result.delta! - delta), `${method} ${n_steps}`).toBeLessThanOrEqual(TOLERANCE);
           deltas.set(`${method}:${n_steps}`, result.delta!);
         }
+        const gap = sentence.baseline_position_gap ?? 0;
         for (const { method } of sentence.ig_variants) {
-          expect(Math.abs(deltas.get(`${method}:50`)!)).toBeLessThan(Math.abs(deltas.get(`${method}:8`)!));
+          expect(Math.abs(deltas.get(`${method}:50`)! + gap)).toBeLessThan(Math.abs(deltas.get(`${method}:8`)! + gap));
         }
       });
     },

@@ -76,6 +76,7 @@ describe('gradient explainers’ computations on tiny-roberta against PyTorch au
       tokenizer: SPECIALS,
       graphs,
       session,
+      predictionSession: () => session('forward'),
     };
     for (const { ids } of golden.sentences) {
       const encoded: EncodedText = {
