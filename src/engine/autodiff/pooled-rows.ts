@@ -40,6 +40,15 @@ const ROW_WISE = new Set([
   'IsNaN',
   'IsInf',
   'Not',
+  'Log',
+  'Sigmoid',
+  'Abs',
+  'Reciprocal',
+  'Sign',
+  'Clip',
+  'Max',
+  'Min',
+  'Sum',
 ]);
 
 /** Per input, the axis of which the node needs row 0 only, or undefined for the whole input. */

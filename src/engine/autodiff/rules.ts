@@ -110,6 +110,30 @@ const reduceRule: Rule = (node, grads, _needs, context) => {
   return [grad];
 };
 
+/**
+ * Max (`ties: 'Less'`) or Min (`'Greater'`) of two tensors: the gradient goes to the first input where it is the
+ * extremum (ties included) and to the second elsewhere.
+ */
+function extremumRule(
+  node: NodeProto,
+  [grad]: (string | undefined)[],
+  needs: boolean[],
+  { emit, dims, unbroadcast }: RuleContext,
+  loses: 'Less' | 'Greater',
+): (string | undefined)[] {
+  const inputs = ins(node);
+  if (inputs.length === 1) return [grad];
+  if (inputs.length !== 2) throw new GradientRuleError(`${node.opType ?? '?'} of ${inputs.length} inputs`);
+  const [a, b] = inputs as [string, string];
+  const out = dims(outs(node)[0]!);
+  const secondWins = emit.op(loses, [a, b]);
+  const zero = emit.float([0]);
+  return [
+    needs[0] ? unbroadcast(emit.op('Where', [secondWins, zero, grad!]), out, a) : undefined,
+    needs[1] ? unbroadcast(emit.op('Where', [secondWins, grad!, zero]), out, b) : undefined,
+  ];
+}
+
 /** Ops that only rearrange or relabel elements of their first input: the gradient takes the input's shape back. */
 const reshapeRule: Rule = (node, grads, _needs, { emit }) => [
   emit.op('Reshape', [firstOutput(node, grads), emit.op('Shape', [ins(node)[0]!])]),
@@ -205,6 +229,55 @@ export const RULES: Record<string, Rule> = {
     const axes = context.opset >= 13 ? [axis] : [...Array(rank - axis).keys()].map((i) => axis + i);
     const dot = emit.withAxes('ReduceSum', emit.op('Mul', [grad!, y]), axes, { keepdims: 1 });
     return [emit.op('Mul', [y, emit.op('Sub', [grad!, dot])])];
+  },
+  Sigmoid: (node, [grad], _needs, { emit }) => {
+    const y = outs(node)[0]!;
+    return [emit.op('Mul', [grad!, emit.op('Mul', [y, emit.op('Sub', [emit.float([1]), y])])])];
+  },
+  Reciprocal: (node, [grad], _needs, { emit }) => {
+    const y = outs(node)[0]!;
+    return [emit.op('Neg', [emit.op('Mul', [grad!, emit.op('Mul', [y, y])])])];
+  },
+  Abs: (node, [grad], _needs, { emit }) => [emit.op('Mul', [grad!, emit.op('Sign', [ins(node)[0]!])])],
+  Clip: (node, [grad], [needX, needMin, needMax], { emit }) => {
+    if (needMin || needMax) throw new GradientRuleError('Clip with bounds that depend on the input');
+    if (!needX) return [];
+    const [x, low, high] = ins(node);
+    // The gradient passes where the bounds leave x as it is (x = bound included, as onnxruntime's rule does);
+    // Not(Less) rather than GreaterOrEqual, which opset 11 lacks.
+    let inside: string | undefined;
+    if (low) inside = emit.op('Not', [emit.op('Less', [x!, low])]);
+    if (high) {
+      const below = emit.op('Not', [emit.op('Greater', [x!, high])]);
+      inside = inside ? emit.op('And', [inside, below]) : below;
+    }
+    return [inside ? emit.op('Where', [inside, grad!, emit.float([0])]) : grad];
+  },
+  // Piecewise constant: no gradient.
+  Sign: () => [undefined],
+  Floor: () => [undefined],
+  Ceil: () => [undefined],
+  Round: () => [undefined],
+  Max: (node, grads, needs, context) => extremumRule(node, grads, needs, context, 'Less'),
+  Min: (node, grads, needs, context) => extremumRule(node, grads, needs, context, 'Greater'),
+  Sum: (node, [grad], needs, { dims, unbroadcast }) => {
+    const out = dims(outs(node)[0]!);
+    return ins(node).map((input, k) => (needs[k] ? unbroadcast(grad!, out, input) : undefined));
+  },
+  Split: (node, grads, [data], context) => {
+    if (!data) return [];
+    const { emit } = context;
+    const x = ins(node)[0]!;
+    const axis = normalizeAxis(intAttribute(node, 'axis', 0), context.dims(x).length);
+    // Every part's gradient, zeros for the parts nothing downstream reads, joined back along the axis.
+    const parts = outs(node).map(
+      (output, k) =>
+        grads[k] ??
+        emit.op('ConstantOfShape', [emit.op('Shape', [output])], {
+          value: { dataType: DataType.FLOAT, dims: [1], floatData: [0] },
+        }),
+    );
+    return [emit.op('Concat', parts, { axis })];
   },
   ReduceMean: reduceRule,
   ReduceSum: reduceRule,
