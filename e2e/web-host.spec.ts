@@ -23,7 +23,7 @@ test('the web host serves the app, which loads the demo model through the engine
   await page.goto(url);
   await expect(page.getByTestId('status')).toHaveText('Ready', { timeout: 30_000 });
   await expect(page.getByTestId('model')).toContainText('demo-sst2 (bundled demo)');
-  await expect(page.getByTestId('model')).toContainText('labels NEGATIVE, POSITIVE');
+  await expect(page.getByTestId('model')).toContainText('single-label · 2 labels (NEGATIVE, POSITIVE)');
   await expect(page.getByTestId('methods')).toContainText('Attention');
   expect(new URL(page.url()).searchParams.get('token')).toBeNull(); // taken out of the address bar
   await page.screenshot({ path: 'test-results/web-host.png' });

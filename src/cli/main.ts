@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
-import type { Precision, ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import type { ModelInfo, Precision, ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
 import { sentenceLayout } from '../shared/charts/layout.js';
+import { predictionView, type HeadInfo } from '../shared/charts/prediction.js';
 import { readableTokens } from '../shared/tokens.js';
 import { mergeWords } from '../shared/words.js';
 import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
@@ -152,6 +153,7 @@ function buildProgram(io: Io): Command {
     .addOption(modelOption())
     .addOption(dtypeOption())
     .addOption(precisionOption())
+    .addOption(thresholdOption())
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
@@ -160,7 +162,11 @@ function buildProgram(io: Io): Command {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
         const sentences = predicted.map((input, index) => sentenceResult(input, model, index));
         const document = resultsDocument(model, sentences);
-        io.out(flags.json ? `${JSON.stringify(document, null, 2)}\n` : sentences.map(formatPrediction).join(''));
+        io.out(
+          flags.json
+            ? `${JSON.stringify(document, null, 2)}\n`
+            : sentences.map((sentence) => formatPrediction(sentence, model.info)).join(''),
+        );
       });
     });
 
@@ -171,6 +177,7 @@ function buildProgram(io: Io): Command {
     .addOption(modelOption())
     .addOption(dtypeOption())
     .addOption(precisionOption())
+    .addOption(thresholdOption())
     .requiredOption('--methods <list>', `comma-separated methods, or "all" (${EXPLAINERS.map((e) => e.id).join(', ')})`)
     .option('--json', 'print one JSON document (the results schema)')
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
@@ -234,7 +241,7 @@ function buildProgram(io: Io): Command {
           io.out(
             flags.json
               ? `${JSON.stringify(output, null, 2)}\n`
-              : output.sentences.map((sentence) => formatExplained(sentence, output.model.tokenizer)).join('\n'),
+              : output.sentences.map((sentence) => formatExplained(sentence, output.model)).join('\n'),
           );
         }
         let reportDir: string | undefined;
@@ -338,6 +345,13 @@ function precisionOption(): Option {
     .default('fp32');
 }
 
+function thresholdOption(): Option {
+  return new Option(
+    '--threshold <p>',
+    'multi-label models: the sigmoid at which a label counts as predicted, between 0 and 1 (default 0.5)',
+  ).argParser(openUnitInterval);
+}
+
 function dtypeOption(): Option {
   return new Option('--dtype <dtype>', 'fp32 (exact) or q8 (the int8 export, onnx/model_quantized.onnx)')
     .choices(['fp32', 'q8'])
@@ -393,6 +407,8 @@ interface ModelFlags {
   model: string;
   dtype: Dtype;
   precision: Precision;
+  /** Given only when the user set it: the engine's default (0.5) otherwise. */
+  threshold?: number;
 }
 
 /**
@@ -404,6 +420,7 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
   const options = {
     dtype: flags.dtype,
     precision: flags.precision,
+    ...(flags.threshold === undefined ? {} : { threshold: flags.threshold }),
     onDownloadProgress: ({ file, received, total }: DownloadProgress) => {
       let progress = downloads.get(file);
       if (!progress) {
@@ -422,6 +439,10 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
   }
   const { model, notice } = loaded;
   if (notice) io.err(`notice: ${notice}\n`);
+  if (flags.threshold !== undefined && model.info.task !== 'multi_label_classification') {
+    const head = model.info.task === 'regression' ? 'a regression head' : 'a single-label head';
+    io.err(`warning: --threshold is ignored: ${model.info.name} has ${head}, not a multi-label one\n`);
+  }
   try {
     await work(model);
   } finally {
@@ -460,17 +481,37 @@ function progressTarget(io: Io): ProgressTarget {
   return { write: io.err, ...(io.tty ? { tty: io.tty } : {}) };
 }
 
-function formatPrediction(sentence: SentenceResult): string {
-  const probability = sentence.probabilities[sentence.predictedLabel] ?? 0;
+/**
+ * One line per sentence, tab-separated, by head: `label⇥probability⇥text` (single-label);
+ * `predicted labels⇥every label's sigmoid, highest first (multi-label, threshold t)⇥text`, `(none)` when no
+ * label reaches the threshold; `score s⇥text` (regression). Warnings and the int8 drift follow, indented.
+ */
+export function formatPrediction(sentence: SentenceResult, model: HeadInfo = {}): string {
+  const view = predictionView(sentence, model);
   const warnings = sentence.warnings.map((warning) => `\n  warning: ${warning.message}`).join('');
+  // The drift is in the head's output: a probability, a sigmoid, or the score itself.
+  const delta = view.task === 'regression' ? '|Δscore|' : '|Δp|';
   const drift =
-    sentence.int8Drift === undefined ? '' : `\n  int8 drift from fp32: max |Δp| ${sentence.int8Drift.toExponential(2)}`;
-  return `${sentence.predictedLabel}\t${probability.toFixed(4)}\t${sentence.text}${warnings}${drift}\n`;
+    sentence.int8Drift === undefined
+      ? ''
+      : `\n  int8 drift from fp32: max ${delta} ${sentence.int8Drift.toExponential(2)}`;
+  let prediction: string;
+  if (view.task === 'regression') prediction = `score ${view.score.toFixed(4)}`;
+  else if (view.task === 'multi_label_classification') {
+    const labels = view.predictedLabels.length > 0 ? view.predictedLabels.join(', ') : '(none)';
+    const sigmoids = [...view.bars]
+      .sort((a, b) => b.value - a.value)
+      .map((bar) => `${bar.label} ${bar.value.toFixed(4)}`)
+      .join(' · ');
+    prediction = `${labels}\t${sigmoids} (multi-label, threshold ${view.threshold})`;
+  } else prediction = `${view.label}\t${view.probability.toFixed(4)}`;
+  return `${prediction}\t${sentence.text}${warnings}${drift}\n`;
 }
 
 /** The human-readable table: tokens as the text they cover (`look`, not `Ġlook`); `--json` keeps the raw strings. */
-function formatExplained(sentence: SentenceResult, tokenizer: string | undefined): string {
-  const lines = [formatPrediction(sentence).trimEnd()];
+function formatExplained(sentence: SentenceResult, model: Pick<ModelInfo, 'tokenizer' | 'task' | 'threshold'>): string {
+  const tokenizer = model.tokenizer;
+  const lines = [formatPrediction(sentence, model).trimEnd()];
   for (const explanation of Object.values(sentence.explanations)) {
     const settings = Object.entries(explanation.options)
       .map(([name, value]) => `${name}=${String(value)}`)
@@ -485,6 +526,15 @@ function formatExplained(sentence: SentenceResult, tokenizer: string | undefined
     for (const warning of explanation.warnings) lines.push(`    warning: ${warning.message}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `--threshold`: a sigmoid strictly between 0 and 1 (at 0 or 1 every or no label would be predicted). */
+function openUnitInterval(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !(number > 0 && number < 1)) {
+    throw new OptionError(`--threshold must be a number between 0 and 1 (exclusive); got ${value}`);
+  }
+  return number;
 }
 
 function positiveInteger(value: string): number {

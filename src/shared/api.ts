@@ -24,7 +24,10 @@ export interface MethodInfo {
 /** The real SST-2 sentiment model (transformers.js export): what runs when no model is named. */
 export const DEFAULT_MODEL_ID = 'Xenova/distilbert-base-uncased-finetuned-sst-2-english';
 
-/** How to load a model: which exported file (`dtype`), and the arithmetic of forward-only methods (`precision`). */
+/**
+ * How to load a model: which exported file (`dtype`), the arithmetic of forward-only methods (`precision`), and
+ * a multi-label head's threshold.
+ */
 export interface LoadModelOptions {
   /** `q8` loads the model's own int8 export (`onnx/model_quantized.onnx`) instead of `onnx/model.onnx`. */
   dtype?: ModelInfo['dtype'];
@@ -33,6 +36,11 @@ export interface LoadModelOptions {
    * with the drift from fp32 reported); predictions, gradients and attention stay fp32. Default `fp32`.
    */
   precision?: Precision;
+  /**
+   * Multi-label heads: the sigmoid at which a label counts as predicted, strictly between 0 and 1 (default 0.5,
+   * recorded as `ModelInfo.threshold`); other heads ignore it.
+   */
+  threshold?: number;
 }
 
 /** The loaded model, and why it is not the one asked for when it is not (the default hub model offline). */

@@ -17,6 +17,7 @@ describe('checkCallArguments', () => {
     const methods = { attention: { aggregation: 'mean', layer: 3, include_maps: false } };
     expect(() => checkCallArguments('loadModel', ['demo'])).not.toThrow();
     expect(() => checkCallArguments('loadModel', ['demo', { dtype: 'q8', precision: 'int8' }])).not.toThrow();
+    expect(() => checkCallArguments('loadModel', ['demo', { threshold: 0.3 }])).not.toThrow();
     expect(() => checkCallArguments('listMethods', [])).not.toThrow();
     expect(() => checkCallArguments('predict', [['great', 'awful']])).not.toThrow();
     expect(() => checkCallArguments('explain', [{ texts: ['great'], methods }])).not.toThrow();
@@ -39,6 +40,15 @@ describe('checkCallArguments', () => {
     );
     expect(refusal('loadModel', ['demo', { dtype: 'int4' }]).message).toBe(
       'loadModel: options.dtype must be one of "fp32", "q8", not "int4"',
+    );
+    expect(refusal('loadModel', ['demo', { threshold: 1 }]).message).toBe(
+      'loadModel: options.threshold must be < 1, not 1',
+    );
+    expect(refusal('loadModel', ['demo', { threshold: 0 }]).message).toBe(
+      'loadModel: options.threshold must be > 0, not 0',
+    );
+    expect(refusal('loadModel', ['demo', { threshold: '0.5' }]).message).toBe(
+      'loadModel: options.threshold must be a number, not a string',
     );
     expect(refusal('compare', [{ text: 'a', methods: {}, rationale: [0, 2] }]).message).toBe(
       'compare: request.rationale[1] must be one of 0, 1, not 2',

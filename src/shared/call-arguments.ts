@@ -56,6 +56,7 @@ const CALL_ARGUMENTS: Record<WorkbenchCall, ArgumentSpec[]> = {
         properties: {
           dtype: fromResults('model/properties/dtype'),
           precision: fromResults('model/properties/precision'),
+          threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
         },
       },
     },
@@ -174,6 +175,9 @@ function problem(path: string, error: ErrorObject): string {
       return `${path} must be one of ${(params.allowedValues as unknown[]).map(excerpt).join(', ')}, not ${excerpt(error.data)}`;
     case 'minLength':
       return `${path} must not be empty`;
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `${path} must be ${String(params.comparison)} ${String(params.limit)}, not ${excerpt(error.data)}`;
     default:
       return `${path} ${error.message ?? 'is not valid'}`;
   }

@@ -102,7 +102,7 @@ describe('reportHtml', () => {
       },
     };
     const roberta = { ...sentence, ...BPE_SENTENCE, explanations: { partition_shap: shap } };
-    const section = sentenceSection(roberta, [], (method) => method, 'BPE');
+    const section = sentenceSection(roberta, [], (method) => method, { tokenizer: 'BPE' });
     const force = /<figure data-section="force">[\s\S]*?<\/figure>/.exec(section)![0];
     const shown = [...force.matchAll(/<span [^>]*>([^<]*)<\/span>/g)].map(([, text]) => text);
     expect(shown).toEqual(['look', 'good']);

@@ -6,6 +6,7 @@
 import { forceBar } from '../../shared/charts/force.js';
 import { formatScore } from '../../shared/charts/heat-text.js';
 import { sentenceLayout } from '../../shared/charts/layout.js';
+import { headDescription, predictionView, type HeadInfo } from '../../shared/charts/prediction.js';
 import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
 import { piecesAreText, type TokenLayout } from '../../shared/tokens.js';
 import type { ReportChart } from './charts.js';
@@ -26,6 +27,12 @@ figure svg, figure img { max-width: 100%; height: auto; }
 .force span { position: absolute; top: 0; bottom: 0; overflow: hidden; color: #fff; font-size: 0.75rem;
   text-align: center; line-height: 1.6rem; white-space: nowrap; }
 .method { border-left: 3px solid #4c5fd5; padding-left: 0.75rem; margin: 1rem 0; }
+table.bars th, table.bars td { border: none; padding: 0.1rem 0.4rem; }
+table.bars tr.predicted th { font-weight: bold; }
+.track { position: relative; width: 16rem; height: 0.8rem; border: 1px solid #d0d0d7; }
+.track .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #c9cbd3; }
+tr.predicted .track .fill { background: #4c5fd5; }
+.track .threshold { position: absolute; top: -3px; bottom: -3px; width: 2px; margin-left: -1px; background: #1b1b1f; }
 @media print {
   body { margin: 0; max-width: none; }
   .sentence { break-before: page; }
@@ -77,11 +84,12 @@ ${report.partial ? `<p class="partial" data-section="partial">Partial report: th
 ${tokensRow(model)}
 ${model.precision === 'int8' ? `<tr><th>Precision</th><td>${int8Summary(document)}</td></tr>` : ''}
 <tr><th>ONNX sha256</th><td><code>${model.sha256}</code></td></tr>
+<tr><th>Head</th><td data-section="head">${escape(headDescription(model))}</td></tr>
 <tr><th>Labels</th><td>${model.labels.map(escape).join(', ')}</td></tr>
 ${document.input ? `<tr><th>Input</th><td>${inputSummary(document)}</td></tr>` : ''}
 <tr><th>Created</th><td>${escape(report.createdAt)} with XAI Workbench ${escape(report.appVersion)}</td></tr>
 </table>
-${summaryTable(document.sentences)}
+${summaryTable(document.sentences, model)}
 ${sections.join('\n')}
 </body>
 </html>
@@ -101,9 +109,11 @@ function tokensRow(model: ModelInfo): string {
   );
 }
 
-function int8Summary({ sentences }: ResultsDocument): string {
+function int8Summary({ sentences, model }: ResultsDocument): string {
   const drifts = sentences.flatMap((sentence) => (sentence.int8Drift === undefined ? [] : [sentence.int8Drift]));
-  const worst = drifts.length > 0 ? `; largest drift from fp32 max |Δp| = ${Math.max(...drifts).toExponential(2)}` : '';
+  const delta = model.task === 'regression' ? '|Δscore|' : '|Δp|';
+  const worst =
+    drifts.length > 0 ? `; largest drift from fp32 max ${delta} = ${Math.max(...drifts).toExponential(2)}` : '';
   return `SHAP, LIME, occlusion and the metrics ran on the int8-quantized model; predictions, gradients and attention in fp32${worst}`;
 }
 
@@ -128,17 +138,62 @@ function fullText(text: string): string {
   return `<details data-section="text"><summary>Whole text (${words} words)</summary><p>${escape(text)}</p></details>\n`;
 }
 
-function summaryTable(sentences: readonly SentenceResult[]): string {
-  const rows = sentences.map(
-    (sentence) =>
+/**
+ * One row per sentence; the prediction's columns follow the head: label and probability (single-label), the
+ * predicted labels and every label's sigmoid (multi-label), the score (regression).
+ */
+function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo): string {
+  const task = model.task ?? 'single_label_classification';
+  const head =
+    task === 'regression'
+      ? '<th>Score</th>'
+      : task === 'multi_label_classification'
+        ? `<th>Predicted (sigmoid ≥ ${model.threshold ?? 0.5})</th><th>Sigmoids</th>`
+        : '<th>Predicted</th><th>Probability</th>';
+  const rows = sentences.map((sentence) => {
+    const view = predictionView(sentence, model);
+    const cells =
+      view.task === 'regression'
+        ? `<td>${view.score.toFixed(3)}</td>`
+        : view.task === 'multi_label_classification'
+          ? `<td>${escape(view.predictedLabels.join(', ') || 'none')}</td>` +
+            `<td>${view.bars.map((bar) => `${escape(bar.label)} ${bar.text}`).join(' · ')}</td>`
+          : `<td>${escape(view.label)}</td><td>${view.probability.toFixed(3)}</td>`;
+    return (
       `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${escape(shortText(sentence.text))}</td>` +
-      `<td>${escape(sentence.predictedLabel)}</td><td>${(sentence.probabilities[sentence.predictedLabel] ?? 0).toFixed(3)}</td>` +
-      `<td>${Object.keys(sentence.explanations).length}</td></tr>`,
-  );
+      `${cells}<td>${Object.keys(sentence.explanations).length}</td></tr>`
+    );
+  });
   return `<h2>Sentences</h2>
-<table data-section="summary"><tr><th>#</th><th>Text</th><th>Predicted</th><th>Probability</th><th>Methods</th></tr>
+<table data-section="summary"><tr><th>#</th><th>Text</th>${head}<th>Methods</th></tr>
 ${rows.join('\n')}
 </table>`;
+}
+
+/**
+ * The sentence's prediction as the app's prediction bars show it: one bar per label on a fixed 0–1 scale (the
+ * softmax; or each label's own sigmoid with the threshold marked, never renormalized), or the regression score.
+ */
+function predictionHtml(sentence: SentenceResult, model: HeadInfo): string {
+  const view = predictionView(sentence, model);
+  const notes = `${sentence.truncated ? ' · truncated' : ''}${sentence.int8Drift === undefined ? '' : ` · int8 drift ${sentence.int8Drift.toExponential(2)}`}`;
+  if (view.task === 'regression') {
+    return `<div data-section="prediction" data-task="regression"><p>Score <strong data-score>${view.score.toFixed(3)}</strong> <span class="muted">(the regression head's one output${view.label === 'score' ? '' : `, ${escape(view.label)}`})</span>${notes}</p></div>`;
+  }
+  const multi = view.task === 'multi_label_classification';
+  const headline = multi
+    ? `Predicted <strong>${escape(view.predictedLabels.join(', ') || 'no label')}</strong> · multi-label: each label's own sigmoid, threshold ${view.threshold}`
+    : `Predicted <strong>${escape(view.label)}</strong> · softmax over ${view.bars.length} labels`;
+  const threshold = multi ? `<span class="threshold" style="left:${view.thresholdAt}%"></span>` : '';
+  const rows = view.bars
+    .map(
+      (bar) =>
+        `<tr${bar.predicted ? ' class="predicted"' : ''} data-label="${escape(bar.label)}" data-predicted="${bar.predicted}" title="${escape(bar.title)}">` +
+        `<th>${escape(bar.label)}</th><td><div class="track"><span class="fill" style="width:${bar.width}%"></span>${threshold}</div></td><td>${bar.text}</td></tr>`,
+    )
+    .join('');
+  return `<div data-section="prediction" data-task="${view.task}"><p>${headline}${notes}</p>
+<table class="bars">${rows}</table></div>`;
 }
 
 /** One sentence's part of the page, made as soon as its charts are drawn so that their SVGs need not be kept. */
@@ -146,12 +201,10 @@ export function sentenceSection(
   sentence: SentenceResult,
   charts: readonly PageFigure[],
   methodLabel: (method: string) => string,
-  /** The model's tokenizer type (`ModelInfo.tokenizer`), to show its tokens readably. */
-  tokenizer?: string,
+  /** The model's tokenizer type, to show its tokens readably, and its head, to show the prediction as it means. */
+  model: Partial<Pick<ModelInfo, 'tokenizer' | 'task' | 'threshold'>> = {},
 ): string {
-  const probabilities = Object.entries(sentence.probabilities)
-    .map(([label, p]) => `${escape(label)} ${p.toFixed(3)}`)
-    .join(' · ');
+  const { tokenizer } = model;
   const methods = Object.values(sentence.explanations).map((explanation) =>
     methodSection(
       explanation,
@@ -165,7 +218,7 @@ export function sentenceSection(
   const number = sentence.index + 1;
   return `<section class="sentence" id="s${number}" data-section="sentence">
 <h2>${number}. ${escape(shortText(sentence.text))}</h2>
-${fullText(sentence.text)}<p>Predicted <strong>${escape(sentence.predictedLabel)}</strong> · ${probabilities}${sentence.truncated ? ' · truncated' : ''}${sentence.int8Drift === undefined ? '' : ` · int8 drift ${sentence.int8Drift.toExponential(2)}`}</p>
+${fullText(sentence.text)}${predictionHtml(sentence, model)}
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}
 <div data-section="comparison"><h3>Comparison</h3>

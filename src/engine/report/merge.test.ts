@@ -75,8 +75,13 @@ describe('mergeShards', () => {
 
   it.each<[string, Partial<ResultsDocument>, string]>([
     ['other weights', { model: { ...MODEL, sha256: 'c'.repeat(64) } }, 'different model weights'],
-    ['the int8 export', { model: { ...MODEL, dtype: 'q8' } }, 'different model settings'],
-    ['int8 perturbation methods', { model: { ...MODEL, precision: 'int8' } }, 'different model settings'],
+    ['the int8 export', { model: { ...MODEL, dtype: 'q8' } }, 'different model settings (dtype "fp32" vs "q8")'],
+    ['int8 perturbation methods', { model: { ...MODEL, precision: 'int8' } }, 'different model settings (precision'],
+    [
+      'another multi-label threshold',
+      { model: { ...MODEL, task: 'multi_label_classification', threshold: 0.7 } },
+      'different model settings (task unset vs "multi_label_classification", threshold unset vs 0.7)',
+    ],
     ['other settings', { methods: { occlusion: { target: 1 } } }, 'different methods or method settings'],
     ['another method', { methods: { occlusion: { target: 'predicted' }, lime: {} } }, 'different methods'],
     ['another input', { input: { sentences: 5, sha256: 'd'.repeat(64) } }, 'different input files'],

@@ -93,7 +93,7 @@ function differenceBetween(a: ResultsDocument, b: ResultsDocument): string | und
   const { source: _b, name: _bn, ...modelB } = b.model;
   if (a.model.sha256 !== b.model.sha256)
     return `different model weights (sha256 ${short(a.model.sha256)} vs ${short(b.model.sha256)})`;
-  if (!isDeepStrictEqual(modelA, modelB)) return 'different model settings (dtype or precision)';
+  if (!isDeepStrictEqual(modelA, modelB)) return `different model settings (${settingsDifference(modelA, modelB)})`;
   if (!isDeepStrictEqual(a.methods, b.methods)) return 'different methods or method settings';
   if (!isDeepStrictEqual(a.input, b.input)) return 'different input files';
   if (a.shard!.count !== b.shard!.count) return `different shard counts (${a.shard!.count} vs ${b.shard!.count})`;
@@ -106,6 +106,16 @@ function differenceBetween(a: ResultsDocument, b: ResultsDocument): string | und
 /** Whether the shard's explanations carry metrics; undefined for a shard with no sentence, which cannot tell. */
 function evaluated(results: ResultsDocument): boolean | undefined {
   return results.sentences.length === 0 ? undefined : results.sentences.some((sentence) => sentence.evaluation);
+}
+
+/** `threshold 0.5 vs 0.7`: each model setting the two differ in (dtype, precision, the multi-label threshold…). */
+function settingsDifference(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const shown = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
+  return keys
+    .filter((key) => !isDeepStrictEqual(a[key], b[key]))
+    .map((key) => `${key} ${shown(a[key])} vs ${shown(b[key])}`)
+    .join(', ');
 }
 
 function short(sha256: string): string {

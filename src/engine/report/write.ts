@@ -58,7 +58,7 @@ export async function writeReport(
           } else figures.push(...(await writeChart(write, drawn.pages)));
         }
         // The section is the page's copy of the charts: their SVGs and PNGs are not kept past their sentence.
-        sections.push(sentenceSection(sentence, figures, methodLabel, document.model.tokenizer));
+        sections.push(sentenceSection(sentence, figures, methodLabel, document.model));
       }
       await write('index.html', reportHtml({ document, sections }));
     },
