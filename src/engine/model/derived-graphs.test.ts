@@ -58,6 +58,13 @@ describe('DerivedGraphs gradients', () => {
     await (await InferenceSession.create(encodeModel(gradients))).release();
   });
 
+  it('marks inputs_embeds and gradients unavailable below opset 11, saying so', async () => {
+    const graphs = await derived('Tanh', 10);
+    expect(await graphs.unsupportedReason('embeds')).toMatch(/^the model uses ONNX opset 10; .* needs opset 11/);
+    expect(await graphs.unsupportedReason('gradients')).toMatch(/^gradient methods unavailable .* opset 10/);
+    expect(await graphs.unsupportedReason('int8')).toMatch(/int8 needs ONNX opset 11/);
+  });
+
   it('marks gradients unavailable, naming the op, and keeps the other variants', async () => {
     const graphs = await derived('Sin');
     expect(await graphs.unsupportedReason('gradients')).toMatch(

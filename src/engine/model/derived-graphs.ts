@@ -119,7 +119,7 @@ export class DerivedGraphs {
       int8WeightMax: await exactInt8WeightMax(this.sessionOptions),
     };
     // Fused and quantized graphs are refused by their ops, with the reason, before any surgery is tried.
-    const refused = graphRefusals(model.graph ?? {});
+    const refused = graphRefusals(model.graph ?? {}, opsetVersion(model));
     try {
       if (refused.attentions) throw new UnsupportedGraphError(refused.attentions);
       const derived = withAttentionOutputs(model);

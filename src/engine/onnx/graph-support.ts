@@ -73,10 +73,21 @@ export interface GraphRefusals {
   gradients?: string;
 }
 
-/** Why attention maps, the inputs_embeds cut or gradients cannot be derived from `graph`, for each that cannot. */
-export function graphRefusals(graph: GraphProto): GraphRefusals {
+/** The oldest opset whose forms the inputs_embeds cut (Slice with inputs) and the reverse pass (Pad) write. */
+export const MIN_DERIVED_OPSET = 11;
+
+/**
+ * Why attention maps, the inputs_embeds cut or gradients cannot be derived from `graph` (of default-domain
+ * opset `opset`), for each that cannot.
+ */
+export function graphRefusals(graph: GraphProto, opset: number): GraphRefusals {
   const nodes = graph.node ?? [];
   const refusals: GraphRefusals = {};
+  if (opset < MIN_DERIVED_OPSET) {
+    refusals.embeds =
+      `the model uses ONNX opset ${opset}; the inputs_embeds graph needs opset ${MIN_DERIVED_OPSET} or later ` +
+      '(export with a newer opset_version)';
+  }
   const attention = nodes.find((node) => !isDefaultDomain(node) && ATTENTION_KERNELS.has(node.opType ?? ''));
   // The quantized product (MatMulInteger, MatMulNBits, …) names the graph better than the quantizers around it.
   const quantized =
@@ -97,7 +108,7 @@ export function graphRefusals(graph: GraphProto): GraphRefusals {
       'approximation of the model; attention maps need the fp32 export';
   }
   if (embedding) {
-    refusals.embeds =
+    refusals.embeds ??=
       `fused ${opName(embedding)} looks the word embeddings up inside one kernel: no inputs_embeds graph can be ` +
       'cut from it; gradient methods need the unfused export';
   }
