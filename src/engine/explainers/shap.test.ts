@@ -8,8 +8,8 @@ import { ForwardService } from '../forward-service.js';
 import { ModelBundle } from '../model/bundle.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { predictTexts } from '../predict.js';
-import { nodeLeaves, partitionTree, type Merge } from './shap-partition.js';
-import { maskedString, maskerSegments, partitionTokens, tokenSegments } from './shap-text.js';
+import { joinTrees, nodeLeaves, partitionTree, type Merge } from './shap-partition.js';
+import { maskedString, maskerBlocks, maskerSegments, partitionTokens, tokenSegments } from './shap-text.js';
 import { shapExplainer } from './shap.js';
 
 const FIXTURES = [
@@ -151,6 +151,48 @@ describe('shap against brute force and on the demo model', () => {
         expect(Math.abs(explanation.shap!.values[i]![c]! - value), `token ${i} class ${c}`).toBeLessThanOrEqual(1e-6),
       ),
     );
+  });
+
+  it('explains a sentence pair with one tree per text joined at the root, equal to exact Owen values', async () => {
+    const pair = ['A man plays a guitar.', 'A man plays music.'] as const;
+    const [input] = await predictTexts(bert, [pair]);
+    const { encoded } = input!;
+    const explanation = await shapExplainer.explain(
+      input!,
+      { model: bert },
+      resolveOptions(shapExplainer.options, { max_evals: 100_000 }),
+    );
+    const blocks = maskerBlocks(encoded);
+    expect(blocks.map(({ from, size }) => [from, size])).toEqual([
+      [0, encoded.sequenceIds.indexOf(1)],
+      [encoded.sequenceIds.indexOf(1), encoded.ids.length - encoded.sequenceIds.indexOf(1)],
+    ]);
+    const trees = blocks.map((block) => partitionTree(partitionTokens(block.segments), ['[SEP]']));
+    const merges = joinTrees(trees[0]!, blocks[0]!.size, trees[1]!, blocks[1]!.size);
+    // The root joins the two texts: no group below it holds tokens of both.
+    expect(merges.at(-1)!.size).toBe(encoded.ids.length);
+    expect(explanation.shap!.clustering).toEqual(merges.map(({ left, right, size }) => [left, right, size]));
+    const forward = new ForwardService(bert);
+    const masked = (mask: Uint8Array) =>
+      blocks.map((block) =>
+        maskedString(block.segments, mask.subarray(block.from, block.from + block.size), block.fixed, '[MASK]'),
+      ) as [string, string];
+    // Everything masked: one [MASK] per token of each text, the separator never masked, the texts apart.
+    const perText = [0, 1].map((text) => encoded.sequenceIds.filter((sequence) => sequence === text).length);
+    expect(masked(new Uint8Array(encoded.ids.length))).toEqual(
+      perText.map((count) => Array(count).fill('[MASK]').join(' ')),
+    );
+    const exact = await bruteForceOwen(merges, encoded.ids.length, async (masks) =>
+      (await forward.runTexts(masks.map(masked))).map((output) => output.probabilities),
+    );
+    exact.forEach((values, i) =>
+      values.forEach((value, c) =>
+        expect(Math.abs(explanation.shap!.values[i]![c]! - value), `token ${i} class ${c}`).toBeLessThanOrEqual(1e-6),
+      ),
+    );
+    bert.config.labels.forEach((label, c) => {
+      expect(explanation.shap!.outputs[c]).toBeCloseTo(input!.prediction.probabilities[label]!, 5);
+    });
   });
 
   it('gives "terrible" the largest NEGATIVE attribution in the seed sentence', async () => {
