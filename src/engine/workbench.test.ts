@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_ID, type WorkbenchEvent } from '../shared/api.js';
 import { FIXTURE_REPO, startFixtureHub } from './hub/test-hub.js';
+import { PACKAGE_ROOT } from './paths.js';
 import { Workbench } from './workbench.js';
 
 describe('Workbench.loadModel', () => {
@@ -47,5 +48,12 @@ describe('Workbench.loadModel', () => {
     } finally {
       await hub.close();
     }
+  });
+
+  it('passes the multi-label threshold on to the model', async () => {
+    const loaded = await workbench.loadModel(join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert-multilabel'), {
+      threshold: 0.7,
+    });
+    expect(loaded).toMatchObject({ task: 'multi_label_classification', threshold: 0.7 });
   });
 });

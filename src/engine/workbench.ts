@@ -32,11 +32,12 @@ export class Workbench implements WorkbenchApi {
     this.jobs = new JobRunner(emit);
   }
 
-  async loadModel(source: string, { dtype, precision }: LoadModelOptions = {}): Promise<LoadedModel> {
+  async loadModel(source: string, { dtype, precision, threshold }: LoadModelOptions = {}): Promise<LoadedModel> {
     const { model: next, notice } = await loadModelOrDemo(source, {
       ...this.loadOptions,
       ...(dtype ? { dtype } : {}),
       ...(precision ? { precision } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
       onDownloadProgress: (progress) => this.emit({ type: 'model-download', source, ...progress }),
     });
     // Jobs hold the old model's sessions: stop them before releasing it.
