@@ -3,13 +3,17 @@
  * which is generated on first use. Timings live here, never in pass/fail tests. Rows: the fp32 matrix-product
  * peak (onnxruntime and torch.mm), prediction latency and throughput with their share of that peak, every
  * explainer on the seed sentence, integrated gradients beside PyTorch autograd, IG's steps to a small
- * convergence delta, the full comparison, int8 against fp32, a 2,000-word sentence through every method into a
- * report with the CLI's peak RSS, and the 100-sentence file (scripts/bench-sentences.txt) through every method with
- * its memory over the run.
+ * convergence delta, the same IG comparison on a RoBERTa-base-sized model (random weights, byte-level BPE; also
+ * generated on first use, scripts/bench/roberta.ts) with a check that both sides computed the same attributions,
+ * the full comparison, int8 against fp32, a 2,000-word sentence through every method into a report with the CLI's
+ * peak RSS, and the 100-sentence file (scripts/bench-sentences.txt) through every method with its memory over the
+ * run.
  *
- *     npm run bench                    # about 10 minutes on 2 cores
+ *     npm run bench                    # about 12 minutes on 2 cores
  *     npm run bench -- --fp32-file     # also the file through every method at fp32 (about half an hour more)
- *     npm run bench -- --no-file       # everything but the file through every method (about 3 minutes)
+ *     npm run bench -- --no-file       # everything but the file through every method (about 5 minutes)
+ *     npm run bench -- --no-roberta    # without the RoBERTa-base rows (and its first-use export)
+ *     npm run bench -- --only roberta  # the machine and RoBERTa-base rows alone (2–3 minutes)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,8 +39,16 @@ import {
   readArchitecture,
   type Architecture,
 } from './bench/flops.js';
-import { alternating, fastest, machineCpuSeconds, ownCpuSeconds } from './bench/measure.js';
+import { alternating, fastest, machineCpuSeconds, ownCpuSeconds, peakRssBytes } from './bench/measure.js';
 import { onnxruntimeMatMul } from './bench/peak.js';
+import {
+  checkIg,
+  ensureRobertaModel,
+  ROBERTA_MODEL,
+  ROBERTA_TORCH_MODEL,
+  type Generated,
+  type TorchIgValues,
+} from './bench/roberta.js';
 import { TorchBench, type TorchInfo, type TorchTiming } from './bench/torch.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
@@ -274,6 +286,69 @@ async function integratedGradientRows(model: ModelBundle, torch: TorchBench | un
   row('IG, seed', `time to |delta| < ${DELTA_TOLERANCE}`, 'not reached within 50 steps');
 }
 
+/**
+ * IG × input, 50 steps, on the RoBERTa-base-sized model beside PyTorch autograd on the same ids and target (its
+ * own PyTorch process: the DistilBERT one is closed by then), and whether both computed the same attributions.
+ * Returns the CPU seconds of that PyTorch process.
+ */
+async function robertaRows(generated: Generated | undefined, withMachineRows: boolean): Promise<number> {
+  const section = 'IG, seed, RoBERTa-base';
+  progress('RoBERTa-base: loading the model and its gradient graph, PyTorch alongside');
+  const loading = performance.now();
+  const [model, torch] = await Promise.all([
+    ModelBundle.load(ROBERTA_MODEL).then(async (bundle) => {
+      await bundle.session('gradients');
+      return { bundle, seconds: (performance.now() - loading) / 1000 };
+    }),
+    TorchBench.start(ROBERTA_MODEL, ROBERTA_TORCH_MODEL),
+  ]);
+  try {
+    if (withMachineRows) machineRows(await torch?.request<TorchInfo>({ cmd: 'info' }));
+    const { layers, hidden } = readArchitecture(ROBERTA_MODEL);
+    row(
+      section,
+      `model: random weights, ${layers} layers, hidden ${hidden}, ${model.bundle.info.vocabSize} BPE ids`,
+      `${generated ? `exported in ${generated.seconds.toFixed(0)} s (first use), ` : ''}` +
+        `loaded with its gradient graph in ${model.seconds.toFixed(0)} s`,
+    );
+    progress('RoBERTa-base: integrated gradients, engine and PyTorch');
+    const ig = await explainOnce(model.bundle, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
+    const ids = model.bundle.tokenizer.encode(SEED).ids;
+    const explanation = await ig();
+    const target = explanation.options.target as number;
+    let threads = 0;
+    const [ours, theirs] = await alternating(
+      3,
+      async () => (await fastest(ig, 3)).seconds,
+      async () => {
+        if (!torch) return Infinity;
+        const timing = await torch.request<TorchTiming>({ cmd: 'ig', ids, steps: 50, repeats: 3, target });
+        threads = timing.threads;
+        return timing.seconds;
+      },
+    );
+    row(section, `IG × input, 50 steps: engine (${ids.length} tokens)`, s(ours));
+    if (!torch) return 0;
+    row(section, `IG × input, 50 steps: PyTorch autograd (${threads} thread(s))`, s(theirs));
+    row(section, 'engine / PyTorch', `${(ours / theirs).toFixed(2)}×`);
+    const [prediction] = await predictEncoded(model.bundle, [model.bundle.tokenizer.encode(SEED)]);
+    const check = checkIg(
+      { raw: explanation.raw, fx: prediction!.logits[target]!, delta: explanation.delta! },
+      await torch.request<TorchIgValues>({ cmd: 'ig_values', ids, steps: 50, target }),
+    );
+    row(section, `engine vs PyTorch: attributions, f(x), delta (target ${target})`, check.text);
+    if (!check.ok) {
+      // Both sides rebuild the weights from bench_torch.py's seed: a folder exported by another version differs.
+      progress(`RoBERTa-base: engine and PyTorch disagree; if bench_torch.py changed, delete ${ROBERTA_MODEL}`);
+      process.exitCode = 1;
+    }
+    return torch.cpuSeconds();
+  } finally {
+    await torch?.close();
+    await model.bundle.dispose();
+  }
+}
+
 async function comparisonRow(model: ModelBundle): Promise<void> {
   progress('full comparison on the seed sentence');
   const methods = Object.fromEntries(FERRET_METHODS.map((method) => [method, {}]));
@@ -479,39 +554,71 @@ function printTable(): void {
   for (const entry of rows) console.log(line([entry.section, entry.measure, entry.value]));
 }
 
+function readSentences(): string[] {
+  return readFileSync(SENTENCES_FILE, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim().length > 0);
+}
+
+function flagValue(flag: string): string | undefined {
+  const at = process.argv.indexOf(flag);
+  if (at >= 0) return process.argv[at + 1];
+  return process.argv.find((arg) => arg.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+const only = flagValue('--only');
+if (only !== undefined && only !== 'roberta') throw new Error(`--only takes roberta, not ${only}`);
+const withDistilbert = only === undefined;
+const withRoberta = only === 'roberta' || !process.argv.includes('--no-roberta');
+
 const started = performance.now();
 const cpuAtStart = machineCpuSeconds();
-ensureFullModel();
-const texts = readFileSync(SENTENCES_FILE, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim().length > 0);
-const architecture = readArchitecture(FULL_MODEL);
-progress('loading the model, PyTorch alongside');
-const [model, torch] = await Promise.all([ModelBundle.load(FULL_MODEL), TorchBench.start(FULL_MODEL)]);
-await Promise.all([model.session('attentions'), model.session('gradients')]);
-const torchInfo = await torch?.request<TorchInfo>({ cmd: 'info' });
-machineRows(torchInfo);
-const peaks = await peakRows(torch);
-await forwardRows(model, architecture, peaks, torch, texts);
-await explainerRows(model);
-await integratedGradientRows(model, torch);
-await comparisonRow(model);
-const int8 = await ModelBundle.load(FULL_MODEL, { precision: 'int8' });
-await int8Rows(model, int8, texts);
-const torchCpu = torch?.cpuSeconds() ?? 0;
-torch?.close();
-await Promise.all([model.dispose(), int8.dispose()]);
-const benchRss = process.resourceUsage().maxRSS * 1024;
-const report = await longReportRow(texts);
-const runs: FileRun[] = [];
-if (!process.argv.includes('--no-file')) runs.push(await fileRun('int8'));
-if (process.argv.includes('--fp32-file')) runs.push(await fileRun('fp32'));
-for (const run of runs) fileRunRows(run, architecture, peaks.peak);
+let distilbert: { architecture: Architecture; peaks: Peaks; torchCpu: number; benchRss: number } | undefined;
+/** Where the RoBERTa rows go: after DistilBERT's IG rows. */
+let igRowsEnd: number | undefined;
+if (withDistilbert) {
+  ensureFullModel();
+  const texts = readSentences();
+  const architecture = readArchitecture(FULL_MODEL);
+  progress('loading the model, PyTorch alongside');
+  const [model, torch] = await Promise.all([ModelBundle.load(FULL_MODEL), TorchBench.start(FULL_MODEL)]);
+  await Promise.all([model.session('attentions'), model.session('gradients')]);
+  const torchInfo = await torch?.request<TorchInfo>({ cmd: 'info' });
+  machineRows(torchInfo);
+  const peaks = await peakRows(torch);
+  await forwardRows(model, architecture, peaks, torch, texts);
+  await explainerRows(model);
+  await integratedGradientRows(model, torch);
+  igRowsEnd = rows.length;
+  await comparisonRow(model);
+  const int8 = await ModelBundle.load(FULL_MODEL, { precision: 'int8' });
+  await int8Rows(model, int8, texts);
+  const torchCpu = torch?.cpuSeconds() ?? 0;
+  await torch?.close();
+  await Promise.all([model.dispose(), int8.dispose()]);
+  distilbert = { architecture, peaks, torchCpu, benchRss: process.resourceUsage().maxRSS * 1024 };
+}
+let robertaCpu = 0;
+if (withRoberta) {
+  const generated = ensureRobertaModel(progress);
+  const first = rows.length;
+  robertaCpu = (await robertaRows(generated, !withDistilbert)) + (generated?.cpuSeconds ?? 0);
+  if (igRowsEnd !== undefined) rows.splice(igRowsEnd, 0, ...rows.splice(first));
+}
+let childCpu = 0;
+if (distilbert) {
+  const report = await longReportRow(readSentences());
+  const runs: FileRun[] = [];
+  if (!process.argv.includes('--no-file')) runs.push(await fileRun('int8'));
+  if (process.argv.includes('--fp32-file')) runs.push(await fileRun('fp32'));
+  for (const run of runs) fileRunRows(run, distilbert.architecture, distilbert.peaks.peak);
+  childCpu = distilbert.torchCpu + report.cpuSeconds + runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
+}
 
 const wall = (performance.now() - started) / 1000;
 const cpuAtEnd = machineCpuSeconds();
 if (cpuAtStart !== undefined && cpuAtEnd !== undefined) {
-  const mine = ownCpuSeconds() + torchCpu + report.cpuSeconds + runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
+  const mine = ownCpuSeconds() + childCpu + robertaCpu;
   const others = Math.max(0, cpuAtEnd - cpuAtStart - mine);
   row(
     'machine',
@@ -520,12 +627,18 @@ if (cpuAtStart !== undefined && cpuAtEnd !== undefined) {
   );
 }
 printTable();
-console.log(
-  `\nbench: ${(wall / 60).toFixed(1)} min; peak RSS of the bench process (without the file runs) ${mb(benchRss)}`,
-);
-console.log(
-  `FLOPs of one forward pass of n tokens = ${FLOPS_FORMULA} (matrix products; L=${architecture.layers}, ` +
-    `d=${architecture.hidden}, f=${architecture.intermediate}, c=${architecture.classes}): ` +
-    `${(forwardFlops(architecture, 11) / 1e9).toFixed(3)} GFLOP for the seed's 11 tokens; the pooled-row graph ` +
-    `skips ${POOLED_ROW_FORMULA} of them: ${(pooledRowFlops(architecture, 11) / 1e9).toFixed(3)} GFLOP.`,
-);
+if (!distilbert) {
+  console.log(`\nbench: ${(wall / 60).toFixed(1)} min; peak RSS of the bench process ${mb(peakRssBytes())}`);
+} else {
+  const { architecture } = distilbert;
+  console.log(
+    `\nbench: ${(wall / 60).toFixed(1)} min; peak RSS of the bench process (DistilBERT rows, without the ` +
+      `RoBERTa rows and the file runs) ${mb(distilbert.benchRss)}`,
+  );
+  console.log(
+    `FLOPs of one forward pass of n tokens = ${FLOPS_FORMULA} (matrix products; L=${architecture.layers}, ` +
+      `d=${architecture.hidden}, f=${architecture.intermediate}, c=${architecture.classes}): ` +
+      `${(forwardFlops(architecture, 11) / 1e9).toFixed(3)} GFLOP for the seed's 11 tokens; the pooled-row graph ` +
+      `skips ${POOLED_ROW_FORMULA} of them: ${(pooledRowFlops(architecture, 11) / 1e9).toFixed(3)} GFLOP.`,
+  );
+}

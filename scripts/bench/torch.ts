@@ -32,9 +32,12 @@ export class TorchBench {
     this.exited = new Promise((resolve) => child.on('exit', resolve));
   }
 
-  /** Starts the PyTorch process on the model folder; undefined (with the reason on stderr) when it cannot. */
-  static async start(modelDir: string): Promise<TorchBench | undefined> {
-    const child = spawn('/usr/bin/python3', ['scripts/bench_torch.py', modelDir]);
+  /**
+   * Starts the PyTorch process on the model folder, rebuilding bench_torch.py's model of that name (its full-size
+   * DistilBERT by default); undefined (with the reason on stderr) when it cannot.
+   */
+  static async start(modelDir: string, model = 'distilbert-full'): Promise<TorchBench | undefined> {
+    const child = spawn('/usr/bin/python3', ['scripts/bench_torch.py', modelDir, '--model', model]);
     const failed = new Promise<undefined>((resolve) => child.on('error', () => resolve(undefined)));
     const bench = new TorchBench(child);
     try {
@@ -42,7 +45,7 @@ export class TorchBench {
       return info ? bench : undefined;
     } catch (error) {
       process.stderr.write(`PyTorch rows skipped: ${error instanceof Error ? error.message : String(error)}\n`);
-      bench.close();
+      void bench.close();
       return undefined;
     }
   }
@@ -60,7 +63,9 @@ export class TorchBench {
     return this.child.pid === undefined ? 0 : processCpuSeconds(this.child.pid);
   }
 
-  close(): void {
+  /** Ends its input; resolves once it has exited (a blocked event loop, e.g. in spawnSync, would keep it alive). */
+  async close(): Promise<void> {
     this.child.stdin.end();
+    await this.exited;
   }
 }
