@@ -70,6 +70,18 @@ describe('fuseLayerNorms', () => {
     fusedInverse!.forEach((value, i) => expect(value).toBeCloseTo(1 / Math.sqrt(shifted![i]!), 4));
   });
 
+  it('fuses opset 18’s decomposition, whose axes are a Constant input', () => {
+    const model = decomposed();
+    const axes = node('Constant', [], 'axes', [
+      { name: 'value', type: AttributeType.TENSOR, t: { dataType: DataType.INT64, dims: [1], int64Data: [-1] } },
+    ]);
+    const nodes = model.graph!.node!.map((n) =>
+      n.opType === 'ReduceMean' ? { ...n, input: [n.input![0]!, 'axes'], attribute: [] } : n,
+    );
+    const graph = { ...model.graph!, node: [axes, ...nodes] };
+    expect(fuseLayerNorms(graph).node!.map((n) => n.opType)).toEqual(['Add', 'LayerNormalization']);
+  });
+
   it('leaves the decomposition alone when an intermediate value is used elsewhere', () => {
     const model = decomposed([node('Mul', ['deviation', 'deviation'], 'other')], ['y', 'other']);
     expect(fuseLayerNorms(model.graph!).node!.map((n) => n.opType)).toContain('Sqrt');

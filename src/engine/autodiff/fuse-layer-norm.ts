@@ -8,6 +8,7 @@
  * onnxruntime accepts LayerNormalization at every opset, as its own LayerNorm fusion emits it.
  */
 import { GraphIndex } from '../onnx/graph.js';
+import { intConstant } from '../onnx/opset.js';
 import { DataType, floatData, int, onnx, type GraphProto, type NodeProto } from '../onnx/proto.js';
 
 const { AttributeType } = onnx.AttributeProto;
@@ -107,7 +108,7 @@ function matchLayerNorm(mean: NodeProto, index: GraphIndex, graphOutputs: Set<st
   };
 }
 
-/** ReduceMean over the last axis only, keeping it (axes as attribute, or as a constant input from opset 18). */
+/** ReduceMean over the last axis only, keeping it (axes as attribute, or from opset 18 as a constant input). */
 function isLastAxisMean(node: NodeProto, index: GraphIndex): boolean {
   const keepdims = node.attribute?.find((attribute) => attribute.name === 'keepdims');
   if (keepdims && int(keepdims.i) === 0) return false;
@@ -134,14 +135,4 @@ function scalarConstant(index: GraphIndex, name: string | undefined): number | u
   if (tensor?.dataType !== DataType.FLOAT) return undefined;
   const values = floatData(tensor);
   return values.length === 1 ? values[0] : undefined;
-}
-
-function intConstant(index: GraphIndex, name: string | undefined): number[] | undefined {
-  const tensor = name ? index.initializers.get(name) : undefined;
-  if (!tensor || tensor.dataType !== DataType.INT64) return undefined;
-  if (tensor.rawData && tensor.rawData.byteLength > 0) {
-    const raw = tensor.rawData;
-    return Array.from(new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), Number);
-  }
-  return (tensor.int64Data ?? []).map(int);
 }
