@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { OptionError, type OptionSpec } from '../shared/options.js';
-import type { ModelInfo, Precision, ResultsDocument, SentenceResult, ShardInfo } from '../shared/results.js';
+import type { ModelInfo, Precision, ResultsDocument, SentenceResult, ShardInfo, TextInput } from '../shared/results.js';
 import { sentenceLayout } from '../shared/charts/layout.js';
 import { predictionView, type HeadInfo } from '../shared/charts/prediction.js';
 import { readableTokens } from '../shared/tokens.js';
@@ -460,10 +460,10 @@ function warnSkippedCharts(skipped: readonly SkippedChart[], io: Io): void {
 }
 
 /** The file's sentences; what was skipped in it (empty sentences) is said on standard error. */
-async function readTexts(file: string, io: Io): Promise<string[]> {
+async function readTexts(file: string, io: Io): Promise<TextInput[]> {
   const { sentences, warnings } = await readSentenceFile(file);
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
-  return sentences.map((sentence) => sentence.text);
+  return sentences.map(({ text, textPair }) => (textPair === undefined ? text : [text, textPair]));
 }
 
 function withWords(sentence: SentenceResult, tokenizer: string | undefined): SentenceResult {
@@ -505,7 +505,8 @@ export function formatPrediction(sentence: SentenceResult, model: HeadInfo = {})
       .join(' · ');
     prediction = `${labels}\t${sigmoids} (multi-label, threshold ${view.threshold})`;
   } else prediction = `${view.label}\t${view.probability.toFixed(4)}`;
-  return `${prediction}\t${sentence.text}${warnings}${drift}\n`;
+  const text = sentence.textPair === undefined ? sentence.text : `${sentence.text} │ ${sentence.textPair}`;
+  return `${prediction}\t${text}${warnings}${drift}\n`;
 }
 
 /** The human-readable table: tokens as the text they cover (`look`, not `Ġlook`); `--json` keeps the raw strings. */

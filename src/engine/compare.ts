@@ -5,7 +5,7 @@
  * (gradients, attention) run one after another so that their timings stay their own.
  */
 import { agreementMatrix } from '../shared/agreement.js';
-import type { Comparison } from '../shared/results.js';
+import type { Comparison, TextInput } from '../shared/results.js';
 import { planMethods, sentenceResult, type MethodPlan, type MethodRequest } from './explain.js';
 import { forwardServiceFor } from './forward-service.js';
 import { evaluateExplanation } from './metrics/evaluate.js';
@@ -23,7 +23,7 @@ export interface CompareOptions {
 
 export async function compareMethods(
   model: ModelBundle,
-  text: string,
+  text: TextInput,
   methods: MethodRequest,
   { rationale, topK, includeDegenerate = false, signal }: CompareOptions = {},
 ): Promise<Comparison> {

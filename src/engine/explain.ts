@@ -5,6 +5,7 @@ import {
   RESULTS_SCHEMA_VERSION,
   type ResultsDocument,
   type SentenceResult,
+  type TextInput,
 } from '../shared/results.js';
 import type { Explainer } from './explainers/explainer.js';
 import { getExplainer } from './explainers/registry.js';
@@ -48,7 +49,7 @@ export interface ExplainOptions {
 
 export async function explainTexts(
   model: ModelBundle,
-  texts: readonly string[],
+  texts: readonly TextInput[],
   methods: MethodRequest,
   { signal, onSentence, indices }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
@@ -101,12 +102,14 @@ export function sentenceResult(
   return {
     index,
     text: encoded.text,
+    ...(encoded.textPair === undefined ? {} : { textPair: encoded.textPair }),
     tokens: encoded.tokens,
     ids: encoded.ids,
     truncated: encoded.truncated,
     offsets: encoded.offsets,
     wordIds: encoded.wordIds,
     special: encoded.special,
+    sequenceIds: encoded.sequenceIds,
     ...prediction,
     warnings,
     explanations: {},

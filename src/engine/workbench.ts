@@ -11,7 +11,7 @@ import type {
   WorkbenchApi,
   WorkbenchEvent,
 } from '../shared/api.js';
-import type { Comparison, ResultsDocument, SentenceResult } from '../shared/results.js';
+import type { Comparison, ResultsDocument, SentenceResult, TextInput } from '../shared/results.js';
 import { compareMethods } from './compare.js';
 import { explainTexts, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
@@ -51,7 +51,7 @@ export class Workbench implements WorkbenchApi {
     return describeMethods(this.model);
   }
 
-  async predict(texts: string[]): Promise<SentenceResult[]> {
+  async predict(texts: TextInput[]): Promise<SentenceResult[]> {
     const model = this.requireModel();
     return (await predictTexts(model, texts)).map((input, index) => sentenceResult(input, model, index));
   }

@@ -3,7 +3,7 @@
  * The renderer only ever talks to an object of this type (`window.workbench`).
  */
 import type { OptionSpec } from './options.js';
-import type { Comparison, ModelInfo, Precision, ResultsDocument, SentenceResult } from './results.js';
+import type { Comparison, ModelInfo, Precision, ResultsDocument, SentenceResult, TextInput } from './results.js';
 
 /** What a model needs from the runtime beyond a plain forward pass. */
 export type ModelCapability = 'attentions' | 'inputs_embeds' | 'gradients';
@@ -49,13 +49,14 @@ export interface LoadedModel extends ModelInfo {
 }
 
 export interface ExplainRequest {
-  texts: string[];
+  /** Texts, or sentence pairs `[text, textPair]` for a pair classifier (NLI). */
+  texts: TextInput[];
   /** Method id → option values (missing values take the method's defaults). */
   methods: Record<string, Record<string, unknown>>;
 }
 
 export interface CompareRequest {
-  text: string;
+  text: TextInput;
   /** Method id → option values (missing values take the method's defaults). */
   methods: Record<string, Record<string, unknown>>;
   /** Human rationale, 0/1 per token or per word: adds the plausibility metrics. */
@@ -129,7 +130,7 @@ export interface WorkbenchApi {
    */
   loadModel(source: string, options?: LoadModelOptions): Promise<LoadedModel>;
   listMethods(): Promise<MethodInfo[]>;
-  predict(texts: string[]): Promise<SentenceResult[]>;
+  predict(texts: TextInput[]): Promise<SentenceResult[]>;
   /** Explains a few texts and waits for the result; long inputs go through `startJob`. */
   explain(request: ExplainRequest): Promise<ResultsDocument>;
   /** Every method on one sentence with ferret's evaluation, their agreement and what each cost. */

@@ -29,7 +29,9 @@ interface ArgumentSpec {
 
 const nonEmptyString: Schema = { type: 'string', minLength: 1 };
 const text: Schema = { type: 'string', maxLength: MAX_TEXT_CHARACTERS };
-const texts: Schema = { type: 'array', items: text, maxItems: MAX_TEXTS_PER_CALL };
+/** A text, or a sentence pair `[text, textPair]`. */
+const textInput: Schema = { oneOf: [text, { type: 'array', items: text, minItems: 2, maxItems: 2 }] };
+const texts: Schema = { type: 'array', items: textInput, maxItems: MAX_TEXTS_PER_CALL };
 /** Method id → option values; the engine checks ids and values against each explainer's option specs. */
 const methods: Schema = {
   type: 'object',
@@ -71,7 +73,7 @@ const CALL_ARGUMENTS: Record<WorkbenchCall, ArgumentSpec[]> = {
         type: 'object',
         required: ['text', 'methods'],
         additionalProperties: false,
-        properties: { text, methods, rationale: { type: 'array', items: { enum: [0, 1] } } },
+        properties: { text: textInput, methods, rationale: { type: 'array', items: { enum: [0, 1] } } },
       },
     },
   ],

@@ -65,6 +65,9 @@ export interface Prediction {
   score?: number;
 }
 
+/** A text, or a pair of texts as a sentence-pair classifier reads them (premise, hypothesis). */
+export type TextInput = string | readonly [text: string, textPair: string];
+
 /** One tokenized input as the model saw it (after truncation). */
 export interface TokenizedText {
   text: string;

@@ -107,3 +107,26 @@ describe('sentence files', () => {
     );
   });
 });
+
+describe('sentence pairs in files', () => {
+  it('reads a tab-separated .txt line, a .csv text_pair column and a .jsonl text_pair field as pairs', () => {
+    const pair = { text: 'A man plays.', textPair: 'A man makes music.' };
+    expect(sentencesOf('p.txt', bytes('A man plays.\tA man makes music.\nalone\n'))).toEqual([pair, { text: 'alone' }]);
+    expect(
+      sentencesOf('p.csv', bytes('text,text_pair,label\nA man plays.,A man makes music.,entailment\nalone,,\n')),
+    ).toEqual([{ ...pair, label: 'entailment' }, { text: 'alone' }]);
+    expect(
+      sentencesOf('p.jsonl', bytes('{"text":"A man plays.","text_pair":"A man makes music."}\n{"text":"alone"}\n')),
+    ).toEqual([pair, { text: 'alone' }]);
+  });
+
+  it('refuses a pair with an empty text, a second tab, or a text_pair that is not a string, naming the line', () => {
+    expect(() => sentencesOf('p.txt', bytes('ok\n\tonly the second\n'))).toThrow(
+      'p.txt line 2 is a sentence pair with an empty first text',
+    );
+    expect(() => sentencesOf('p.txt', bytes('a\tb\tc\n'))).toThrow('p.txt line 1 has more than one tab');
+    expect(() => sentencesOf('p.jsonl', bytes('{"text":"a","text_pair":3}\n'))).toThrow(
+      'p.jsonl line 1 has a "text_pair" that is not a string',
+    );
+  });
+});

@@ -1,11 +1,13 @@
 /**
- * Reading a file of sentences the user dropped: `.txt` (one per line), `.csv` or `.jsonl` (a `text` column,
- * optional `label` and `rationale`). Works on bytes so that every face (the browser's File, Node's fs) shares it, and refuses
+ * Reading a file of sentences the user dropped: `.txt` (one per line; a tab splits a sentence pair), `.csv` or
+ * `.jsonl` (a `text` column, optional `text_pair` as Hugging Face names the second text, `label`, `rationale`). Works on bytes so that every face (the browser's File, Node's fs) shares it, and refuses
  * what is not text with a message a user can act on, instead of feeding binary garbage to the model.
  */
 
 export interface InputSentence {
   text: string;
+  /** The second text of a sentence pair (an NLI hypothesis, a question's passage). */
+  textPair?: string;
   /** The true label, when the file gives one. */
   label?: string;
   /** A human rationale, 0/1 per token or per word (the engine checks which), for the plausibility metrics. */
@@ -112,8 +114,28 @@ function lines(content: string): string[] {
 function parseLines(name: string, content: string): Located[] {
   return lines(content.replace(/^\uFEFF/, '')).map((line, i) => {
     const where = `line ${i + 1}`;
-    return { where, sentence: { text: checkText(name, where, line) } };
+    const tab = line.indexOf('\t');
+    if (tab < 0 || line.trim() === '') return { where, sentence: { text: checkText(name, where, line) } };
+    const second = line.slice(tab + 1);
+    if (second.includes('\t')) {
+      throw new InputFileError(
+        `${name} ${where} has more than one tab: a line holds one text, or two separated by a tab`,
+      );
+    }
+    return { where, sentence: pairOf(name, where, line.slice(0, tab), second) };
   });
+}
+
+/** A sentence pair: both texts must hold something, or the line says which does not. */
+function pairOf(name: string, where: string, first: string, second: string): InputSentence {
+  const text = checkText(name, where, first);
+  const textPair = checkText(name, where, second);
+  if (text === '' || textPair === '') {
+    throw new InputFileError(
+      `${name} ${where} is a sentence pair with an empty ${text === '' ? 'first' : 'second'} text`,
+    );
+  }
+  return { text, textPair };
 }
 
 function parseJsonl(name: string, content: string): Located[] {
@@ -133,10 +155,15 @@ function parseJsonl(name: string, content: string): Located[] {
 function pick(name: string, where: string, row: Record<string, unknown> | null): InputSentence {
   const text = row?.text;
   if (typeof text !== 'string') throw new InputFileError(`${name} ${where} has no "text" field`);
+  const pair = row?.text_pair;
+  if (pair !== undefined && pair !== null && typeof pair !== 'string') {
+    throw new InputFileError(`${name} ${where} has a "text_pair" that is not a string`);
+  }
   const label = row?.label;
   const rationale = parseRationale(name, where, row?.rationale);
+  const texts = pair ? pairOf(name, where, text, pair) : { text: checkText(name, where, text) };
   return {
-    text: checkText(name, where, text),
+    ...texts,
     ...(label === undefined || label === null || label === '' ? {} : { label: String(label) }),
     ...(rationale ? { rationale } : {}),
   };

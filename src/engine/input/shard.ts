@@ -4,7 +4,7 @@
  * (a Slurm array, a Kubernetes indexed Job, GNU parallel) cover the input exactly once between them.
  */
 import { createHash } from 'node:crypto';
-import type { InputInfo, ShardInfo } from '../../shared/results.js';
+import type { InputInfo, ShardInfo, TextInput } from '../../shared/results.js';
 import { OptionError } from '../../shared/options.js';
 
 /** Parses `i/n` (0 ≤ i < n), as given to `--shard`. */
@@ -25,6 +25,8 @@ export function shardIndices(total: number, { index, count }: ShardInfo): number
 }
 
 /** What identifies an input: shards of one run must have read the same sentences. */
-export function inputInfo(texts: readonly string[]): InputInfo {
-  return { sentences: texts.length, sha256: createHash('sha256').update(texts.join('\n')).digest('hex') };
+export function inputInfo(texts: readonly TextInput[]): InputInfo {
+  // A pair as its .txt line (text, tab, second text): a file of single texts hashes as it always has.
+  const lines = texts.map((input) => (typeof input === 'string' ? input : input.join('\t')));
+  return { sentences: texts.length, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }

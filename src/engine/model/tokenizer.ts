@@ -10,7 +10,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer, type Encoding } from 'tokenizers';
-import type { TokenizedText } from '../../shared/results.js';
+import type { TextInput, TokenizedText } from '../../shared/results.js';
+
+export type { TextInput };
 import type { Span } from '../text/offsets.js';
 import { spanRules, tokenSpans, type SpanRules } from '../text/spans.js';
 import { keptPositions } from '../text/truncation.js';
@@ -190,9 +192,6 @@ export class TextTokenizer {
     };
   }
 }
-
-/** A text, or a pair of texts as a sentence-pair classifier reads them (premise, hypothesis). */
-export type TextInput = string | readonly [text: string, textPair: string];
 
 function asPair(input: TextInput): [string, string | undefined] {
   return typeof input === 'string' ? [input, undefined] : [input[0], input[1]];

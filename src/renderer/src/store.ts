@@ -13,8 +13,13 @@ import type {
   WorkbenchEvent,
 } from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
-import type { Comparison, Explanation, ModelInfo, SentenceResult } from '../../shared/results';
+import type { Comparison, Explanation, ModelInfo, SentenceResult, TextInput } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
+
+/** What the engine reads of a row: its text, or its pair of texts. */
+function inputOf(row: InputSentence): TextInput {
+  return row.textPair === undefined ? row.text : [row.text, row.textPair];
+}
 
 export interface Row extends InputSentence {
   /** Prediction (from `predict`) or full result (from a job); kept raw, as it can hold large attention arrays. */
@@ -182,7 +187,7 @@ async function predictRows(current: number, from: number): Promise<void> {
   for (let start = from; start < state.rows.length && bridge; start += PREDICT_CHUNK) {
     const chunk = state.rows.slice(start, start + PREDICT_CHUNK);
     try {
-      const results = await bridge.predict(chunk.map((row) => row.text));
+      const results = await bridge.predict(chunk.map(inputOf));
       if (current !== generation) return;
       results.forEach((result, i) => {
         const row = state.rows[start + i];
@@ -218,7 +223,7 @@ export async function ensureExplanation(index: number, method: string, options: 
   const current = generation;
   cache.set(key, { state: 'pending' });
   try {
-    const document = await bridge.explain({ texts: [row.text], methods: { [method]: options } });
+    const document = await bridge.explain({ texts: [inputOf(row)], methods: { [method]: options } });
     if (current !== generation) return;
     const result = document.sentences[0]!;
     const explanation = result.explanations[method];
@@ -250,7 +255,7 @@ export async function ensureComparison(index: number, methods: Record<string, Op
     .filter((explanationKey) => !cache.has(explanationKey));
   claimed.forEach((explanationKey) => cache.set(explanationKey, { state: 'pending' }));
   try {
-    const request = { text: row.text, methods, ...(row.rationale ? { rationale: row.rationale } : {}) };
+    const request = { text: inputOf(row), methods, ...(row.rationale ? { rationale: row.rationale } : {}) };
     const comparison = markRaw(await bridge.compare(request));
     if (current !== generation) return;
     comparisons.set(key, { state: 'ready', comparison });
@@ -278,7 +283,7 @@ export async function startJob(): Promise<void> {
   starting = true;
   try {
     jobOptions = Object.fromEntries(methods.map((method) => [method.id, effectiveOptions(method.id)]));
-    const job = await bridge.startJob({ texts: state.rows.map((row) => row.text), methods: jobOptions });
+    const job = await bridge.startJob({ texts: state.rows.map(inputOf), methods: jobOptions });
     state.job = { id: job.id, status: job.status, done: job.done, total: job.total };
   } catch (error) {
     state.inputError = `Could not start the job: ${message(error)}`;
