@@ -9,7 +9,16 @@ import { sentenceLayout } from '../shared/charts/layout.js';
 import { predictionView, type HeadInfo } from '../shared/charts/prediction.js';
 import { readableTokens } from '../shared/tokens.js';
 import { mergeWords } from '../shared/words.js';
-import { explainTexts, methodSettings, planMethods, resultsDocument, sentenceResult } from '../engine/explain.js';
+import {
+  explainTexts,
+  explainZeroShot,
+  methodSettings,
+  planMethods,
+  resultsDocument,
+  sentenceResult,
+  zeroShotMethods,
+} from '../engine/explain.js';
+import { DEFAULT_HYPOTHESIS_TEMPLATE, type ZeroShotOptions } from '../engine/zero-shot.js';
 import { describeMethods, EXPLAINERS, UnknownMethodError } from '../engine/explainers/registry.js';
 import { readSentenceFile } from '../engine/input/sentences.js';
 import { inputInfo, parseShard, shardIndices } from '../engine/input/shard.js';
@@ -188,7 +197,19 @@ function buildProgram(io: Io): Command {
       '--shard <i/n>',
       'explain only every n-th sentence starting at sentence i (0-based); see `merge`',
       parseShard,
-    );
+    )
+    .option(
+      '--zero-shot <labels>',
+      'zero-shot classification over an NLI model: comma-separated candidate labels, each explained as the ' +
+        'entailment of (text, hypothesis); the best scored is explained unless --zero-shot-label says',
+    )
+    .option(
+      '--hypothesis-template <text>',
+      `with --zero-shot: the hypothesis, {} for the label`,
+      DEFAULT_HYPOTHESIS_TEMPLATE,
+    )
+    .option('--zero-shot-multi-label', 'with --zero-shot: score each label on its own (entailment vs contradiction)')
+    .option('--zero-shot-label <label>', 'with --zero-shot: the candidate to explain');
   for (const option of methodOptions()) explain.addOption(option);
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     const out = typeof flags.out === 'string' ? flags.out : undefined;
@@ -204,8 +225,10 @@ function buildProgram(io: Io): Command {
             .split(',')
             .map((id) => id.trim());
     for (const warning of unusedOptionWarnings(ids, flags)) io.err(`warning: ${warning}\n`);
+    const zeroShot = zeroShotFlags(flags, texts);
     await withModel(flags as unknown as ModelFlags, io, async (model) => {
-      const methods = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      const given = Object.fromEntries(ids.map((id) => [id, optionsFor(id, flags)]));
+      const methods = zeroShot ? zeroShotMethods(model, given) : given;
       // Resolved up front: a typo fails before any work, and an interrupted run still records the settings.
       const settings = methodSettings(await planMethods(model, methods));
       const run = { input: inputInfo(allTexts), ...(shard ? { shard } : {}) };
@@ -224,7 +247,12 @@ function buildProgram(io: Io): Command {
         // With no report to write, a closed standard output leaves nobody to read the rest: stop too.
         const closed = out === undefined && io.outputClosed ? [io.outputClosed] : [];
         const signal = AbortSignal.any([stops.signal, ...closed]);
-        const completed = await explainTexts(model, texts, methods, { signal, onSentence, indices })
+        const options = { signal, onSentence, indices };
+        const completed = await (
+          zeroShot
+            ? explainZeroShot(model, texts as string[], zeroShot, given, options)
+            : explainTexts(model, texts, methods, options)
+        )
           .catch((error: unknown) => {
             if (signal.aborted) return undefined;
             throw error;
@@ -459,6 +487,32 @@ function warnSkippedCharts(skipped: readonly SkippedChart[], io: Io): void {
   }
 }
 
+/** `--zero-shot` and its companions as the engine's options; they need single texts, not pairs. */
+function zeroShotFlags(
+  flags: Record<string, unknown>,
+  texts: readonly TextInput[],
+): (ZeroShotOptions & { explainLabel?: string }) | undefined {
+  const companions = ['zeroShotMultiLabel', 'zeroShotLabel'].filter((flag) => flags[flag] !== undefined);
+  if (typeof flags.zeroShot !== 'string') {
+    if (companions.length > 0) throw new OptionError('--zero-shot-multi-label and --zero-shot-label need --zero-shot');
+    return undefined;
+  }
+  const candidateLabels = flags.zeroShot
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label !== '');
+  if (candidateLabels.length === 0) throw new OptionError('--zero-shot needs at least one candidate label');
+  if (texts.some((input) => typeof input !== 'string')) {
+    throw new OptionError('--zero-shot pairs each text with its hypotheses; the input holds sentence pairs already');
+  }
+  return {
+    candidateLabels,
+    hypothesisTemplate: String(flags.hypothesisTemplate),
+    multiLabel: flags.zeroShotMultiLabel === true,
+    ...(typeof flags.zeroShotLabel === 'string' ? { explainLabel: flags.zeroShotLabel } : {}),
+  };
+}
+
 /** The file's sentences; what was skipped in it (empty sentences) is said on standard error. */
 async function readTexts(file: string, io: Io): Promise<TextInput[]> {
   const { sentences, warnings } = await readSentenceFile(file);
@@ -506,6 +560,17 @@ export function formatPrediction(sentence: SentenceResult, model: HeadInfo = {})
     prediction = `${labels}\t${sigmoids} (multi-label, threshold ${view.threshold})`;
   } else prediction = `${view.label}\t${view.probability.toFixed(4)}`;
   const text = sentence.textPair === undefined ? sentence.text : `${sentence.text} │ ${sentence.textPair}`;
+  if (sentence.zeroShot) {
+    // The pair's own prediction is of entailment; what the user asked is which candidate fits.
+    const { candidateLabels, scores, label, multiLabel } = sentence.zeroShot;
+    const ranked = candidateLabels
+      .map((candidate, k) => ({ candidate, score: scores[k]! }))
+      .sort((a, b) => b.score - a.score)
+      .map(({ candidate, score }) => `${candidate} ${score.toFixed(4)}`)
+      .join(' · ');
+    const kind = multiLabel ? 'zero-shot, multi-label' : 'zero-shot';
+    return `${label}\t${ranked} (${kind})\t${sentence.text}${warnings}${drift}\n`;
+  }
   return `${prediction}\t${text}${warnings}${drift}\n`;
 }
 

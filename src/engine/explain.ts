@@ -1,5 +1,5 @@
 /** Explaining texts with several methods: the engine call behind the CLI's `explain` and the faces' explain. */
-import { resolveOptions, type OptionValues } from '../shared/options.js';
+import { OptionError, resolveOptions, type OptionValues } from '../shared/options.js';
 import {
   RESULTS_SCHEMA,
   RESULTS_SCHEMA_VERSION,
@@ -12,6 +12,13 @@ import { getExplainer } from './explainers/registry.js';
 import type { ModelBundle } from './model/bundle.js';
 import { predictTexts, type PredictedText } from './predict.js';
 import { UnsupportedGraphError } from './onnx/surgery.js';
+import {
+  DEFAULT_HYPOTHESIS_TEMPLATE,
+  hypotheses,
+  nliLabels,
+  zeroShotScores,
+  type ZeroShotOptions,
+} from './zero-shot.js';
 
 /** Method id → option values as given by a face (defaults filled in here). */
 export type MethodRequest = Record<string, Record<string, unknown>>;
@@ -58,6 +65,75 @@ export async function explainTexts(
   const sentences: SentenceResult[] = [];
   for (const [i, input] of predicted.entries()) {
     const result = sentenceResult(input, model, indices?.[i] ?? i);
+    for (const { explainer, options } of plan) {
+      result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
+    }
+    sentences.push(result);
+    onSentence?.(result, sentences.length - 1);
+  }
+  return resultsDocument(model, sentences, methodSettings(plan));
+}
+
+/** The methods with their target set to the NLI model's entailment: what zero-shot explains. */
+export function zeroShotMethods(model: ModelBundle, methods: MethodRequest): MethodRequest {
+  const { entailment } = nliLabels(model.config.labels);
+  return Object.fromEntries(
+    Object.entries(methods).map(([id, given]) => {
+      const hasTarget = getExplainer(id).options.some((option) => option.name === 'target');
+      // "predicted" (the default) is fine: it is the pair's entailment that zero-shot explains.
+      if (hasTarget && given.target !== undefined && given.target !== 'predicted') {
+        throw new OptionError(`${id}: zero-shot explains the entailment of the chosen label's pair; no target to set`);
+      }
+      return [id, hasTarget ? { ...given, target: entailment } : given];
+    }),
+  );
+}
+
+/**
+ * Zero-shot classification of each text over an NLI model (zero-shot.ts), each explained on the pair of its
+ * explained candidate (`explainLabel`, else the best scored): every method's target is that pair's entailment.
+ */
+export async function explainZeroShot(
+  model: ModelBundle,
+  texts: readonly string[],
+  zeroShot: ZeroShotOptions & { explainLabel?: string },
+  methods: MethodRequest,
+  { signal, onSentence, indices }: ExplainOptions = {},
+): Promise<ResultsDocument> {
+  const candidates = zeroShot.candidateLabels;
+  const hypothesisList = hypotheses(zeroShot);
+  if (zeroShot.explainLabel !== undefined && !candidates.includes(zeroShot.explainLabel)) {
+    throw new OptionError(
+      `the label to explain, ${zeroShot.explainLabel}, is not a candidate (${candidates.join(', ')})`,
+    );
+  }
+  const plan = await planMethods(model, zeroShotMethods(model, methods));
+  const multiLabel = zeroShot.multiLabel ?? false;
+  const sentences: SentenceResult[] = [];
+  for (const [i, text] of texts.entries()) {
+    const pairs = await predictTexts(
+      model,
+      hypothesisList.map((hypothesis) => [text, hypothesis] as const),
+      { signal },
+    );
+    const scores = zeroShotScores(
+      pairs.map(({ prediction }) => prediction.logits),
+      model.config.labels,
+      { multiLabel },
+    );
+    const best = scores.indexOf(Math.max(...scores));
+    const chosen = zeroShot.explainLabel === undefined ? best : candidates.indexOf(zeroShot.explainLabel);
+    const input = pairs[chosen]!;
+    const result: SentenceResult = {
+      ...sentenceResult(input, model, indices?.[i] ?? i),
+      zeroShot: {
+        candidateLabels: [...candidates],
+        hypothesisTemplate: zeroShot.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE,
+        multiLabel,
+        scores,
+        label: candidates[chosen]!,
+      },
+    };
     for (const { explainer, options } of plan) {
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }

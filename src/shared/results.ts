@@ -160,6 +160,21 @@ export interface SentenceResult extends TokenizedText, Prediction {
   evaluation?: Record<string, MetricValues>;
   /** With `precision: 'int8'`: max over classes of |p_int8 − p_fp32| for this sentence. */
   int8Drift?: number;
+  /**
+   * Zero-shot classification over an NLI model: the sentence is the pair (text, hypothesis of `label`), and its
+   * explanations explain that pair's entailment.
+   */
+  zeroShot?: ZeroShotResult;
+}
+
+export interface ZeroShotResult {
+  candidateLabels: string[];
+  hypothesisTemplate: string;
+  multiLabel: boolean;
+  /** Per candidate, as the zero-shot pipeline scores it. */
+  scores: number[];
+  /** The candidate explained (the best scored unless one was asked for). */
+  label: string;
 }
 
 /** A side-by-side comparison of methods on one sentence (the engine's `compareMethods`). */
