@@ -9,6 +9,7 @@ import { sentenceLayout } from '../shared/charts/layout.js';
 import { predictionView, type HeadInfo } from '../shared/charts/prediction.js';
 import { readableTokens } from '../shared/tokens.js';
 import { mergeWords } from '../shared/words.js';
+import { formatModelReport } from '../shared/model-report.js';
 import {
   explainTexts,
   explainZeroShot,
@@ -28,6 +29,7 @@ import type { DownloadProgress, Dtype } from '../engine/hub/download.js';
 import { DEFAULT_MODEL_ID, type SkippedChart } from '../shared/api.js';
 import type { ModelBundle } from '../engine/model/bundle.js';
 import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo.js';
+import { inspectModel } from '../engine/model/inspect.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
@@ -330,7 +332,9 @@ function buildProgram(io: Io): Command {
       }
     });
 
-  const models = program.command('models').description('List or remove models in the Hugging Face cache.');
+  const models = program
+    .command('models')
+    .description('List or remove models in the Hugging Face cache, or inspect any model.');
   models
     .command('list', { isDefault: true })
     .description('List cached hub models.')
@@ -342,6 +346,23 @@ function buildProgram(io: Io): Command {
       for (const model of cached) {
         io.out(`${model.id}\t${(model.bytes / 1e6).toFixed(1)} MB\t${model.files.join(', ')}\n`);
       }
+    });
+  models
+    .command('inspect')
+    .description(
+      "Describe a model: family, head, tokenizer and its specials, the graph's inputs and opset, the attention " +
+        'layers × heads found in the graph, max tokens, vocab size, sha256, and which methods it can run (and why not).',
+    )
+    .argument('<dir|id>', `as --model takes: a model folder, a hub id (downloaded on first use), or "${DEMO_MODEL_ID}"`)
+    .addOption(dtypeOption())
+    .addOption(precisionOption())
+    .addOption(thresholdOption())
+    .option('--json', 'print one JSON object')
+    .action(async (source: string, flags: Omit<ModelFlags, 'model'> & { json?: boolean }) => {
+      await withModel({ ...flags, model: source }, io, async (model) => {
+        const report = await inspectModel(model);
+        io.out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatModelReport(report));
+      });
     });
   models
     .command('remove')

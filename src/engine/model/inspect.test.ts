@@ -1,0 +1,76 @@
+/**
+ * `inspectModel`'s reading of an ONNX file (what older exporters and fused graphs declare) and of a multi-label
+ * head; the CLI's tests (src/cli/inspect.test.ts) check the whole report on real fixtures.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel, encodeModel, DataType, type ModelProto } from '../onnx/proto.js';
+import { floatTensor, LOGITS_OUTPUT, tensorInput } from '../onnx/test-graphs.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { ModelBundle } from './bundle.js';
+import { graphFacts, inspectModel } from './inspect.js';
+
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'xai-inspect-'));
+});
+afterAll(() => rm(cacheDir, { recursive: true, force: true }));
+
+describe('graphFacts', () => {
+  it('leaves out initializers listed as inputs (IR < 4), names every opset, and reads each dimension', () => {
+    const model: ModelProto = {
+      irVersion: 3,
+      opsetImport: [
+        { domain: '', version: 11 },
+        { domain: 'com.microsoft', version: 1 },
+      ],
+      graph: {
+        input: [
+          tensorInput('input_ids', DataType.INT64),
+          { name: 'W', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } } },
+          { name: 'scale', type: { tensorType: { elemType: DataType.DOUBLE, shape: { dim: [{}, { dimValue: 3 }] } } } },
+        ],
+        initializer: [floatTensor('W', [2], [1, 2])],
+        output: [LOGITS_OUTPUT],
+      },
+    };
+    // Through the encoder and back, so that the integers are protobuf's (Long) as in a file read from disk.
+    const facts = graphFacts(decodeModel(encodeModel(model)));
+    expect(facts).toEqual({
+      irVersion: 3,
+      opset: 11,
+      opsets: [
+        { domain: 'ai.onnx', version: 11 },
+        { domain: 'com.microsoft', version: 1 },
+      ],
+      inputs: [
+        { name: 'input_ids', type: 'int64', shape: ['batch', 'seq'] },
+        { name: 'scale', type: 'float64', shape: ['?', 3] },
+      ],
+      outputs: [{ name: 'logits', type: 'float32', shape: [] }],
+    });
+    expect(facts).not.toHaveProperty('producer');
+  });
+});
+
+describe('inspectModel', () => {
+  it("gives a multi-label head's labels and the threshold it was loaded with", async () => {
+    const dir = join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert-multilabel');
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { id2label: object };
+    const model = await ModelBundle.load(dir, { cacheDir, threshold: 0.3 });
+    try {
+      const report = await inspectModel(model);
+      expect(report.head).toEqual({
+        task: 'multi_label_classification',
+        labels: Object.values(config.id2label),
+        threshold: 0.3,
+      });
+      expect(report.family).toBe('distilbert');
+      expect(report.graph.inputs.map((input) => input.name)).toEqual(['input_ids', 'attention_mask']);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
