@@ -106,9 +106,10 @@ function ensureFullModel(): void {
 async function explainOnce(model: ModelBundle, text: string, method: string, given: Record<string, unknown> = {}) {
   const explainer = getExplainer(method);
   const options = resolveOptions(explainer.options, given);
-  const [prediction] = await predictEncoded(model, [model.tokenizer.encode(text)]);
-  return (): Promise<Explanation> =>
-    explainer.explain({ encoded: model.tokenizer.encode(text), prediction: prediction! }, { model }, options);
+  const [prediction] = await predictEncoded(model, [await model.tokenizer.encode(text)]);
+  // A fresh encoding per run, so that no run reuses another's forward-service memo.
+  return async (): Promise<Explanation> =>
+    explainer.explain({ encoded: await model.tokenizer.encode(text), prediction: prediction! }, { model }, options);
 }
 
 interface Peaks {
@@ -149,7 +150,7 @@ async function forwardRows(
   texts: readonly string[],
 ): Promise<void> {
   progress('forward: seed sentence');
-  const seed = model.tokenizer.encode(SEED);
+  const seed = await model.tokenizer.encode(SEED);
   const n = seed.ids.length;
   // Predictions run on the pooled-row graph, PyTorch and the exported graph compute every row: each rate is
   // turned into GFLOP/s with the products its own graph executes, so skipped work never counts as done.
@@ -219,7 +220,7 @@ async function forwardRows(
   }
 
   progress('forward: sentence file');
-  const encodings = texts.map((text) => model.tokenizer.encode(text));
+  const encodings = await model.tokenizer.encodeBatch(texts);
   const usefulFlops = encodings.reduce((sum, encoded) => sum + pooledRowFlops(architecture, encoded.ids.length), 0);
   const alone: number[] = encodings.map(() => Infinity);
   for (let pass = 0; pass < 2; pass += 1) {
@@ -252,7 +253,7 @@ async function explainerRows(model: ModelBundle): Promise<void> {
 async function integratedGradientRows(model: ModelBundle, torch: TorchBench | undefined): Promise<void> {
   progress('integrated gradients: engine and PyTorch');
   const ig = await explainOnce(model, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
-  const ids = model.tokenizer.encode(SEED).ids;
+  const { ids } = await model.tokenizer.encode(SEED);
   let threads = 0;
   const [ours, theirs] = await alternating(
     3,
@@ -313,7 +314,7 @@ async function robertaRows(generated: Generated | undefined, withMachineRows: bo
     );
     progress('RoBERTa-base: integrated gradients, engine and PyTorch');
     const ig = await explainOnce(model.bundle, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
-    const ids = model.bundle.tokenizer.encode(SEED).ids;
+    const { ids } = await model.bundle.tokenizer.encode(SEED);
     const explanation = await ig();
     const target = explanation.options.target as number;
     let threads = 0;
@@ -331,7 +332,7 @@ async function robertaRows(generated: Generated | undefined, withMachineRows: bo
     if (!torch) return 0;
     row(section, `IG × input, 50 steps: PyTorch autograd (${threads} thread(s))`, s(theirs));
     row(section, 'engine / PyTorch', `${(ours / theirs).toFixed(2)}×`);
-    const [prediction] = await predictEncoded(model.bundle, [model.bundle.tokenizer.encode(SEED)]);
+    const [prediction] = await predictEncoded(model.bundle, [await model.bundle.tokenizer.encode(SEED)]);
     const check = checkIg(
       { raw: explanation.raw, fx: prediction!.logits[target]!, delta: explanation.delta! },
       await torch.request<TorchIgValues>({ cmd: 'ig_values', ids, steps: 50, target }),
@@ -370,12 +371,13 @@ async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly s
       ? `8-bit (±${weightMax}): this CPU's int8 kernels do not saturate`
       : `7-bit (±${weightMax}, reduce_range): this CPU's int8 kernels saturate 8-bit weights`,
   );
-  const median = [...texts].sort((a, b) => model.tokenizer.encode(a).ids.length - model.tokenizer.encode(b).ids.length)[
-    Math.floor(texts.length / 2)
-  ]!;
+  const lengths = new Map(
+    (await model.tokenizer.encodeBatch(texts)).map((encoded) => [encoded.text, encoded.ids.length] as const),
+  );
+  const median = [...texts].sort((a, b) => lengths.get(a)! - lengths.get(b)!)[Math.floor(texts.length / 2)]!;
   for (const [label, text, runs] of [
     ['seed', SEED, 3],
-    [`file's median (${model.tokenizer.encode(median).ids.length} tokens)`, median, 1],
+    [`file's median (${lengths.get(median)!} tokens)`, median, 1],
   ] as const) {
     progress(`int8 against fp32: ${label}`);
     for (const method of ['shap', 'lime', 'occlusion']) {
@@ -389,10 +391,14 @@ async function int8Rows(model: ModelBundle, int8: ModelBundle, texts: readonly s
     }
     const metrics = async (bundle: ModelBundle) => {
       const explanation = await (await explainOnce(bundle, text, 'lime'))();
-      const [prediction] = await predictEncoded(bundle, [bundle.tokenizer.encode(text)]);
+      const [prediction] = await predictEncoded(bundle, [await bundle.tokenizer.encode(text)]);
       return fastest(
-        () =>
-          evaluateExplanation(bundle, { encoded: bundle.tokenizer.encode(text), prediction: prediction! }, explanation),
+        async () =>
+          evaluateExplanation(
+            bundle,
+            { encoded: await bundle.tokenizer.encode(text), prediction: prediction! },
+            explanation,
+          ),
         runs,
       );
     };
