@@ -19,6 +19,10 @@ const FIXTURES = [
   { name: 'tiny-bert-cased', dir: 'fixtures/models/tiny-bert-cased' },
   { name: 'tiny-roberta', dir: 'fixtures/models/tiny-roberta' },
   { name: 'tiny-xlmr', dir: 'fixtures/models/tiny-xlmr' },
+  { name: 'tiny-electra', dir: 'fixtures/models/tiny-electra' },
+  { name: 'tiny-mpnet', dir: 'fixtures/models/tiny-mpnet' },
+  { name: 'tiny-albert', dir: 'fixtures/models/tiny-albert' },
+  { name: 'tiny-distilbert-multilabel', dir: 'fixtures/models/tiny-distilbert-multilabel' },
 ];
 
 const SEED = 'You look terrible! Maybe you should rest?';
