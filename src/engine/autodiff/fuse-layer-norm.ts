@@ -8,7 +8,7 @@
  * onnxruntime accepts LayerNormalization at every opset, as its own LayerNorm fusion emits it.
  */
 import { GraphIndex } from '../onnx/graph.js';
-import { intConstant } from '../onnx/opset.js';
+import { constantTensor, intConstant } from '../onnx/opset.js';
 import { DataType, floatData, int, onnx, type GraphProto, type NodeProto } from '../onnx/proto.js';
 
 const { AttributeType } = onnx.AttributeProto;
@@ -125,13 +125,7 @@ function vectorInitializer(index: GraphIndex, name: string | undefined): string 
 
 /** The value of a one-element float constant (initializer or Constant node), or undefined. */
 function scalarConstant(index: GraphIndex, name: string | undefined): number | undefined {
-  if (!name) return undefined;
-  const producer = index.producer.get(name);
-  const tensor = producer
-    ? producer.opType === 'Constant'
-      ? producer.attribute?.find((attribute) => attribute.name === 'value')?.t
-      : undefined
-    : index.initializers.get(name);
+  const tensor = constantTensor(index, name);
   if (tensor?.dataType !== DataType.FLOAT) return undefined;
   const values = floatData(tensor);
   return values.length === 1 ? values[0] : undefined;

@@ -58,16 +58,19 @@ export function integerMinMax(opset: number): boolean {
   return opset >= 12;
 }
 
-/** The values of an integer constant (initializer or Constant node), or undefined. */
-export function intConstant(index: GraphIndex, name: string | undefined): number[] | undefined {
+/** The tensor behind a constant (an initializer, or a Constant node's value), or undefined. */
+export function constantTensor(index: GraphIndex, name: string | undefined): TensorProto | undefined {
   if (!name) return undefined;
   const producer = index.producer.get(name);
-  const tensor = producer
-    ? producer.opType === 'Constant'
-      ? producer.attribute?.find((attribute) => attribute.name === 'value')?.t
-      : undefined
-    : index.initializers.get(name);
-  return intValues(tensor);
+  if (!producer) return index.initializers.get(name);
+  return producer.opType === 'Constant'
+    ? (producer.attribute?.find((attribute) => attribute.name === 'value')?.t ?? undefined)
+    : undefined;
+}
+
+/** The values of an integer constant (initializer or Constant node), or undefined. */
+export function intConstant(index: GraphIndex, name: string | undefined): number[] | undefined {
+  return intValues(constantTensor(index, name));
 }
 
 export function intValues(tensor: TensorProto | null | undefined): number[] | undefined {
