@@ -91,7 +91,7 @@ export class ForwardService {
   }
 
   private async sequencesOf(inputs: readonly TextInput[]): Promise<TokenSequence[]> {
-    return (await this.model.tokenizer.encodeBatch(inputs)).map(sequenceOf);
+    return (await this.model.tokenizer.encodeIds(inputs)).map(sequenceOf);
   }
 
   /** A view that shares this service's batches and memo but counts one method's distinct sequences. */

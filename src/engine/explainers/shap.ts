@@ -74,7 +74,7 @@ export const shapExplainer: Explainer = {
     const raw = result.values.map((perClass) => perClass[target.index]!);
     const warnings = continuations.length === 0 ? [] : [sharedCharacterWarning(encoded.tokens, continuations)];
     const unmasked = maskedInput(new Uint8Array(n).fill(1));
-    const [reread] = await tokenizer.encodeBatch([unmasked]);
+    const [reread] = await tokenizer.encodeIds([unmasked]);
     if (reread!.ids.join() !== encoded.ids.join()) {
       const predicted = headOutputs(model.config.task, prediction.logits)[target.index]!;
       warnings.push(rebuiltTextWarning(unmasked, result.full[target.index]!, predicted));

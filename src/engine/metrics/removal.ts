@@ -55,7 +55,7 @@ async function retokenized(
   const decoded = await tokenizer.decodeBatch(pieces);
   const inputs: TextInput[] =
     textPair === undefined ? decoded : keeps.map((_, k) => [decoded[2 * k]!, decoded[2 * k + 1]!] as const);
-  return (await tokenizer.encodeBatch(inputs)).map(sequenceOf);
+  return (await tokenizer.encodeIds(inputs)).map(sequenceOf);
 }
 
 export function outputValue(output: ForwardOutput, target: number, space: OutputSpace): number {

@@ -128,10 +128,7 @@ export class TextTokenizer {
   async encodeBatch(inputs: readonly TextInput[]): Promise<EncodedText[]> {
     if (inputs.length === 0) return [];
     const pairs = inputs.map(asPair);
-    // The binding's encodeBatch takes single texts only; pairs go one call each, run side by side.
-    const encodings = pairs.every(([, pair]) => pair === undefined)
-      ? await this.inner.encodeBatch(pairs.map(([text]) => text))
-      : await Promise.all(pairs.map(([text, pair]) => this.inner.encode(text, pair ?? null)));
+    const encodings = await this.bindingEncodings(pairs);
     // A pair's spans: each text's own, from the text alone (its tokens are the pair's, in order).
     const seconds = pairs.flatMap(([text, pair]) => (pair === undefined ? [] : [text, pair]));
     const alone = seconds.length === 0 ? [] : await this.inner.encodeBatch(seconds, { addSpecialTokens: false });
@@ -149,6 +146,28 @@ export class TextTokenizer {
     });
   }
 
+  /**
+   * Only what a forward pass reads (ids and type ids, truncated as `encodeBatch` truncates), for the many
+   * perturbed texts SHAP and deletion run: no spans, tokens or words.
+   */
+  async encodeIds(inputs: readonly TextInput[]): Promise<{ ids: number[]; tokenTypeIds: number[] }[]> {
+    if (inputs.length === 0) return [];
+    return (await this.bindingEncodings(inputs.map(asPair))).map((encoding) => {
+      const ids = encoding.getIds();
+      const tokenTypeIds = encoding.getTypeIds();
+      if (ids.length <= this.maxLength) return { ids, tokenTypeIds };
+      const kept = keptPositions(sequenceIdsOf(encoding), this.maxLength);
+      return { ids: ids.filter((_, i) => kept[i]), tokenTypeIds: tokenTypeIds.filter((_, i) => kept[i]) };
+    });
+  }
+
+  /** The binding's encodeBatch takes single texts only; pairs go one call each, run side by side. */
+  private bindingEncodings(pairs: readonly [string, string | undefined][]): Promise<Encoding[]> {
+    return pairs.every(([, pair]) => pair === undefined)
+      ? this.inner.encodeBatch(pairs.map(([text]) => text))
+      : Promise.all(pairs.map(([text, pair]) => this.inner.encode(text, pair ?? null)));
+  }
+
   /** The text of `ids` as Python's `tokenizer.decode(ids, skip_special_tokens=True)` gives it. */
   async decodeBatch(sequences: readonly (readonly number[])[]): Promise<string[]> {
     if (sequences.length === 0) return [];
@@ -161,9 +180,8 @@ export class TextTokenizer {
 
   private encoded(text: string, pair: string | undefined, encoding: Encoding, offsets: Span[]): EncodedText {
     const ids = encoding.getIds();
-    const sequenceIds = encoding
-      .getSequenceIds()
-      .map((sequence, i) => (encoding.getSpecialTokensMask()[i] ? null : (sequence ?? null)));
+    const special = encoding.getSpecialTokensMask().map((bit) => bit === 1);
+    const sequenceIds = sequenceIdsOf(encoding, special);
     const full = {
       ids,
       // The vocabulary's strings (Python's convert_ids_to_tokens), not the encoding's: those keep the space an
@@ -172,7 +190,7 @@ export class TextTokenizer {
       tokenTypeIds: encoding.getTypeIds(),
       offsets,
       wordIds: encoding.getWordIds().map((word) => word ?? null),
-      special: encoding.getSpecialTokensMask().map((bit) => bit === 1),
+      special,
       sequenceIds,
     };
     const base = { text, ...(pair === undefined ? {} : { textPair: pair }), fullLength: ids.length };
@@ -191,6 +209,14 @@ export class TextTokenizer {
       truncated: true,
     };
   }
+}
+
+/** Which text each token is in, 0 or 1, and null at the specials the template added. */
+function sequenceIdsOf(
+  encoding: Encoding,
+  special = encoding.getSpecialTokensMask().map((bit) => bit === 1),
+): (number | null)[] {
+  return encoding.getSequenceIds().map((sequence, i) => (special[i] ? null : (sequence ?? null)));
 }
 
 function asPair(input: TextInput): [string, string | undefined] {

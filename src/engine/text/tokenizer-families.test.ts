@@ -438,6 +438,12 @@ for (const family of FAMILIES) {
         expect(entry.truncated).toBe(false);
       });
       expect(await engine.encode(TRICKY[3]!)).toEqual(encoded[3]);
+      // The forward passes' short form: the same ids and type ids, truncation and pairs included.
+      const narrow = await TextTokenizer.load(family.dir, 12);
+      const inputs = [...TRICKY, [TRICKY[0]!, TRICKY[1]!] as const, [TRICKY[8]!.repeat(3), TRICKY[2]!] as const];
+      const full = await narrow.encodeBatch(inputs);
+      expect(await narrow.encodeIds(inputs)).toEqual(full.map(({ ids, tokenTypeIds }) => ({ ids, tokenTypeIds })));
+      expect(full.some((entry) => entry.truncated && entry.textPair !== undefined)).toBe(true);
     });
 
     it('encodes pairs as the binding does, each token spanning its own text, and truncates them longest first', async () => {
