@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from export_models import SENTIMENT_LABELS, _random_model, _targets, _write_json, export_onnx  # noqa: E402
 from gradient_golden import Selected, ig_nodes, integrated  # noqa: E402
-from modeling import RobertaConfig, RobertaForSequenceClassification, create_position_ids_from_input_ids  # noqa: E402
+from modeling import POSITIONS_FROM_IDS, RobertaConfig, RobertaForSequenceClassification, create_position_ids_from_input_ids  # noqa: E402
 
 THREADS = (1, 2)
 REPO = Path(__file__).resolve().parent.parent
@@ -159,13 +159,19 @@ def integrated_gradients(model, spec: Spec, ids, steps: int, repeats: int, targe
 
 def ig_values(model, spec: Spec, ids, steps: int, target: int) -> dict:
     """What the bench checks the engine's IG x input against: token attributions (before normalization), f(x),
-    f(x') and the convergence delta, from gradient_golden's `integrated` (float64 sums)."""
+    f(x') and the convergence delta, from gradient_golden's `integrated` (float64 sums). f(x') and the delta are
+    captum's: the model run on the baseline ids, which a RoBERTa graph numbers from their own <pad> positions."""
     f, x, baseline = ig_setup(model, spec, ids, target)
-    averaged, delta = integrated(f, x, baseline, "logit", "gausslegendre", steps)
+    baseline_ids = [ids[0]] + [spec.pad_id] * (len(ids) - 2) + [ids[-1]]
+    averaged, delta = integrated(f, x, baseline, "logit", "gausslegendre", steps, baseline_ids)
+    positions = None
+    if spec.architecture in POSITIONS_FROM_IDS:
+        positions = create_position_ids_from_input_ids(torch.tensor([baseline_ids]), model.config.pad_token_id)
     with torch.no_grad():
-        ends = f(torch.stack([x, baseline]), "logit").double()
+        f_x = float(f(x[None], "logit").double()[0])
+        f_baseline = float(f(baseline[None], "logit", positions).double()[0])
     raw = ((x - baseline).double() * averaged.double()).sum(-1)
-    return {"raw": raw.tolist(), "f_x": float(ends[0]), "f_baseline": float(ends[1]), "delta": delta}
+    return {"raw": raw.tolist(), "f_x": f_x, "f_baseline": f_baseline, "delta": delta}
 
 
 def export(spec: Spec, model, folder: Path) -> None:
