@@ -1,8 +1,9 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
-                                               tiny-bert-cased|tiny-mpnet|tiny-albert|tiny-bert-opset17|
-                                               tiny-bert-sdpa|tiny-distilbert-opset12|tiny-electra|full ...]
+                                               tiny-bert-cased|tiny-mpnet|tiny-albert|tiny-deberta|
+                                               tiny-bert-opset17|tiny-bert-sdpa|tiny-distilbert-opset12|
+                                               tiny-electra|full ...]
                                               [--out DIR]
 
 Without targets: every model but `full` (small, committed). `full` (a random-weight full-size DistilBERT,
@@ -11,15 +12,15 @@ Everything is deterministic: re-running reproduces every file byte for byte (Ope
 
 Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
 the way Hugging Face's exporters do it (constant folding, int64 inputs with dynamic batch and sequence axes, one
-output `logits`; RoBERTa, XLM-R and MPNet without token_type_ids, as optimum) at optimum's default opset for the
-family: 14, ELECTRA 11, MPNet 12. Tokenizers are our own WordPiece vocabularies (scripts/demo_vocab.py; also
-tiny-electra's), except for `full`, which takes the real uncased vocabulary from --tokenizer-dir, and
-`tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-mpnet` and `tiny-albert`, which get a tokenizer fixture
-(fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their golden ids come from Hugging Face's
-`tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and tiny-roberta also keeps its
-goldens on id sequences (scripts/roberta_fixture.py). The exporter variants (tiny-bert-opset17, tiny-bert-sdpa,
-tiny-distilbert-opset12) are their base model exported another way and have no golden files of their own: the
-base model's apply to them.
+output `logits`; RoBERTa, XLM-R, MPNet and DeBERTa-v3 without token_type_ids, as optimum) at optimum's default
+opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers are our own WordPiece vocabularies
+(scripts/demo_vocab.py; also tiny-electra's), except for `full`, which takes the real uncased vocabulary from
+--tokenizer-dir, and `tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-mpnet`, `tiny-albert` and
+`tiny-deberta`, which get a tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their
+golden ids come from Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and
+tiny-roberta also keeps its goldens on id sequences (scripts/roberta_fixture.py). The exporter variants
+(tiny-bert-opset17, tiny-bert-sdpa, tiny-distilbert-opset12) are their base model exported another way and have
+no golden files of their own: the base model's apply to them.
 """
 
 import argparse
@@ -43,6 +44,7 @@ os.environ.setdefault("OPENBLAS_CORETYPE", "SandyBridge")
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
+from onnx import numpy_helper  # noqa: E402
 import torch  # noqa: E402
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the helper modules in the repository
@@ -69,6 +71,8 @@ from modeling import (  # noqa: E402
     ElectraForSequenceClassification,
     MPNetConfig,
     MPNetForSequenceClassification,
+    DebertaV2Config,
+    DebertaV2ForSequenceClassification,
     init_random_weights,
     set_attn_implementation,
 )
@@ -394,8 +398,11 @@ def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict, pad_i
     for softmax in softmaxes:
         probabilities = softmax.output[0]
         guard = [n for n in graph.node if n.op_type == "Where" and probabilities in n.input]
-        if guard:  # SDPA as torch 2.x exports it: Where(IsNaN(p), 0, p) between Softmax and MatMul
-            probabilities = guard[0].output[0]
+        if guard:  # SDPA as torch 2.x exports it: Where(IsNaN(p), 0, p) between Softmax and MatMul; DeBERTa's
+            probabilities = guard[0].output[0]  # XSoftmax: Where(mask, 0, p)
+        reshape = [n for n in graph.node if n.op_type == "Reshape" and n.input[0] == probabilities]
+        if architecture == "deberta" and reshape:  # DeBERTa: the bmm of [batch·heads, n, n] probabilities
+            probabilities = reshape[0].output[0]
         assert any(n.op_type == "MatMul" and probabilities in n.input for n in graph.node), "Softmax -> MatMul"
     assert [o.name for o in graph.output] == ["logits"]
     assert not any(t.data_location == onnx.TensorProto.EXTERNAL for t in graph.initializer)
@@ -553,7 +560,7 @@ BERT_CASED_SENTENCES = [
 @dataclass
 class TokenizedFixture:
     name: str
-    architecture: str  # "roberta" (XLM-R too: the same modules), "bert", "mpnet" or "albert"
+    architecture: str  # "roberta" (XLM-R too: the same modules), "bert", "mpnet", "albert" or "deberta"
     tokenizer: str  # folder under fixtures/tokenizers/
     sentences: List[str]
     make_model: Callable[[int], torch.nn.Module]  # from the tokenizer's vocabulary size
@@ -664,6 +671,41 @@ def tiny_albert_model(vocab_size: int) -> AlbertForSequenceClassification:
     return _random_model(AlbertForSequenceClassification, config, seed=1, std=0.25)
 
 
+# Roles: the seed and a contraction (gradient goldens), case and accents kept (NFKC leaves them), doubled spaces and
+# spaces around the text (the normalizer collapses the runs and strips the ends), a literal `[MASK]` (a plain special:
+# the space before it is stripped with its segment), an emoji ([UNK]), full-width letters NFKC folds to ASCII, a
+# single word, and one longer than 64 tokens.
+DEBERTA_SENTENCES = [
+    SEED_SENTENCE,
+    "I didn't like the ending; it was slow and predictable.",
+    "Café crème in Zürich was unbelievably good.",
+    "  The  plot   was  boring,  really.  ",
+    "The film was [MASK] and the acting was great.",
+    "The ending made me smile 😊 so much.",
+    "Ｆｕｌｌ width ＦＩＬＭ",
+    "Brilliant",
+    "The director, a newcomer from Zürich, handled the crowd scenes with real confidence; the actors were great, "
+    "but the music was too loud in most scenes. Nothing happens for an hour, then everything happens at once.",
+]
+
+
+def tiny_deberta_model(vocab_size: int) -> DebertaV2ForSequenceClassification:
+    # DeBERTa-v3's structure at hidden 32: 16 position buckets (8 exact distances per side, log-spaced up to 63), so
+    # the tiny model's sentences already share buckets between distances and the gathers repeat indices. Seed 1:
+    # the sentences between them predict all three labels, and every IG convergence delta shrinks from 8 to 50 steps.
+    config = DebertaV2Config(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=64, position_buckets=16, id2label=SENTIMENT_LABELS,
+    )
+    model = _random_model(DebertaV2ForSequenceClassification, config, seed=1, std=0.25)
+    # The [PAD] row is drawn as every other row rather than zeroed (the padding row of a checkpoint is whatever its
+    # training code left there): the pad baseline then differs from the zero baseline between the specials.
+    with torch.no_grad():
+        table = model.deberta.embeddings.word_embeddings.weight
+        table[config.pad_token_id].normal_(0.0, 0.25, generator=torch.Generator().manual_seed(1))
+    return model
+
+
 def _upstream(graph, tensor: str, stop: Callable[[onnx.NodeProto], bool]) -> List[onnx.NodeProto]:
     """The nodes `tensor` is computed from, in graph order, not looking past nodes where `stop` holds."""
     producers = {output: node for node in graph.node for output in node.output}
@@ -751,6 +793,52 @@ def _check_albert(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, 
     }
 
 
+def _check_deberta(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, int]]:
+    """optimum's DeBERTa-v2 interface (no token types), nothing added to the word embeddings before their LayerNorm,
+    the relative positions (Range, Sign, Abs, Log, Ceil from the sequence length alone), and per layer the c2p and
+    p2c GatherElements of the relative scores and transformers' XSoftmax: Where(mask, -big) -> Softmax ->
+    Where(mask, 0) -> Reshape to [batch·heads, n, n] -> MatMul with the values."""
+    graph = model.graph
+    assert [i.name for i in graph.input] == ["input_ids", "attention_mask"], "optimum's DeBERTa-v2 inputs"
+    producer = {o: n for n in graph.node for o in n.output}
+    consumers = lambda name: [n for n in graph.node if name in n.input]  # noqa: E731
+    (lookup,) = [n for n in graph.node if n.op_type == "Gather" and n.input[1] == "input_ids"]
+    assert {n.op_type for n in consumers(lookup.output[0])} == {"ReduceMean", "Sub"}, "LayerNorm(word embeddings)"
+    assert not any("position_embeddings" in t.name or "token_type" in t.name for t in graph.initializer)
+    (rng,) = [n for n in graph.node if n.op_type == "Range"]
+    positions = [n for n in graph.node if n.op_type == "Cast" and n.attribute[0].i == onnx.TensorProto.INT64
+                 and any(m.op_type == "Ceil" for m in _upstream(graph, n.output[0], stop=lambda m: False))]
+    bucket_ops = _op_counts(n for n in _upstream(graph, positions[0].output[0], stop=lambda m: m.op_type == "Shape")
+                            if n.op_type != "Constant")
+    for op in ("Shape", "Range", "Sub", "Sign", "Abs", "Less", "Greater", "And", "Where", "Log", "Ceil", "LessOrEqual"):
+        assert op in bucket_ops, f"the bucket subgraph has no {op}: {bucket_ops}"
+    assert rng in _upstream(graph, positions[0].output[0], stop=lambda m: False)
+    gathers = [n for n in graph.node if n.op_type == "GatherElements"]
+    assert len(gathers) == 2 * n_layers, f"{len(gathers)} GatherElements for {n_layers} layers"
+    assert sum(n.op_type == "Tile" for n in graph.node) == 2 * n_layers, "pos query and key repeated per layer"
+    casts = collections.Counter(n.attribute[0].i for n in graph.node if n.op_type == "Cast")
+    assert casts[onnx.TensorProto.UINT8] >= n_layers and casts[onnx.TensorProto.BOOL] >= 2 * n_layers
+    constant = lambda name: numpy_helper.to_array(producer[name].attribute[0].t)  # noqa: E731
+    for softmax in (n for n in graph.node if n.op_type == "Softmax"):
+        before = producer[softmax.input[0]]
+        assert before.op_type == "Where" and constant(before.input[1]) == np.finfo(np.float32).min, "Where(mask, -big)"
+        (after,) = consumers(softmax.output[0])
+        assert after.op_type == "Where" and after.input[2] == softmax.output[0], "Where(mask, 0, p)"
+        assert constant(after.input[1]) == 0 and producer[after.input[0]].op_type == "Cast"
+        (reshape,) = [n for n in consumers(after.output[0]) if n.op_type == "Reshape"]
+        assert any(n.op_type == "MatMul" and n.input[0] == reshape.output[0] for n in consumers(reshape.output[0]))
+    layer = "/deberta/encoder/layer.0/attention/self/"
+    return {
+        "relative positions (Shape -> bucketed positions)": bucket_ops,
+        "disentangled attention of layer 0 (constant subgraphs included)": _op_counts(
+            n for n in graph.node if n.name.startswith(layer) and n.op_type != "Constant"),
+        "whole graph, notable": {op: c for op, c in _op_counts(graph.node).items() if op in (
+            "Range", "Sign", "Abs", "Log", "Ceil", "Clip", "Min", "Max", "Less", "Greater", "LessOrEqual", "And",
+            "Tile", "GatherElements", "Where", "Softmax")},
+        "Cast targets": {onnx.TensorProto.DataType.Name(k): v for k, v in sorted(casts.items())},
+    }
+
+
 TOKENIZED_FIXTURES = {
     "tiny-roberta": TokenizedFixture(
         "tiny-roberta", "roberta", "roberta-bpe", ROBERTA_SENTENCES, tiny_roberta_model,
@@ -790,6 +878,18 @@ TOKENIZED_FIXTURES = {
         ],
         different_ids=[],
         check_graph=_check_albert,
+    ),
+    # DeBERTa-v3 at opset 12 (optimum's default for DeBERTa-v2): disentangled attention over log-bucketed relative
+    # positions, XSoftmax, no absolute positions or token types, ContextPooler; the deberta-unigram tokenizer.
+    "tiny-deberta": TokenizedFixture(
+        "tiny-deberta", "deberta", "deberta-unigram", DEBERTA_SENTENCES, tiny_deberta_model,
+        unk_in=[DEBERTA_SENTENCES[5]], mask_in=[DEBERTA_SENTENCES[4]],
+        same_ids=[
+            (DEBERTA_SENTENCES[3], "The plot was boring, really."),
+            (DEBERTA_SENTENCES[6], "Full width FILM"),
+        ],
+        different_ids=[(DEBERTA_SENTENCES[2], "Cafe creme in Zurich was unbelievably good.")],
+        opset=12, check_graph=_check_deberta,
     ),
 }
 

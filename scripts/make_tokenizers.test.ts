@@ -85,12 +85,30 @@ describe('make_tokenizers', () => {
     expect((await tokenizer.encode('FÍLM  film')).getIds()).toEqual((await tokenizer.encode('film film')).getIds());
   });
 
+  it("lays DeBERTa-v3's specials out ([PAD] [CLS] [SEP] [UNK] first, [MASK] last), cased and stripped", async () => {
+    const tokenizer = load('deberta-unigram');
+    const size = tokenizer.getVocabSize(true);
+    expect(['[PAD]', '[CLS]', '[SEP]', '[UNK]'].map((token) => tokenizer.tokenToId(token))).toEqual([0, 1, 2, 3]);
+    expect(tokenizer.tokenToId('[MASK]')).toBe(size - 1);
+    expect((await tokenizer.encode('film')).getTokens()).toEqual(['[CLS]', '▁film', '[SEP]']);
+    const pair = await tokenizer.encode('film', 'film');
+    expect(pair.getTokens()).toEqual(['[CLS]', '▁film', '[SEP]', '▁film', '[SEP]']);
+    expect(pair.getTypeIds()).toEqual([0, 0, 0, 1, 1]);
+    // Case kept; leading and trailing spaces stripped, runs of spaces collapsed.
+    expect((await tokenizer.encode('The')).getIds()).not.toEqual((await tokenizer.encode('the')).getIds());
+    expect((await tokenizer.encode('  film   film ')).getIds()).toEqual((await tokenizer.encode('film film')).getIds());
+    // The text between specials is normalized on its own: the space before [MASK] is stripped with it.
+    const masked = await tokenizer.encode('a [MASK] b');
+    expect(masked.getTokens()).toEqual(['[CLS]', '▁a', '[MASK]', '▁b', '[SEP]']);
+  });
+
   it('knows every character of its corpus (no <unk>, no [UNK]), and what it never saw is unknown', async () => {
     for (const [folder, unk] of [
       ['xlmr-unigram', '<unk>'],
       ['bert-cased-wordpiece', '[UNK]'],
       ['mpnet-wordpiece', '[UNK]'],
       ['albert-unigram', '<unk>'],
+      ['deberta-unigram', '[UNK]'],
     ] as const) {
       const tokenizer = load(folder);
       const unkId = tokenizer.tokenToId(unk);

@@ -18,6 +18,9 @@
  * - `albert-unigram/`: a Unigram vocabulary from the same corpus with ALBERT's layout (`<pad>` `<unk>` `[CLS]` `[SEP]`
  *   `[MASK]` at 0–4), normalizer (quotes, spaces, NFKD, accents stripped, lowercase; its Precompiled charsmap
  *   cannot be written by hand and is left out) and template `[CLS] A [SEP]` / `[CLS] A [SEP] B [SEP]`.
+ * - `deberta-unigram/`: a cased Unigram vocabulary from the same corpus with DeBERTa-v3's layout (`[PAD]` `[CLS]`
+ *   `[SEP]` `[UNK]` at 0–3, `[MASK]` last), normalizer (strip, runs of spaces → one space; NFKC stands in for its
+ *   Precompiled charsmap, as for XLM-R), Metaspace and template `[CLS] A [SEP]` / `[CLS] A [SEP] B [SEP]`.
  *
  * Each tokenizer.json is written by the Rust `tokenizers` binding itself (we describe it as JSON, the binding
  * parses it and saves it), so its layout is exactly what Python's `tokenizer.save()` writes.
@@ -91,6 +94,7 @@ export function buildFixtures(): FixtureFiles {
     'bert-cased-wordpiece': bertCasedWordPiece(),
     'mpnet-wordpiece': mpnetWordPiece(),
     'albert-unigram': albertUnigram(),
+    'deberta-unigram': debertaUnigram(),
   };
 }
 
@@ -226,7 +230,7 @@ const METASPACE_PRE_TOKENIZER = { type: 'Metaspace', replacement: METASPACE, pre
  * meets the unknown token) and every longer piece seen often enough, of words exactly as the tokenizer will see
  * them ("▁word", from the binding's own normalizer and pre-tokenizer).
  */
-function unigramPieces(normalizer: object, preTokenizer: object): [string, number][] {
+function unigramPieces(normalizer: object, preTokenizer: object, { ascii = false } = {}): [string, number][] {
   const probe = Tokenizer.fromString(
     JSON.stringify({ ...emptySpec(), normalizer, pre_tokenizer: preTokenizer, model: unigramModel([['x', 0]], 0) }),
   );
@@ -243,6 +247,10 @@ function unigramPieces(normalizer: object, preTokenizer: object): [string, numbe
       }
     }
   }
+  // With `ascii`, every printable ASCII character too (seen once), so that no English text is unknown.
+  if (ascii)
+    for (let code = 0x21; code < 0x7f; code += 1)
+      counts.set(String.fromCharCode(code), counts.get(String.fromCharCode(code)) ?? 1);
   // Every character (so the corpus never meets `<unk>`), and every longer piece seen often enough.
   const kept = [...counts].filter(([piece, count]) => [...piece].length === 1 || count >= UNIGRAM_MIN_COUNT);
   const total = kept.reduce((sum, [, count]) => sum + count, 0);
@@ -535,6 +543,75 @@ function albertUnigram(): Record<string, string> {
       model_max_length: MODEL_MAX_LENGTH,
       remove_space: true,
       tokenizer_class: 'AlbertTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// deberta-unigram
+
+/** microsoft/deberta-v3-base's specials: the first four pieces in its order, `[MASK]` after the pieces. */
+const DEBERTA_SPECIALS = { pad: '[PAD]', cls: '[CLS]', sep: '[SEP]', unk: '[UNK]', mask: '[MASK]' };
+
+function debertaUnigram(): Record<string, string> {
+  const { pad, cls, sep, unk, mask } = DEBERTA_SPECIALS;
+  // transformers' DebertaV2Converter (do_lower_case false, split_by_punct false): Strip, the Precompiled charsmap
+  // (SentencePiece's nmt_nfkc, which cannot be written by hand: NFKC stands in for it), runs of spaces → one.
+  const normalizer = {
+    type: 'Sequence',
+    normalizers: [
+      { type: 'Strip', strip_left: true, strip_right: true },
+      { type: 'NFKC' },
+      { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' },
+    ],
+  };
+  const vocab: [string, number][] = [
+    ...[pad, cls, sep, unk].map((piece): [string, number] => [piece, 0]),
+    // Cased: every printable ASCII character kept, so that no English text is [UNK] (the corpus lacks capitals).
+    ...unigramPieces(normalizer, METASPACE_PRE_TOKENIZER, { ascii: true }),
+    [mask, 0],
+  ];
+  const maskId = vocab.length - 1;
+  const spec = {
+    ...emptySpec(),
+    // DebertaV2Tokenizer's specials are plain (no lstrip): Strip removes the space before "[MASK]" with its segment.
+    added_tokens: [
+      addedToken(0, pad),
+      addedToken(1, cls),
+      addedToken(2, sep),
+      addedToken(3, unk),
+      addedToken(maskId, mask),
+    ],
+    normalizer,
+    pre_tokenizer: METASPACE_PRE_TOKENIZER,
+    post_processor: templateProcessing([cls, '$A', sep], [cls, '$A', sep, '$B:1', `${sep}:1`], {
+      [cls]: 1,
+      [sep]: 2,
+    }),
+    decoder: { ...METASPACE_PRE_TOKENIZER },
+    model: unigramModel(vocab, 3),
+  };
+  const specials = {
+    bos_token: cls,
+    cls_token: cls,
+    eos_token: sep,
+    mask_token: mask,
+    pad_token: pad,
+    sep_token: sep,
+    unk_token: unk,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      ...specials,
+      clean_up_tokenization_spaces: false,
+      do_lower_case: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      split_by_punct: false,
+      tokenizer_class: 'DebertaV2Tokenizer',
+      vocab_type: 'spm',
     }),
     'special_tokens_map.json': json(specialTokensMap(specials, spec.added_tokens)),
   };

@@ -1,5 +1,5 @@
-"""DistilBERT, BERT, RoBERTa (also as XLM-R), ELECTRA, ALBERT and MPNet for sequence classification, written
-from the Hugging Face architecture.
+"""DistilBERT, BERT, RoBERTa (also as XLM-R), ELECTRA, ALBERT, MPNet and DeBERTa-v2/v3 for sequence
+classification, written from the Hugging Face architecture.
 
 Module and parameter names match `transformers` exactly (so state_dict keys and the initializer names in an
 exported ONNX graph look like those of a real checkpoint), and the forward computations follow the
@@ -241,6 +241,60 @@ class MPNetConfig(BertConfig):
             "num_hidden_layers": self.num_hidden_layers,
             "pad_token_id": self.pad_token_id,
             "relative_attention_num_buckets": self.relative_attention_num_buckets,
+            "vocab_size": self.vocab_size,
+        }
+
+
+@dataclass
+class DebertaV2Config(BertConfig):
+    """DeBERTa-v2/v3 (transformers' DebertaV2Config, as microsoft/deberta-v3-*): disentangled attention with
+    content->position and position->content terms over `position_buckets` log-bucketed relative positions (up to
+    max_relative_positions, -1: max_position_embeddings), one table of relative embeddings LayerNorm'd
+    (norm_rel_ebd) and projected by each layer's own query and key (share_att_key); no absolute position
+    embeddings added to the input (position_biased_input false) and no token types, so the embeddings LayerNorm
+    sees the word embeddings alone; the head is ContextPooler (dense + GELU on the first token), then the classifier."""
+
+    type_vocab_size: int = 0
+    relative_attention: bool = True
+    position_buckets: int = 256
+    max_relative_positions: int = -1
+    pos_att_type: tuple = ("p2c", "c2p")
+    share_att_key: bool = True
+    norm_rel_ebd: str = "layer_norm"
+    position_biased_input: bool = False
+    layer_norm_eps: float = 1e-7
+    pad_token_id: int = 0
+
+    def to_hf_dict(self) -> dict:
+        """config.json as transformers (4.3x) saves it for a fine-tuned DebertaV2ForSequenceClassification of
+        microsoft/deberta-v3-*."""
+        return {
+            "architectures": ["DebertaV2ForSequenceClassification"],
+            "attention_probs_dropout_prob": 0.1,
+            "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1,
+            "hidden_size": self.hidden_size,
+            "id2label": {str(i): label for i, label in self.id2label.items()},
+            "initializer_range": self.initializer_range,
+            "intermediate_size": self.intermediate_size,
+            "label2id": {label: i for i, label in self.id2label.items()},
+            "layer_norm_eps": self.layer_norm_eps,
+            "max_position_embeddings": self.max_position_embeddings,
+            "max_relative_positions": self.max_relative_positions,
+            "model_type": "deberta-v2",
+            "norm_rel_ebd": self.norm_rel_ebd,
+            "num_attention_heads": self.num_attention_heads,
+            "num_hidden_layers": self.num_hidden_layers,
+            "pad_token_id": self.pad_token_id,
+            "pooler_dropout": 0,
+            "pooler_hidden_act": "gelu",
+            "pooler_hidden_size": self.hidden_size,
+            "pos_att_type": list(self.pos_att_type),
+            "position_biased_input": self.position_biased_input,
+            "position_buckets": self.position_buckets,
+            "relative_attention": self.relative_attention,
+            "share_att_key": self.share_att_key,
+            "type_vocab_size": self.type_vocab_size,
             "vocab_size": self.vocab_size,
         }
 
@@ -1060,6 +1114,341 @@ class MPNetForSequenceClassification(nn.Module):
         _check_inputs(input_ids, inputs_embeds)
         hidden, attentions = self.mpnet(input_ids, attention_mask, position_ids, inputs_embeds)
         logits = self.classifier(hidden)
+        return (logits, attentions) if output_attentions else logits
+
+
+# ---------------------------------------------------------------------------------------------- DeBERTa-v2
+
+
+def make_log_bucket_position(relative_pos, bucket_size: int, max_position: int):
+    """transformers' function of the same name: relative positions exact within bucket_size / 2, log-spaced
+    beyond up to max_position (Sign, Abs, Log, Ceil in the export)."""
+    sign = torch.sign(relative_pos)
+    mid = bucket_size // 2
+    abs_pos = torch.where(
+        (relative_pos < mid) & (relative_pos > -mid),
+        torch.tensor(mid - 1).type_as(relative_pos),
+        torch.abs(relative_pos),
+    )
+    log_pos = (
+        torch.ceil(torch.log(abs_pos / mid) / torch.log(torch.tensor((max_position - 1) / mid)) * (mid - 1)) + mid
+    )
+    bucket_pos = torch.where(abs_pos <= mid, relative_pos.type_as(log_pos), log_pos * sign)
+    return bucket_pos
+
+
+def build_relative_position(query_size, key_size, bucket_size: int = -1, max_position: int = -1):
+    """transformers' function of the same name: query position - key position, log-bucketed, [1, q, k]."""
+    q_ids = torch.arange(0, query_size)
+    k_ids = torch.arange(0, key_size)
+    rel_pos_ids = q_ids[:, None] - k_ids[None, :]
+    if bucket_size > 0 and max_position > 0:
+        rel_pos_ids = make_log_bucket_position(rel_pos_ids, bucket_size, max_position)
+    rel_pos_ids = rel_pos_ids.to(torch.long)
+    rel_pos_ids = rel_pos_ids[:query_size, :]
+    rel_pos_ids = rel_pos_ids.unsqueeze(0)
+    return rel_pos_ids
+
+
+class XSoftmax(torch.autograd.Function):
+    """transformers' XSoftmax: the softmax of the scores with masked entries set to the most negative float,
+    then those entries set to 0 (fully masked rows become zeros, not a uniform distribution). Its `symbolic` is
+    transformers' (4.2x–4.3x), which optimum's export runs: 1 - mask cast to uint8, then opset 9's masked_fill
+    (Cast to bool, Where) before and after the Softmax."""
+
+    @staticmethod
+    def forward(ctx, input, mask, dim):
+        ctx.dim = dim
+        rmask = ~(mask.to(torch.bool))
+        output = input.masked_fill(rmask, torch.tensor(torch.finfo(input.dtype).min))
+        output = torch.softmax(output, dim)
+        output.masked_fill_(rmask, 0)
+        ctx.save_for_backward(output)
+        return output
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        """transformers' (softmax_backward_data on the masked output): y·(g − Σ g·y), zero where masked."""
+        (output,) = ctx.saved_tensors
+        dot = (grad_output * output).sum(ctx.dim, keepdim=True)
+        return output * (grad_output - dot), None, None
+
+    @staticmethod
+    def symbolic(g, self, mask, dim):
+        import torch.onnx.symbolic_helper as sym_help
+        from torch.onnx.symbolic_opset9 import masked_fill, softmax
+
+        mask_cast_value = g.op("Cast", mask, to_i=sym_help.cast_pytorch_to_onnx["Long"])
+        r_mask = g.op(
+            "Cast",
+            g.op("Sub", g.op("Constant", value_t=torch.tensor(1, dtype=torch.int64)), mask_cast_value),
+            to_i=sym_help.cast_pytorch_to_onnx["Byte"],
+        )
+        output = masked_fill(
+            g, self, r_mask, g.op("Constant", value_t=torch.tensor(torch.finfo(self.type().dtype()).min))
+        )
+        output = softmax(g, output, dim)
+        return masked_fill(g, output, r_mask, g.op("Constant", value_t=torch.tensor(0, dtype=torch.uint8)))
+
+
+class DebertaV2Embeddings(nn.Module):
+    """Word embeddings, absolute positions and token types only where the config asks for them (DeBERTa-v3: neither),
+    the LayerNorm, then the attention mask multiplied in."""
+
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.config = config
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
+        self.position_biased_input = config.position_biased_input
+        if self.position_biased_input:
+            self.position_embeddings = nn.Embedding(config.max_position_embeddings, config.hidden_size)
+        if config.type_vocab_size > 0:
+            self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
+        self.LayerNorm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.register_buffer(
+            "position_ids", torch.arange(config.max_position_embeddings).expand((1, -1)), persistent=False
+        )
+
+    def forward(self, input_ids=None, token_type_ids=None, position_ids=None, mask=None, inputs_embeds=None):
+        input_shape = input_ids.size() if input_ids is not None else inputs_embeds.size()[:-1]
+        seq_length = input_shape[1]
+        if position_ids is None:
+            position_ids = self.position_ids[:, :seq_length]
+        if token_type_ids is None:
+            token_type_ids = torch.zeros(input_shape, dtype=torch.long)
+        if inputs_embeds is None:
+            inputs_embeds = self.word_embeddings(input_ids)
+        embeddings = inputs_embeds
+        if self.position_biased_input:
+            embeddings = embeddings + self.position_embeddings(position_ids.long())
+        if self.config.type_vocab_size > 0:
+            embeddings = embeddings + self.token_type_embeddings(token_type_ids)
+        embeddings = self.LayerNorm(embeddings)
+        if mask is not None:
+            if mask.dim() != embeddings.dim():
+                if mask.dim() == 4:
+                    mask = mask.squeeze(1).squeeze(1)
+                mask = mask.unsqueeze(2)
+            mask = mask.to(embeddings.dtype)
+            embeddings = embeddings * mask
+        return embeddings
+
+
+class DisentangledSelfAttention(nn.Module):
+    """transformers' DebertaV2 DisentangledSelfAttention: content-content scores plus the content->position
+    (c2p) and position->content (p2c) terms, each gathered from a product with the relative embeddings at the
+    bucketed relative positions (GatherElements), all scaled by sqrt(head size · 3); attention over
+    [batch · heads, n, n] matrices (bmm)."""
+
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.num_attention_heads = config.num_attention_heads
+        self.attention_head_size = config.hidden_size // config.num_attention_heads
+        self.all_head_size = self.num_attention_heads * self.attention_head_size
+        self.query_proj = nn.Linear(config.hidden_size, self.all_head_size, bias=True)
+        self.key_proj = nn.Linear(config.hidden_size, self.all_head_size, bias=True)
+        self.value_proj = nn.Linear(config.hidden_size, self.all_head_size, bias=True)
+        self.share_att_key = config.share_att_key
+        self.pos_att_type = list(config.pos_att_type)
+        self.relative_attention = config.relative_attention
+        assert self.relative_attention
+        self.position_buckets = config.position_buckets
+        self.max_relative_positions = config.max_relative_positions
+        if self.max_relative_positions < 1:
+            self.max_relative_positions = config.max_position_embeddings
+        self.pos_ebd_size = self.max_relative_positions
+        if self.position_buckets > 0:
+            self.pos_ebd_size = self.position_buckets
+        if not self.share_att_key:
+            if "c2p" in self.pos_att_type:
+                self.pos_key_proj = nn.Linear(config.hidden_size, self.all_head_size, bias=True)
+            if "p2c" in self.pos_att_type:
+                self.pos_query_proj = nn.Linear(config.hidden_size, self.all_head_size)
+
+    def transpose_for_scores(self, x, attention_heads):
+        new_x_shape = x.size()[:-1] + (attention_heads, -1)
+        x = x.view(new_x_shape)
+        return x.permute(0, 2, 1, 3).contiguous().view(-1, x.size(1), x.size(-1))
+
+    def forward(self, hidden_states, attention_mask, relative_pos, rel_embeddings):
+        query_layer = self.transpose_for_scores(self.query_proj(hidden_states), self.num_attention_heads)
+        key_layer = self.transpose_for_scores(self.key_proj(hidden_states), self.num_attention_heads)
+        value_layer = self.transpose_for_scores(self.value_proj(hidden_states), self.num_attention_heads)
+        scale_factor = 1 + ("c2p" in self.pos_att_type) + ("p2c" in self.pos_att_type)
+        scale = torch.sqrt(torch.tensor(query_layer.size(-1), dtype=torch.float) * scale_factor)
+        attention_scores = torch.bmm(query_layer, key_layer.transpose(-1, -2) / scale.to(dtype=query_layer.dtype))
+        rel_att = self.disentangled_attention_bias(query_layer, key_layer, relative_pos, rel_embeddings, scale_factor)
+        attention_scores = attention_scores + rel_att
+        attention_scores = attention_scores.view(
+            -1, self.num_attention_heads, attention_scores.size(-2), attention_scores.size(-1)
+        )
+        attention_probs = XSoftmax.apply(attention_scores, attention_mask, -1)
+        context_layer = torch.bmm(
+            attention_probs.view(-1, attention_probs.size(-2), attention_probs.size(-1)), value_layer
+        )
+        context_layer = (
+            context_layer.view(-1, self.num_attention_heads, context_layer.size(-2), context_layer.size(-1))
+            .permute(0, 2, 1, 3)
+            .contiguous()
+        )
+        new_context_layer_shape = context_layer.size()[:-2] + (-1,)
+        return context_layer.view(new_context_layer_shape), attention_probs
+
+    def disentangled_attention_bias(self, query_layer, key_layer, relative_pos, rel_embeddings, scale_factor):
+        if relative_pos.dim() == 2:
+            relative_pos = relative_pos.unsqueeze(0).unsqueeze(0)
+        elif relative_pos.dim() == 3:
+            relative_pos = relative_pos.unsqueeze(1)
+        att_span = self.pos_ebd_size
+        relative_pos = relative_pos.long()
+        rel_embeddings = rel_embeddings[0 : att_span * 2, :].unsqueeze(0)
+        repeats = query_layer.size(0) // self.num_attention_heads
+        if self.share_att_key:
+            pos_query_layer = self.transpose_for_scores(
+                self.query_proj(rel_embeddings), self.num_attention_heads
+            ).repeat(repeats, 1, 1)
+            pos_key_layer = self.transpose_for_scores(self.key_proj(rel_embeddings), self.num_attention_heads).repeat(
+                repeats, 1, 1
+            )
+        else:
+            if "c2p" in self.pos_att_type:
+                pos_key_layer = self.transpose_for_scores(
+                    self.pos_key_proj(rel_embeddings), self.num_attention_heads
+                ).repeat(repeats, 1, 1)
+            if "p2c" in self.pos_att_type:
+                pos_query_layer = self.transpose_for_scores(
+                    self.pos_query_proj(rel_embeddings), self.num_attention_heads
+                ).repeat(repeats, 1, 1)
+
+        score = 0
+        if "c2p" in self.pos_att_type:  # content -> position
+            scale = torch.sqrt(torch.tensor(pos_key_layer.size(-1), dtype=torch.float) * scale_factor)
+            c2p_att = torch.bmm(query_layer, pos_key_layer.transpose(-1, -2))
+            c2p_pos = torch.clamp(relative_pos + att_span, 0, att_span * 2 - 1)
+            c2p_att = torch.gather(
+                c2p_att,
+                dim=-1,
+                index=c2p_pos.squeeze(0).expand([query_layer.size(0), query_layer.size(1), relative_pos.size(-1)]),
+            )
+            score += c2p_att / scale.to(dtype=c2p_att.dtype)
+        if "p2c" in self.pos_att_type:  # position -> content (queries and keys of one length: r_pos = relative_pos)
+            scale = torch.sqrt(torch.tensor(pos_query_layer.size(-1), dtype=torch.float) * scale_factor)
+            p2c_pos = torch.clamp(-relative_pos + att_span, 0, att_span * 2 - 1)
+            p2c_att = torch.bmm(key_layer, pos_query_layer.transpose(-1, -2))
+            p2c_att = torch.gather(
+                p2c_att,
+                dim=-1,
+                index=p2c_pos.squeeze(0).expand([query_layer.size(0), key_layer.size(-2), key_layer.size(-2)]),
+            ).transpose(-1, -2)
+            score += p2c_att / scale.to(dtype=p2c_att.dtype)
+        return score
+
+
+class DebertaV2Attention(nn.Module):
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.self = DisentangledSelfAttention(config)
+        self.output = BertSelfOutput(config)  # DebertaV2SelfOutput: dense, LayerNorm(dense(x) + input)
+
+    def forward(self, hidden_states, attention_mask, relative_pos, rel_embeddings):
+        context, probs = self.self(hidden_states, attention_mask, relative_pos, rel_embeddings)
+        return self.output(context, hidden_states), probs
+
+
+class DebertaV2Layer(nn.Module):
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.attention = DebertaV2Attention(config)
+        self.intermediate = BertIntermediate(config)
+        self.output = BertOutput(config)
+
+    def forward(self, hidden_states, attention_mask, relative_pos, rel_embeddings):
+        attention_output, probs = self.attention(hidden_states, attention_mask, relative_pos, rel_embeddings)
+        return self.output(self.intermediate(attention_output), attention_output), probs
+
+
+class DebertaV2Encoder(nn.Module):
+    """The layers, the relative embeddings they share (LayerNorm'd: norm_rel_ebd "layer_norm") and the bucketed
+    relative positions (computed once, from the sequence length); the [batch, 1, n, n] mask of query and key."""
+
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.layer = nn.ModuleList([DebertaV2Layer(config) for _ in range(config.num_hidden_layers)])
+        self.max_relative_positions = config.max_relative_positions
+        if self.max_relative_positions < 1:
+            self.max_relative_positions = config.max_position_embeddings
+        self.position_buckets = config.position_buckets
+        pos_ebd_size = self.position_buckets * 2 if self.position_buckets > 0 else self.max_relative_positions * 2
+        self.rel_embeddings = nn.Embedding(pos_ebd_size, config.hidden_size)
+        self.norm_rel_ebd = [x.strip() for x in config.norm_rel_ebd.lower().split("|")]
+        if "layer_norm" in self.norm_rel_ebd:
+            self.LayerNorm = nn.LayerNorm(config.hidden_size, config.layer_norm_eps, elementwise_affine=True)
+
+    def get_rel_embedding(self):
+        rel_embeddings = self.rel_embeddings.weight
+        if "layer_norm" in self.norm_rel_ebd:
+            rel_embeddings = self.LayerNorm(rel_embeddings)
+        return rel_embeddings
+
+    @staticmethod
+    def get_attention_mask(attention_mask):
+        extended_attention_mask = attention_mask.unsqueeze(1).unsqueeze(2)
+        return extended_attention_mask * extended_attention_mask.squeeze(-2).unsqueeze(-1)
+
+    def forward(self, hidden_states, attention_mask):
+        attention_mask = self.get_attention_mask(attention_mask)
+        relative_pos = build_relative_position(
+            hidden_states.size(-2), hidden_states.size(-2), self.position_buckets, self.max_relative_positions
+        )
+        rel_embeddings = self.get_rel_embedding()
+        attentions = []
+        for layer in self.layer:
+            hidden_states, probs = layer(hidden_states, attention_mask, relative_pos, rel_embeddings)
+            attentions.append(probs)
+        return hidden_states, attentions
+
+
+class DebertaV2Model(nn.Module):
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.config = config
+        self.embeddings = DebertaV2Embeddings(config)
+        self.encoder = DebertaV2Encoder(config)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None, inputs_embeds=None):
+        input_shape = input_ids.size() if input_ids is not None else inputs_embeds.size()[:-1]
+        if attention_mask is None:
+            attention_mask = torch.ones(input_shape, dtype=torch.long)
+        hidden = self.embeddings(input_ids, token_type_ids, position_ids, attention_mask, inputs_embeds)
+        return self.encoder(hidden, attention_mask)
+
+
+class ContextPooler(nn.Module):
+    """DeBERTa's pooler: dense + GELU (pooler_hidden_act) on the first token."""
+
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(self, hidden_states):
+        return nn.functional.gelu(self.dense(hidden_states[:, 0]))
+
+
+class DebertaV2ForSequenceClassification(nn.Module):
+    """transformers' argument order: input_ids, attention_mask, token_type_ids, position_ids, inputs_embeds."""
+
+    def __init__(self, config: DebertaV2Config):
+        super().__init__()
+        self.config = config
+        self.deberta = DebertaV2Model(config)
+        self.pooler = ContextPooler(config)
+        self.classifier = nn.Linear(config.hidden_size, config.num_labels)
+
+    def forward(self, input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None, inputs_embeds=None,
+                output_attentions=False):
+        _check_inputs(input_ids, inputs_embeds)
+        hidden, attentions = self.deberta(input_ids, attention_mask, token_type_ids, position_ids, inputs_embeds)
+        logits = self.classifier(self.pooler(hidden))
         return (logits, attentions) if output_attentions else logits
 
 

@@ -1,5 +1,5 @@
 """A minimal numpy interpreter for the ONNX graphs torch.onnx exports for BERT-family classifiers
-(DistilBERT, BERT, RoBERTa, ELECTRA, ALBERT, MPNet; opsets 11 to 17).
+(DistilBERT, BERT, RoBERTa, ELECTRA, ALBERT, MPNet, DeBERTa-v2; opsets 11 to 17).
 
 onnxruntime is not available to Python here, and onnx 1.12 has no reference evaluator; this runs an exported
 graph independently of PyTorch so the export itself (dynamic shapes, mask arithmetic, constant folding) is
@@ -79,6 +79,22 @@ def _cumsum(x, axis, exclusive=0, reverse=0):
     return np.cumsum(x, axis=int(axis)).astype(x.dtype)
 
 
+def _div(x, y):
+    """Div: integer operands (DeBERTa's batch·heads // heads) divide as integers, truncating toward zero."""
+    if np.issubdtype(x.dtype, np.integer) and np.issubdtype(y.dtype, np.integer):
+        return (np.trunc(x / y)).astype(x.dtype)
+    return x / y
+
+
+def _squeeze(x, axes=None):
+    return np.squeeze(x, axis=None if axes is None else tuple(int(a) for a in axes))
+
+
+def _gather_elements(x, indices, axis=0):
+    indices = np.where(indices < 0, indices + x.shape[axis], indices)
+    return np.take_along_axis(x, indices, axis=axis)
+
+
 def _log(x):
     with np.errstate(divide="ignore"):
         return np.log(x)
@@ -94,6 +110,7 @@ _CAST = {
     onnx.TensorProto.INT32: np.int32,
     onnx.TensorProto.INT64: np.int64,
     onnx.TensorProto.BOOL: np.bool_,
+    onnx.TensorProto.UINT8: np.uint8,
 }
 
 _OPS = {
@@ -101,7 +118,7 @@ _OPS = {
     "Add": lambda a, x, y: x + y,
     "Sub": lambda a, x, y: x - y,
     "Mul": lambda a, x, y: x * y,
-    "Div": lambda a, x, y: x / y,
+    "Div": lambda a, x, y: _div(x, y),
     "Pow": lambda a, x, y: np.power(x, y).astype(x.dtype),
     "Sqrt": lambda a, x: np.sqrt(x),
     "Erf": lambda a, x: _erf(x).astype(x.dtype),
@@ -134,6 +151,16 @@ _OPS = {
     "Transpose": lambda a, x: np.transpose(x, a["perm"]),
     "Expand": lambda a, x, s: x * np.ones(tuple(int(v) for v in s), dtype=x.dtype),
     "Slice": lambda a, *xs: _slice(*xs),
+    # DeBERTa-v2's log-bucketed relative positions, its relative scores and XSoftmax's mask.
+    "Sign": lambda a, x: np.sign(x),
+    "Ceil": lambda a, x: np.ceil(x),
+    "Greater": lambda a, x, y: x > y,
+    "LessOrEqual": lambda a, x, y: x <= y,
+    "And": lambda a, x, y: np.logical_and(x, y),
+    "Clip": lambda a, x, low=None, high=None: np.clip(x, low, high).astype(x.dtype),
+    "Squeeze": lambda a, x, axes=None: _squeeze(x, a.get("axes") if axes is None else axes),
+    "Tile": lambda a, x, repeats: np.tile(x, tuple(int(r) for r in repeats)),
+    "GatherElements": lambda a, x, i: _gather_elements(x, i, a.get("axis", 0)),
 }
 
 
