@@ -55,10 +55,12 @@ export function backward(
     if (!found) throw new GradientRuleError(`no shape known for ${tensor}`);
     return found;
   };
+  const producers = new Map(nodes.flatMap((node) => (node.output ?? []).map((output) => [output, node] as const)));
   const context: RuleContext = {
     emit,
     opset,
     dims,
+    producer: (tensor) => producers.get(tensor),
     constantInts: (tensor) => {
       const constant = constants.get(tensor);
       return constant?.dataType === DataType.FLOAT ? undefined : constant?.values;

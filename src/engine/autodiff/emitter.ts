@@ -8,7 +8,7 @@ import { DataType, onnx, type AttributeProto, type NodeProto, type TensorProto }
 
 const { AttributeType } = onnx.AttributeProto;
 
-export type AttributeValue = number | number[] | TensorProto;
+export type AttributeValue = number | number[] | string | TensorProto;
 
 export class Emitter {
   readonly nodes: NodeProto[] = [];
@@ -27,7 +27,10 @@ export class Emitter {
     return `${this.prefix}/${hint}_${this.count}`;
   }
 
-  /** One node with one output. Numbers become INT attributes except the float-valued names in FLOAT_ATTRIBUTES. */
+  /**
+   * One node with one output. Numbers become INT attributes except the float-valued names in FLOAT_ATTRIBUTES;
+   * strings become STRING attributes (ScatterElements' `reduction`).
+   */
   op(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}): string {
     const output = this.fresh(opType);
     this.nodes.push({
@@ -84,6 +87,7 @@ const FLOAT_ATTRIBUTES = new Set(['alpha', 'beta', 'epsilon']);
 
 function attribute(name: string, value: AttributeValue): AttributeProto {
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') {
     return FLOAT_ATTRIBUTES.has(name)
       ? { name, type: AttributeType.FLOAT, f: value }

@@ -111,6 +111,40 @@ describe('narrowToPooledRow', () => {
     actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
   });
 
+  it('computes a GatherElements (DeBERTa’s relative scores) whole and reads its row, with the same logits', async () => {
+    const model = layer(clsPooling);
+    const nodes = model.graph!.node!;
+    const at = nodes.findIndex((n) => n.output?.[0] === 'scores');
+    // scores + GatherElements(scores, idx) with idx[b, i, j] = n − 1 − j, the key order reversed.
+    nodes[at] = node('MatMul', ['q', 'kT'], 'content');
+    nodes.splice(
+      at + 1,
+      0,
+      node('Shape', ['content'], 'content_shape'),
+      node('Slice', ['content_shape', 'start1', 'end2'], 'n1'),
+      node('Squeeze', ['n1', 'start0'], 'n'),
+      node('Sub', ['n', 'one'], 'last'),
+      node('Range', ['last', 'minus1', 'minus1'], 'reversed'),
+      node('Expand', ['reversed', 'content_shape'], 'idx'),
+      node('GatherElements', ['content', 'idx'], 'gathered', [{ name: 'axis', type: AttributeType.INT, i: -1 }]),
+      node('Add', ['content', 'gathered'], 'scores'),
+    );
+    model.graph!.initializer!.push(
+      int64Tensor('start0', [0]),
+      int64Tensor('start1', [1]),
+      int64Tensor('end2', [2]),
+      { ...int64Tensor('one', [1]), dims: [] },
+      { ...int64Tensor('minus1', [-1]), dims: [] },
+    );
+    const pruned = await narrowed(model);
+    const dims = await probeShapes(pruned, probeFeeds(pruned.graph!));
+    expect(dims.get('hidden')?.[1]).toBe(1);
+    expect(dims.get('scores')?.[1]).toBe(1);
+    expect(dims.get('gathered')?.[1]).toBeUndefined();
+    const [expected, actual] = [await logits(model), await logits(pruned)];
+    actual.forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 6));
+  });
+
   it('leaves a graph that slices other rows unchanged', async () => {
     const model = layer(node('Slice', ['hidden', 'start0', 'end2', 'axis1'], 'pooled'));
     model.graph!.initializer!.push(int64Tensor('start0', [0]), int64Tensor('end2', [2]), int64Tensor('axis1', [1]));

@@ -19,6 +19,8 @@ export interface RuleContext {
   constantInts(tensor: string): number[] | undefined;
   /** The values of a small constant float tensor (a scalar or a few values), or undefined. */
   constantFloats(tensor: string): number[] | undefined;
+  /** The forward node producing a tensor (undefined for graph inputs, initializers). */
+  producer(tensor: string): NodeProto | undefined;
 }
 
 /**
@@ -133,6 +135,106 @@ function extremumRule(
     needs[1] ? unbroadcast(emit.op('Where', [secondWins, grad!, zero]), out, b) : undefined,
   ];
 }
+
+/**
+ * The tensor an index tensor was broadcast from by `Expand` (DeBERTa expands its `[1, n, n]` relative positions
+ * to `[batch·heads, n, n]` before each gather), with its dims; the index itself when it was not expanded.
+ */
+function broadcastSource(indices: string, context: RuleContext): { source: string; sourceDims: Dims } {
+  let source = indices;
+  for (let producer = context.producer(source); producer?.opType === 'Expand'; producer = context.producer(source)) {
+    source = ins(producer)[0]!;
+  }
+  return { source, sourceDims: context.dims(source) };
+}
+
+/**
+ * GatherElements' gradient: scatter-add of the output gradient into the data's shape, repeated indices summed.
+ * From opset 16 that is ScatterElements(reduction "add"). Before it, ScatterElements has no reduction (repeated
+ * indices would overwrite each other), so it is a product with one-hot rows instead, `Σ_j g[…, j]·[idx[…, j] = k]`,
+ * exact in float32 (every term is g·1 or g·0): the index is taken before any Expand that broadcast it, its size-1
+ * axes become rows of the product and its other axes batch axes, so the one-hot holds one row per distinct index
+ * vector (DeBERTa: n × n × 2·buckets, not batch·heads times that).
+ */
+const gatherElementsRule: Rule = (node, [grad], [data], context) => {
+  if (!data) return [undefined, undefined];
+  const { emit } = context;
+  const [x, indices] = ins(node) as [string, string];
+  const out = context.dims(outs(node)[0]!);
+  const rank = out.length;
+  const axis = normalizeAxis(intAttribute(node, 'axis', 0), rank);
+  const extent = () => emit.op('Slice', [emit.op('Shape', [x]), emit.int64([axis]), emit.int64([axis + 1])]);
+  if (context.opset >= 16) {
+    const zeros = emit.op('ConstantOfShape', [emit.op('Shape', [x])], {
+      value: { dataType: DataType.FLOAT, dims: [1], floatData: [0] },
+    });
+    return [emit.op('ScatterElements', [zeros, indices, grad!], { axis, reduction: 'add' }), undefined];
+  }
+  let { source, sourceDims } = broadcastSource(indices, context);
+  // Broadcast along the gathered axis itself: the expanded index is needed (a rare form; correct, not compact).
+  if (sourceDims.length < rank) {
+    source = emit.withAxes('Unsqueeze', source, [...Array(rank - sourceDims.length).keys()]);
+    sourceDims = [...new Array<number>(rank - sourceDims.length).fill(1), ...sourceDims];
+  }
+  if (sourceDims[axis] === 1 && out[axis] !== 1) ({ source, sourceDims } = { source: indices, sourceDims: out });
+  const others = [...Array(rank).keys()].filter((a) => a !== axis);
+  // Axes along which the index was broadcast (size 1 in its source, not statically 1 in the output): rows.
+  const rows = others.filter((a) => sourceDims[a] === 1 && out[a] !== 1);
+  const batch = others.filter((a) => !rows.includes(a));
+  const order = [...batch, ...rows, axis];
+  const identity = order.every((a, i) => a === i);
+  const permuted = identity ? grad! : emit.op('Transpose', [grad!], { perm: order });
+  // [batch…, P, J] (P = Π rows, 1 without rows) × one-hot [batch…, J, K] → [batch…, P, K].
+  const length = emit.op('Slice', [emit.op('Shape', [permuted]), emit.int64([rank - 1]), emit.int64([rank])]);
+  const flat = emit.op('Reshape', [
+    permuted,
+    emit.op('Concat', [emit.int64(new Array<number>(batch.length).fill(0).concat(-1)), length], { axis: 0 }),
+  ]);
+  let index = identity ? source : emit.op('Transpose', [source], { perm: order });
+  if (rows.length > 0)
+    index = emit.withAxes(
+      'Squeeze',
+      index,
+      rows.map((_, i) => batch.length + i),
+    );
+  const oneHot = emit.op('OneHot', [index, extent(), emit.float([0, 1], [2])], { axis: -1 });
+  const product = emit.op('MatMul', [flat, oneHot]);
+  // Back to [batch…, rows…, K], then to the data's axis order.
+  const shape = emit.op(
+    'Concat',
+    [emit.op('Slice', [emit.op('Shape', [permuted]), emit.int64([0]), emit.int64([rank - 1])]), extent()],
+    { axis: 0 },
+  );
+  const unflat = emit.op('Reshape', [product, shape]);
+  const inverse = new Array<number>(rank);
+  order.forEach((a, i) => (inverse[a] = i));
+  return [identity ? unflat : emit.op('Transpose', [unflat], { perm: inverse }), undefined];
+};
+
+/**
+ * Tile's gradient: the output gradient viewed as `[r₀, d₀, r₁, d₁, …]` (repeats interleaved with the input's
+ * sizes; a tile's copies come first along each axis) and summed over the repeat axes.
+ */
+const tileRule: Rule = (node, [grad], [data], context) => {
+  if (!data) return [undefined, undefined];
+  const { emit } = context;
+  const [x, repeats] = ins(node) as [string, string];
+  const rank = context.dims(x).length;
+  const xShape = emit.op('Shape', [x]);
+  const pieces: string[] = [];
+  for (let a = 0; a < rank; a += 1) {
+    const at = [emit.int64([a]), emit.int64([a + 1])];
+    pieces.push(emit.op('Slice', [repeats, ...at]), emit.op('Slice', [xShape, ...at]));
+  }
+  const split = emit.op('Reshape', [grad!, emit.op('Concat', pieces, { axis: 0 })]);
+  const summed = emit.withAxes(
+    'ReduceSum',
+    split,
+    [...Array(rank).keys()].map((a) => 2 * a),
+    { keepdims: 0 },
+  );
+  return [summed, undefined];
+};
 
 /** Ops that only rearrange or relabel elements of their first input: the gradient takes the input's shape back. */
 const reshapeRule: Rule = (node, grads, _needs, { emit }) => [
@@ -345,6 +447,8 @@ export const RULES: Record<string, Rule> = {
       return piece;
     });
   },
+  GatherElements: gatherElementsRule,
+  Tile: tileRule,
   Gather: (node, [grad], [data], context) => {
     if (!data) return [undefined, undefined];
     const { emit } = context;
