@@ -7,7 +7,7 @@
  *
  * Forms that cannot be rewritten without changing the graph's structure are refused by name (Softmax over
  * flattened axes, Shape's start/end before 15, LayerNormalization before 17, Trilu before 14,
- * Reshape's allowzero before 14, integer Min/Max before 12).
+ * Reshape's allowzero before 14, integer Min/Max and Clip before 12).
  */
 import { GraphIndex } from './graph.js';
 import { DataType, onnx, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './proto.js';
@@ -96,10 +96,10 @@ function convertNode(
       node: { ...node, attribute: (node.attribute ?? []).filter((candidate) => candidate.name !== 'allowzero') },
     };
   }
-  if ((op === 'Min' || op === 'Max') && target < 12) {
+  if ((op === 'Min' || op === 'Max' || op === 'Clip') && target < 12) {
     const type = types.get(node.input?.[0] ?? '');
     if (type !== DataType.FLOAT && type !== DataType.DOUBLE && type !== DataType.FLOAT16)
-      throw refuse('integer Min/Max need opset 12');
+      throw refuse(`integer ${op === 'Clip' ? 'Clip needs' : 'Min/Max need'} opset 12`);
   }
   return { node };
 }
