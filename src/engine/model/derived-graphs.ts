@@ -38,7 +38,7 @@ interface Manifest {
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 9;
+const MANIFEST_VERSION = 10;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {

@@ -2,7 +2,9 @@
  * More encoder families and exporter variants against PyTorch (scripts/export_models.py): ids, labels, logits
  * and probabilities of one padded batch, and every attention map. The exporter variants are tiny-bert's and
  * tiny-distilbert's own weights exported another way (opset 17 with native LayerNormalization, attention in
- * torch 2.x's scaled-dot-product form, opset 12), so they are held to their base model's golden file.
+ * torch 2.x's scaled-dot-product form, opset 12), so they are held to their base model's golden file. A family
+ * with `derived` also has every derived graph checked here (at its own opset; the logits of the exported, the
+ * inputs_embeds and the int8 graph), as golden-variants.test.ts checks the others.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -10,9 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionMaps } from '../explainers/attention.js';
+import { opsetVersion, readModel } from '../onnx/proto.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { predictTexts } from '../predict.js';
 import { ModelBundle } from './bundle.js';
+import type { GraphVariant } from './derived-graphs.js';
+import { embedFeeds, idFeeds, logitsOf, run } from './forward.js';
 
 interface GoldenSentence {
   text: string;
@@ -29,7 +34,7 @@ interface Golden {
   sentences: GoldenSentence[];
 }
 
-type Check = 'tokens' | 'logits' | 'attentions';
+type Check = 'tokens' | 'logits' | 'attentions' | 'derived';
 
 interface Fixture {
   /** Folder under fixtures/models/. */
@@ -46,6 +51,9 @@ const ALL: Check[] = ['tokens', 'logits', 'attentions'];
 
 /** Attention maps are probabilities: held to 1e-5 everywhere. */
 const ATTENTION_TOLERANCE = 1e-5;
+/** int8 against the exact logits: far beyond int8 drift, well below what a wrong graph gives. */
+const INT8_DRIFT = 0.5;
+const GRAPH_VARIANTS: GraphVariant[] = ['attentions', 'embeds', 'gradients', 'forward', 'int8'];
 
 const FIXTURES: Fixture[] = [
   // Exporter variants, on their base model's goldens.
@@ -55,11 +63,11 @@ const FIXTURES: Fixture[] = [
   // More encoder families, on their own goldens.
   { name: 'tiny-electra', golden: 'tiny-electra', logitTolerance: 1e-5, checks: ALL },
   { name: 'tiny-mpnet', golden: 'tiny-mpnet', logitTolerance: 1e-5, checks: ALL },
-  // logits left out: predictions run on the engine's pooled-row graph, which feeds the last layer's flatten(2)
-  // Reshape of ALBERT's attention context (target shape Shape(context)[0:2] ++ [-1]) one row while its target shape
-  // still holds the full length ("Reshape node …/attention_2/Reshape_3 … Input shape:{10,1,4,8}, requested
-  // shape:{10,64,-1}"). The exported graph itself gives PyTorch's logits (scripts/export_models.py runs it).
-  { name: 'tiny-albert', golden: 'tiny-albert', logitTolerance: 1e-5, checks: ['tokens', 'attentions'] },
+  // ALBERT: its logits too, now that the pooled-row graph reads the flatten(2) reshape's target by element.
+  { name: 'tiny-albert', golden: 'tiny-albert', logitTolerance: 1e-5, checks: ALL },
+  // DeBERTa-v3 at opset 12: disentangled attention (c2p and p2c GatherElements over log-bucketed relative
+  // positions), XSoftmax's Where(mask, 0, p) before the [batch·heads, n, n] bmm, ContextPooler.
+  { name: 'tiny-deberta', golden: 'tiny-deberta', logitTolerance: 1e-5, checks: [...ALL, 'derived'] },
 ];
 
 function readGolden(name: string): Golden {
@@ -121,6 +129,36 @@ describe.each(FIXTURES)(
         );
       });
     });
+
+    check(
+      'derived',
+      'derives every graph at the model’s own opset; exported, inputs_embeds and int8 logits',
+      async () => {
+        const opset = opsetVersion(await readModel(join(PACKAGE_ROOT, 'fixtures/models', name, 'onnx/model.onnx')));
+        for (const graph of GRAPH_VARIANTS) {
+          expect(await model.graphs.unsupportedReason(graph), graph).toBeUndefined();
+          expect(opsetVersion(await readModel(await model.graphs.path(graph))), graph).toBe(opset);
+          await model.session(graph); // onnxruntime checks every node against its opset's schema
+        }
+        const encodings = await model.tokenizer.encodeBatch(golden.sentences.map((sentence) => sentence.text));
+        const classes = golden.labels.length;
+        const embeds = await model.session('embeds');
+        const logits = {
+          plain: logitsOf(await run(await model.session('plain'), idFeeds(model, encodings))),
+          embeds: logitsOf(
+            await run(embeds, embedFeeds(model, encodings, await model.graphs.wordEmbeddings(), embeds.inputNames)),
+          ),
+          int8: logitsOf(await run(await model.session('int8'), idFeeds(model, encodings))),
+        };
+        golden.sentences.forEach((sentence, i) => {
+          for (const [graph, tensor] of Object.entries(logits)) {
+            const row = (tensor.data as Float32Array).subarray(i * classes, (i + 1) * classes);
+            const tolerance = graph === 'int8' ? INT8_DRIFT : logitTolerance;
+            expectClose(row, sentence.logits, tolerance, `${sentence.text}: ${graph} logits`);
+          }
+        });
+      },
+    );
 
     check('attentions', 'exposes every attention map', async () => {
       for (const sentence of golden.sentences) {

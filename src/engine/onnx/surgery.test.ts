@@ -140,6 +140,102 @@ function guarded(replacement: number): ModelProto {
   return model;
 }
 
+/**
+ * Attention as DeBERTa exports it: scores of `[batch·heads, n, n]` (bmm), viewed as `[batch, heads, n, n]` for
+ * XSoftmax (`Where(masked, −big, s)`, Softmax, `Where(masked, 0, p)`), then viewed back for the bmm with the
+ * values. With `bmmSoftmax`, the Softmax itself runs on the `[batch·heads, n, n]` scores (no 4-D view).
+ */
+function debertaStyle(bmmSoftmax = false): ModelProto {
+  const heads = 2;
+  const width = 4;
+  const table = Array.from({ length: VOCAB * width }, (_, i) => Math.sin(i + 1) / 2);
+  const probabilities = bmmSoftmax
+    ? [node('Softmax', ['scores'], 'probs', [{ name: 'axis', type: 2, i: -1 }])]
+    : [
+        node('Reshape', ['scores', 'by_heads'], 'scores4'),
+        node('Where', ['masked', 'big', 'scores4'], 'filled'),
+        node('Softmax', ['filled'], 'softmax', [{ name: 'axis', type: 2, i: -1 }]),
+        node('Where', ['masked', 'zero', 'softmax'], 'probs4'),
+        node('Reshape', ['probs4', 'maps'], 'probs'),
+      ];
+  return onnxModel({
+    name: 'deberta-style',
+    input: [tensorInput('input_ids', DataType.INT64), tensorInput('attention_mask', DataType.INT64)],
+    output: [LOGITS_OUTPUT],
+    initializer: [
+      floatTensor('E', [VOCAB, width], table),
+      floatTensor('W', [width, 2], [0.2, -0.1, 0.4, 0.3, -0.6, 0.5, 0.1, 0.7]),
+      // Sizes for the 4 tokens of IDS (exporters compute them from Shape nodes).
+      int64Tensor('split_heads', [0, 0, heads, width / heads]),
+      int64Tensor('by_rows', [-1, IDS.length, width / heads]),
+      int64Tensor('merge_heads', [-1, heads, IDS.length, width / heads]),
+      int64Tensor('by_heads', [-1, heads, IDS.length, IDS.length]),
+      int64Tensor('maps', [-1, IDS.length, IDS.length]),
+      int64Tensor('joined', [0, 0, -1]),
+      int64Tensor('one', [1]),
+      int64Tensor('two', [2]),
+      { name: 'keep', dataType: DataType.INT64, dims: [], int64Data: [1] },
+      floatTensor('big', [], [-3.4e38]),
+      floatTensor('zero', [], [0]),
+    ],
+    node: [
+      node('Gather', ['E', 'input_ids'], 'x'),
+      node('Reshape', ['x', 'split_heads'], 'x4'),
+      node('Transpose', ['x4'], 'xh', [{ name: 'perm', type: 7, ints: [0, 2, 1, 3] }]),
+      node('Reshape', ['xh', 'by_rows'], 'q'),
+      node('Transpose', ['q'], 'qt', [{ name: 'perm', type: 7, ints: [0, 2, 1] }]),
+      node('MatMul', ['q', 'qt'], 'scores'),
+      // XSoftmax's mask: 1 − mask as bool, over the keys (the queries are all kept here).
+      node('Unsqueeze', ['attention_mask', 'one'], 'mask3'),
+      node('Unsqueeze', ['mask3', 'two'], 'mask4'),
+      node('Sub', ['keep', 'mask4'], 'unkept'),
+      node('Cast', ['unkept'], 'masked', [{ name: 'to', type: 2, i: DataType.BOOL }]),
+      ...probabilities,
+      node('MatMul', ['probs', 'q'], 'context'),
+      node('Reshape', ['context', 'merge_heads'], 'context4'),
+      node('Transpose', ['context4'], 'context_t', [{ name: 'perm', type: 7, ints: [0, 2, 1, 3] }]),
+      node('Reshape', ['context_t', 'joined'], 'context3'),
+      meanOverTokens('context3', 'pooled'),
+      node('MatMul', ['pooled', 'W'], 'logits'),
+    ],
+  });
+}
+
+describe('DeBERTa-style attention (bmm of [batch·heads, n, n], XSoftmax)', () => {
+  const feeds = (mask: number[]) => ({
+    input_ids: new Tensor('int64', BigInt64Array.from(IDS.map(BigInt)), [1, IDS.length]),
+    attention_mask: new Tensor('int64', BigInt64Array.from(mask.map(BigInt)), [1, IDS.length]),
+  });
+  it('finds the map after Where(mask, 0, p), through the reshape to the bmm', () => {
+    expect(findAttentionProbabilities(debertaStyle().graph!)).toEqual(['probs4']);
+    expect(findAttentionProbabilities(debertaStyle(true).graph!)).toEqual(['probs']);
+  });
+
+  it.each([false, true])(
+    'reports batch × heads × n × n, masked keys zero (Softmax on [batch·heads, n, n]: %s)',
+    async (bmmSoftmax) => {
+      const model = debertaStyle(bmmSoftmax);
+      const { model: derived } = withAttentionOutputs(model);
+      const softmax = bmmSoftmax ? 'probs' : 'probs4';
+      const probe: ModelProto = {
+        ...derived,
+        graph: { ...derived.graph!, output: [...derived.graph!.output!, { name: softmax }] },
+      };
+      const mask = [1, 1, 1, 0];
+      const outputs = await (await session(probe)).run(feeds(mask));
+      const map = outputs['attentions.0']!;
+      expect(map.dims).toEqual([1, 2, IDS.length, IDS.length]);
+      expect(Array.from(map.data as Float32Array)).toEqual(Array.from(outputs[softmax]!.data as Float32Array));
+      const values = map.data as Float32Array;
+      for (let row = 0; row < 2 * IDS.length; row += 1) {
+        const cells = Array.from(values.subarray(row * IDS.length, (row + 1) * IDS.length));
+        if (!bmmSoftmax) expect(cells[3]).toBe(0); // the masked key
+        expect(cells.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      }
+    },
+  );
+});
+
 describe('withAttentionOutputs', () => {
   it('exposes the attention probabilities as attentions.0 and leaves the logits unchanged', async () => {
     const original = await (await session(tinyClassifier())).run(idFeeds);

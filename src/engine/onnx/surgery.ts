@@ -8,6 +8,8 @@ import {
   DataType,
   dims,
   floatData,
+  onnx,
+  opsetVersion,
   type GraphProto,
   type ModelProto,
   type NodeProto,
@@ -25,35 +27,46 @@ export class UnsupportedGraphError extends Error {
 
 /**
  * The attention-probability tensors in layer order: each Softmax whose output is the left operand of a MatMul
- * (probabilities × values). Exported graphs list nodes topologically, so node order is layer order.
+ * (probabilities × values), directly or through reshapes (DeBERTa multiplies `[batch·heads, n, n]` views of its
+ * `[batch, heads, n, n]` probabilities with a bmm). Exported graphs list nodes topologically, so node order is
+ * layer order.
  *
- * torch 2.x's scaled-dot-product export guards the probabilities against fully masked rows with
- * `Where(IsNaN(p), 0, p)` before the value MatMul; the map reported is then the guarded one, what the values
- * are actually weighted with.
+ * A `Where(c, 0, p)` between the Softmax and the MatMul zeroes entries of the map: torch 2.x's scaled-dot-product
+ * export guards fully masked rows with `Where(IsNaN(p), 0, p)`, DeBERTa's XSoftmax zeroes the masked entries with
+ * `Where(mask, 0, p)`. The map reported is then the zeroed one, what the values are actually weighted with (and
+ * what transformers returns as DeBERTa's attentions).
  */
 export function findAttentionProbabilities(graph: GraphProto): string[] {
   const index = new GraphIndex(graph);
   const found: string[] = [];
-  const feedsValues = (probabilities: string) =>
-    index
-      .usersOf(probabilities)
-      .some((user) => user.opType === 'MatMul' && index.sourceOf(user.input?.[0] ?? '') === probabilities);
+  /** Whether `tensor` is the left operand of a value MatMul, or is after at most `reshapes` reshapes. */
+  const feedsValues = (tensor: string, reshapes = 2): boolean =>
+    index.usersOf(tensor).some((user) => {
+      if (index.sourceOf(user.input?.[0] ?? '') !== tensor) return false;
+      if (user.opType === 'MatMul') return true;
+      return user.opType === 'Reshape' && reshapes > 0 && feedsValues(user.output?.[0] ?? '', reshapes - 1);
+    });
   for (const node of graph.node ?? []) {
     if (node.opType !== 'Softmax') continue;
-    const probabilities = node.output?.[0] ?? '';
-    const tensor = [probabilities, ...nanGuards(index, probabilities)].find(feedsValues);
+    // Zeroing guards may follow one another (a mask, then a NaN guard): the last one the values read is the map.
+    const chain = [node.output?.[0] ?? ''];
+    for (let guard = zeroingGuards(index, chain.at(-1)!)[0]; guard; guard = zeroingGuards(index, guard)[0]) {
+      chain.push(guard);
+    }
+    const tensor = chain.reverse().find((candidate) => feedsValues(candidate));
     if (tensor) found.push(tensor);
   }
   return found;
 }
 
-/** Outputs of `Where(IsNaN(p), 0, p)` nodes over `p`: the same values wherever p is a number. */
-function nanGuards(index: GraphIndex, p: string): string[] {
+/**
+ * Outputs of `Where(c, 0, p)` nodes over `p`: the same values where `c` is false, and 0 where it is true
+ * (NaN guards: `c = IsNaN(p)`; DeBERTa: `c` the masked positions, where p was already 0 up to rounding).
+ */
+function zeroingGuards(index: GraphIndex, p: string): string[] {
   return index.usersOf(p).flatMap((user) => {
     const [condition, replacement, kept] = user.input ?? [];
-    if (user.opType !== 'Where' || index.sourceOf(kept ?? '') !== p) return [];
-    const test = index.producer.get(index.sourceOf(condition ?? ''));
-    if (test?.opType !== 'IsNaN' || index.sourceOf(test.input?.[0] ?? '') !== p) return [];
+    if (user.opType !== 'Where' || index.sourceOf(kept ?? '') !== p || index.sourceOf(condition ?? '') === p) return [];
     return isZero(index, replacement) ? [user.output?.[0] ?? ''] : [];
   });
 }
@@ -73,7 +86,11 @@ function isZero(index: GraphIndex, name: string | undefined): boolean {
   return floatData(tensor).every((value) => value === 0);
 }
 
-/** Adds every attention-probability tensor as a graph output named `attentions.<layer>` (batch×heads×n×n). */
+/**
+ * Adds every attention-probability tensor as a graph output named `attentions.<layer>`, as `batch × heads × n × n`:
+ * a map found as `[batch·heads, n, n]` (a bmm's operand) is reshaped to that by the batch size of `input_ids`
+ * (a `[batch, heads, n, n]` map passes the same reshape unchanged).
+ */
 export function withAttentionOutputs(model: ModelProto): { model: ModelProto; outputs: string[] } {
   const graph = requireGraph(model);
   const probabilities = findAttentionProbabilities(graph);
@@ -81,12 +98,53 @@ export function withAttentionOutputs(model: ModelProto): { model: ModelProto; ou
     throw new UnsupportedGraphError('no self-attention found: no Softmax feeds an attention-value MatMul');
   }
   const outputs = probabilities.map((_, layer) => `${ATTENTION_OUTPUT_PREFIX}${layer}`);
-  const taps = probabilities.map((tensor, layer) =>
-    node('Identity', [tensor], [outputs[layer]!], `xai/attention_tap_${layer}`),
-  );
+  // (Slice takes its bounds as inputs from opset 10.)
+  const hasIds = opsetVersion(model) >= 10 && (graph.input ?? []).some((input) => input.name === INPUT_IDS);
+  const taps: NodeProto[] = [];
+  const initializers: TensorProto[] = [];
+  if (hasIds) {
+    // batch (from input_ids), −1 (heads), then the map's own last two sizes.
+    const name = (what: string) => `xai/attention_tap/${what}`;
+    initializers.push(
+      int64Tensor(name('zero'), [0]),
+      int64Tensor(name('one'), [1]),
+      int64Tensor(name('minus_one'), [-1]),
+      int64Tensor(name('minus_two'), [-2]),
+      int64Tensor(name('end'), [Number.MAX_SAFE_INTEGER]),
+    );
+    taps.push(
+      node('Shape', [INPUT_IDS], [name('ids_shape')], name('ids_shape')),
+      node('Slice', [name('ids_shape'), name('zero'), name('one')], [name('batch')], name('batch')),
+    );
+  }
+  probabilities.forEach((tensor, layer) => {
+    const output = outputs[layer]!;
+    if (!hasIds) return void taps.push(node('Identity', [tensor], [output], `xai/attention_tap_${layer}`));
+    const name = (what: string) => `xai/attention_tap_${layer}/${what}`;
+    taps.push(
+      node('Shape', [tensor], [name('shape')], name('shape')),
+      node(
+        'Slice',
+        [name('shape'), 'xai/attention_tap/minus_two', 'xai/attention_tap/end'],
+        [name('square')],
+        name('square'),
+      ),
+      {
+        ...node(
+          'Concat',
+          ['xai/attention_tap/batch', 'xai/attention_tap/minus_one', name('square')],
+          [name('target')],
+          name('target'),
+        ),
+        attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+      },
+      node('Reshape', [tensor, name('target')], [output], `xai/attention_tap_${layer}`),
+    );
+  });
   const derived: GraphProto = {
     ...graph,
     node: [...(graph.node ?? []), ...taps],
+    initializer: [...(graph.initializer ?? []), ...initializers],
     // Rank and sizes are left to onnxruntime's inference: a wrong declared shape would only add warnings.
     output: [...(graph.output ?? []), ...outputs.map((name) => floatValueInfo(name))],
   };
