@@ -15,7 +15,7 @@ import {
   tensorInput,
 } from '../onnx/test-graphs.js';
 import { INPUTS_EMBEDS_GRAD, LOGIT_WEIGHTS, PROB_WEIGHTS, SELECTED, withGradients } from './gradient-graph.js';
-import { embeddingsFeedLayerNorm } from './layer-norm.js';
+import { embeddingsAloneFeedLayerNorm, embeddingsFeedLayerNorm } from './layer-norm.js';
 
 const { AttributeType } = onnx.AttributeProto;
 const W = [0.5, -1, 2, -0.25, 0.75, 1.5];
@@ -147,5 +147,40 @@ describe('embeddingsFeedLayerNorm', () => {
 
   it('is false when the embeddings go elsewhere first', () => {
     expect(embeddingsFeedLayerNorm(classifier().graph!)).toBe(false);
+    expect(embeddingsAloneFeedLayerNorm(classifier().graph!)).toBe(false);
+  });
+});
+
+describe('embeddingsAloneFeedLayerNorm (scale invariance in each embedding row)', () => {
+  const layerNormOf = (x: string): NodeProto[] => [
+    node('ReduceMean', [x], 'mean', [{ name: 'axes', type: AttributeType.INTS, ints: [-1] }]),
+    node('Sub', [x, 'mean'], 'centered'),
+  ];
+  const graphOf = (nodes: NodeProto[]) => ({
+    node: nodes,
+    initializer: [floatTensor('W', [3, 3], [1, 0, 0, 0, 2, 0, 0, 0, 3]), floatTensor('b', [3], [0.1, 0.2, 0.3])],
+  });
+
+  it('holds for the word embeddings alone (DeBERTa-v3: no positions, no token types), as a LayerNormalization too', () => {
+    const graph = graphOf(layerNormOf('inputs_embeds'));
+    expect([embeddingsAloneFeedLayerNorm(graph), embeddingsFeedLayerNorm(graph)]).toEqual([true, true]);
+    const fused = graphOf([node('LayerNormalization', ['inputs_embeds', 'scale', 'bias'], 'normalized')]);
+    expect(embeddingsAloneFeedLayerNorm(fused)).toBe(true);
+  });
+
+  it('holds through a bias-free projection (DeBERTa with embedding_size ≠ hidden_size), which breaks the zero sum', () => {
+    const graph = graphOf([node('MatMul', ['inputs_embeds', 'W'], 'projected'), ...layerNormOf('projected')]);
+    expect([embeddingsAloneFeedLayerNorm(graph), embeddingsFeedLayerNorm(graph)]).toEqual([true, false]);
+  });
+
+  it('does not hold once anything is added: positions (BERT) or a projection bias', () => {
+    const added = graphOf([node('Add', ['inputs_embeds', 'b'], 'summed'), ...layerNormOf('summed')]);
+    expect([embeddingsAloneFeedLayerNorm(added), embeddingsFeedLayerNorm(added)]).toEqual([false, true]);
+    const biased = graphOf([
+      node('MatMul', ['inputs_embeds', 'W'], 'projected'),
+      node('Add', ['projected', 'b'], 'shifted'),
+      ...layerNormOf('shifted'),
+    ]);
+    expect(embeddingsAloneFeedLayerNorm(biased)).toBe(false);
   });
 });

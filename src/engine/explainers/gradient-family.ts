@@ -68,6 +68,64 @@ export async function degenerateWarnings(model: ModelBundle): Promise<ResultWarn
   ];
 }
 
+/**
+ * The `degenerate` warning for gradient × input on models whose embeddings LayerNorm sees the word embeddings
+ * alone (DeBERTa-v2/v3): LayerNorm is scale-invariant, so ∂f/∂E_i is orthogonal to E_i and Σ_d E·∂f/∂E is zero
+ * up to rounding (and LayerNorm's ε).
+ */
+export async function scaleInvariantWarnings(model: ModelBundle): Promise<ResultWarning[]> {
+  if (!(await model.graphs.scaleInvariantEmbeddings())) return [];
+  return [
+    {
+      code: 'degenerate',
+      message:
+        'degenerate for this model: nothing is added to the word embeddings before the embeddings LayerNorm, which ' +
+        'is scale-invariant, so the gradient is orthogonal to each embedding and gradient × input is zero up to ' +
+        'rounding: these scores rank rounding noise',
+    },
+  ];
+}
+
+/** A convergence delta counts as large above this share of f(x) − f(x') and this floor (logit, probability). */
+const GAP_SHARE = 0.1;
+const GAP_FLOOR = { logit: 0.05, prob: 0.01 } as const;
+
+/**
+ * The `degenerate` warning for IG × input from a baseline with zero rows on a scale-invariant model: f(x' + α(x − x'))
+ * is the same for every α > 0 in those rows, so the path's gradient is concentrated near α ≈ 0, where the nodes are
+ * too sparse, and the attributions miss most of f(x) − f(x'). Given only when the delta shows it.
+ */
+export async function baselineGapWarnings(
+  model: ModelBundle,
+  encoded: EncodedText,
+  options: OptionValues,
+  path: { baseline: Float32Array; dim: number; delta: number },
+  attributed: number,
+): Promise<ResultWarning[]> {
+  if (!(await model.graphs.scaleInvariantEmbeddings())) return [];
+  const { baseline, dim, delta } = path;
+  const zeroRow = encoded.ids.some(
+    (_, i) => !encoded.special[i] && baseline.subarray(i * dim, (i + 1) * dim).every((value) => value === 0),
+  );
+  const change = attributed - delta; // f(x) − f(x')
+  const output = options.output === 'prob' ? 'prob' : 'logit';
+  if (!zeroRow || Math.abs(delta) <= GAP_FLOOR[output] + GAP_SHARE * Math.abs(change)) return [];
+  const kind =
+    options.baseline === 'zero' ? 'the zero baseline' : `the ${String(options.baseline)} baseline (zero rows)`;
+  return [
+    {
+      code: 'degenerate',
+      message:
+        `degenerate for this model: ${kind} starts the path at zero embeddings, and nothing is added to the word ` +
+        'embeddings before the scale-invariant embeddings LayerNorm, so f only changes near α ≈ 0 along the path; ' +
+        `${String(options.n_steps)} ${String(options.method)} steps miss most of it: the convergence delta ` +
+        `${delta.toPrecision(3)} against f(x) − f(x') = ${change.toPrecision(3)} (${output}). Use many more steps ` +
+        "(Gauss–Legendre's nodes crowd near α = 0; Riemann sums converge far slower) or a baseline with non-zero " +
+        'rows (pad, mask).',
+    },
+  ];
+}
+
 export interface GradientResult {
   raw: number[];
   evaluations: number;
@@ -133,5 +191,7 @@ export async function integratedXInput(
   const path = await pathGradient(model, encoded, prediction, pathOptions(options, selection), signal);
   const { input, baseline, averaged, evaluations, delta } = path;
   const raw = tokenSums(encoded.ids.length, path.dim, (e) => (input[e]! - baseline[e]!) * averaged[e]!);
-  return gradientExplanation(method, encoded, options, target, { raw, evaluations, started, delta });
+  const attributed = raw.reduce((sum, value) => sum + value, 0);
+  const warnings = await baselineGapWarnings(model, encoded, options, path, attributed);
+  return gradientExplanation(method, encoded, options, target, { raw, evaluations, started, warnings, delta });
 }

@@ -47,6 +47,7 @@ describe('DerivedGraphs gradients', () => {
     expect(await graphs.unsupportedReason('gradients')).toBeUndefined();
     expect((await stat(await graphs.path('gradients'))).isFile()).toBe(true);
     expect(await graphs.layerNormAfterEmbeddings()).toBe(false);
+    expect(await graphs.scaleInvariantEmbeddings()).toBe(false);
   });
 
   it.each([11, 12])('derives a gradient graph onnxruntime loads from an opset-%i model', async (opset) => {

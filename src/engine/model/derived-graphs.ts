@@ -9,7 +9,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { writeFileAtomically } from '../files.js';
 import { encodeModel, opsetVersion, readModel, type ModelProto } from '../onnx/proto.js';
 import { withGradients } from '../autodiff/gradient-graph.js';
-import { embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
+import { embeddingsAloneFeedLayerNorm, embeddingsFeedLayerNorm } from '../autodiff/layer-norm.js';
 import { narrowToPooledRow } from '../autodiff/pooled-rows.js';
 import { probeFeeds, probeShapes } from '../autodiff/shapes.js';
 import { graphRefusals } from '../onnx/graph-support.js';
@@ -33,12 +33,17 @@ interface Manifest {
   embeddings?: { vocabSize: number; dim: number };
   /** The word embeddings reach a LayerNorm through additions only (gradients summed over hidden are zero). */
   layerNormAfterEmbeddings: boolean;
+  /**
+   * Nothing is added to the word embeddings before that LayerNorm (DeBERTa-v2/v3): f is scale-invariant in each
+   * embedding row, so gradient × input is zero up to rounding.
+   */
+  scaleInvariantEmbeddings: boolean;
   /** The int8 weight range `int8.onnx` was quantized to: a cache folder moved to a CPU that needs another is redone. */
   int8WeightMax: number;
 }
 
 const MANIFEST = 'manifest.json';
-const MANIFEST_VERSION = 10;
+const MANIFEST_VERSION = 11;
 const EMBEDDINGS = 'word-embeddings.f32';
 
 export class DerivedGraphs {
@@ -82,6 +87,10 @@ export class DerivedGraphs {
     return (await this.load()).layerNormAfterEmbeddings;
   }
 
+  async scaleInvariantEmbeddings(): Promise<boolean> {
+    return (await this.load()).scaleInvariantEmbeddings;
+  }
+
   /** Read once and kept: gradient methods need rows of it for every sentence (94 MB for a full-size model). */
   wordEmbeddings(): Promise<WordEmbeddings> {
     this.embeddings ??= this.readWordEmbeddings();
@@ -116,6 +125,7 @@ export class DerivedGraphs {
       attentionLayers: 0,
       unsupported: {},
       layerNormAfterEmbeddings: false,
+      scaleInvariantEmbeddings: false,
       int8WeightMax: await exactInt8WeightMax(this.sessionOptions),
     };
     // Fused and quantized graphs are refused by their ops, with the reason, before any surgery is tried.
@@ -139,6 +149,7 @@ export class DerivedGraphs {
       );
       manifest.embeddings = { vocabSize, dim };
       manifest.layerNormAfterEmbeddings = embeddingsFeedLayerNorm(derived.model.graph ?? {});
+      manifest.scaleInvariantEmbeddings = embeddingsAloneFeedLayerNorm(derived.model.graph ?? {});
       try {
         if (refused.gradients) throw new UnsupportedGraphError(refused.gradients);
         await writeFileAtomically(join(this.folder, 'gradients.onnx'), encodeModel(await withGradients(derived.model)));
