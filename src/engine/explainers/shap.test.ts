@@ -22,6 +22,7 @@ const FIXTURES = [
   { name: 'tiny-electra', dir: 'fixtures/models/tiny-electra' },
   { name: 'tiny-mpnet', dir: 'fixtures/models/tiny-mpnet' },
   { name: 'tiny-albert', dir: 'fixtures/models/tiny-albert' },
+  { name: 'tiny-deberta', dir: 'fixtures/models/tiny-deberta' },
   { name: 'tiny-distilbert-multilabel', dir: 'fixtures/models/tiny-distilbert-multilabel' },
 ];
 
