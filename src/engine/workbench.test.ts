@@ -1,4 +1,5 @@
 /** The contract's loadModel: load options, download events, and the default model's offline fallback. */
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,5 +56,65 @@ describe('Workbench.loadModel', () => {
       threshold: 0.7,
     });
     expect(loaded).toMatchObject({ task: 'multi_label_classification', threshold: 0.7 });
+  });
+});
+
+describe('Workbench.zeroShot', () => {
+  const { zero_shot: golden } = JSON.parse(
+    readFileSync(join(PACKAGE_ROOT, 'fixtures/golden/tiny-bert.pairs.json'), 'utf8'),
+  ) as {
+    zero_shot: {
+      text: string;
+      candidate_labels: string[];
+      hypothesis_template: string;
+      single_label: { scores: number[] };
+      multi_label: { scores: number[] };
+    };
+  };
+  let workbench: Workbench;
+  beforeEach(async () => {
+    workbench = new Workbench({ cacheDir: await mkdtemp(join(tmpdir(), 'xai-workbench-')) });
+    await workbench.loadModel(join(PACKAGE_ROOT, 'fixtures/models/tiny-bert'));
+  });
+  afterEach(() => workbench.dispose());
+
+  it("scores the candidates as the zero-shot pipeline does and explains the best one's entailment", async () => {
+    const results = await workbench.zeroShot({
+      texts: [golden.text],
+      candidateLabels: golden.candidate_labels,
+      methods: { occlusion: {} },
+    });
+    const [sentence] = results.sentences;
+    expect(sentence!.zeroShot).toMatchObject({
+      candidateLabels: golden.candidate_labels,
+      hypothesisTemplate: golden.hypothesis_template,
+      multiLabel: false,
+      label: 'sports',
+    });
+    sentence!.zeroShot!.scores.forEach((score, k) =>
+      expect(Math.abs(score - golden.single_label.scores[k]!)).toBeLessThanOrEqual(1e-6),
+    );
+    expect(sentence!.textPair).toBe('This example is sports.');
+    expect(sentence!.explanations.occlusion!.options).toMatchObject({ target: 0, targetLabel: 'entailment' });
+  });
+
+  it('explains the candidate asked for, scored on its own with multiLabel', async () => {
+    const results = await workbench.zeroShot({
+      texts: [golden.text],
+      candidateLabels: golden.candidate_labels,
+      multiLabel: true,
+      explainLabel: 'politics',
+      hypothesisTemplate: golden.hypothesis_template,
+      methods: { occlusion: {} },
+    });
+    const [sentence] = results.sentences;
+    sentence!.zeroShot!.scores.forEach((score, k) =>
+      expect(Math.abs(score - golden.multi_label.scores[k]!)).toBeLessThanOrEqual(1e-6),
+    );
+    expect(sentence!.zeroShot!.label).toBe('politics');
+    expect(sentence!.textPair).toBe('This example is politics.');
+    await expect(
+      workbench.zeroShot({ texts: ['x'], candidateLabels: ['a'], explainLabel: 'b', methods: {} }),
+    ).rejects.toThrow('the label to explain, b, is not a candidate (a)');
   });
 });

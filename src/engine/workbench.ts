@@ -10,10 +10,11 @@ import type {
   SaveReportRequest,
   WorkbenchApi,
   WorkbenchEvent,
+  ZeroShotRequest,
 } from '../shared/api.js';
 import type { Comparison, ResultsDocument, SentenceResult, TextInput } from '../shared/results.js';
 import { compareMethods } from './compare.js';
-import { explainTexts, sentenceResult } from './explain.js';
+import { explainTexts, explainZeroShot, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
 import { JobRunner } from './jobs.js';
 import type { ModelBundle, LoadOptions } from './model/bundle.js';
@@ -58,6 +59,27 @@ export class Workbench implements WorkbenchApi {
 
   async explain(request: ExplainRequest): Promise<ResultsDocument> {
     return explainTexts(this.requireModel(), request.texts, request.methods);
+  }
+
+  async zeroShot({
+    texts,
+    methods,
+    candidateLabels,
+    hypothesisTemplate,
+    multiLabel,
+    explainLabel,
+  }: ZeroShotRequest): Promise<ResultsDocument> {
+    return explainZeroShot(
+      this.requireModel(),
+      texts,
+      {
+        candidateLabels,
+        ...(hypothesisTemplate !== undefined ? { hypothesisTemplate } : {}),
+        ...(multiLabel !== undefined ? { multiLabel } : {}),
+        ...(explainLabel !== undefined ? { explainLabel } : {}),
+      },
+      methods,
+    );
   }
 
   async compare({ text, methods, rationale }: CompareRequest): Promise<Comparison> {

@@ -55,6 +55,25 @@ export interface ExplainRequest {
   methods: Record<string, Record<string, unknown>>;
 }
 
+/**
+ * Zero-shot classification over an NLI model (one with an "entailment" label): each text is paired with one
+ * hypothesis per candidate label, the candidates are scored as transformers' zero-shot pipeline scores them, and
+ * the chosen candidate's pair is explained (every method's target is that pair's entailment).
+ */
+export interface ZeroShotRequest {
+  /** Single texts (a zero-shot pair is the text and a candidate's hypothesis). */
+  texts: string[];
+  candidateLabels: string[];
+  /** Where the label goes is `{}`; default `This example is {}.`. */
+  hypothesisTemplate?: string;
+  /** Score each candidate on its own (entailment vs contradiction) instead of a softmax across them. */
+  multiLabel?: boolean;
+  /** The candidate to explain; default the best scored. */
+  explainLabel?: string;
+  /** Method id → option values (missing values take the method's defaults; no target: it is the entailment). */
+  methods: Record<string, Record<string, unknown>>;
+}
+
 export interface CompareRequest {
   text: TextInput;
   /** Method id → option values (missing values take the method's defaults). */
@@ -133,6 +152,11 @@ export interface WorkbenchApi {
   predict(texts: TextInput[]): Promise<SentenceResult[]>;
   /** Explains a few texts and waits for the result; long inputs go through `startJob`. */
   explain(request: ExplainRequest): Promise<ResultsDocument>;
+  /**
+   * Zero-shot classification of a few texts over an NLI model, each explained on its chosen candidate's pair;
+   * every sentence of the result has `zeroShot` (the candidates and their scores).
+   */
+  zeroShot(request: ZeroShotRequest): Promise<ResultsDocument>;
   /** Every method on one sentence with ferret's evaluation, their agreement and what each cost. */
   compare(request: CompareRequest): Promise<Comparison>;
   /** Starts explaining in the background; progress and results arrive as events. */
@@ -150,7 +174,7 @@ export interface WorkbenchApi {
  * engine hold gigabytes: together they bound a call's texts at 200 million characters.
  */
 /**
- * Texts in one `predict`, `explain` or `startJob` (and sentences in the results given to `saveReport`): a UI job
+ * Texts in one `predict`, `explain`, `zeroShot` or `startJob` (and sentences in the results given to `saveReport`): a UI job
  * over more would take days with the default methods; the CLI runs those (`explain --shard`).
  */
 export const MAX_TEXTS_PER_CALL = 10_000;
@@ -159,6 +183,11 @@ export const MAX_TEXTS_PER_CALL = 10_000;
  * which truncates the rest anyway.
  */
 export const MAX_TEXT_CHARACTERS = 20_000;
+/**
+ * Candidate labels in one `zeroShot`: each is one more forward pass per text (and a text's candidates are
+ * scored together), far above the handful a zero-shot classifier is asked to choose among.
+ */
+export const MAX_CANDIDATE_LABELS = 100;
 
 /** The calls of `WorkbenchApi`, in one list so that IPC channels, HTTP routes and bridges are generated from it. */
 export const WORKBENCH_CALLS = [
@@ -166,6 +195,7 @@ export const WORKBENCH_CALLS = [
   'listMethods',
   'predict',
   'explain',
+  'zeroShot',
   'compare',
   'startJob',
   'cancelJob',

@@ -1,6 +1,6 @@
 /** The contract's argument checks: every call's shapes and limits, with the path of what is wrong. */
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_CHARACTERS, MAX_TEXTS_PER_CALL, type WorkbenchCall } from './api.js';
+import { MAX_CANDIDATE_LABELS, MAX_TEXT_CHARACTERS, MAX_TEXTS_PER_CALL, type WorkbenchCall } from './api.js';
 import { CallArgumentError, CallLimitError, checkCallArguments } from './call-arguments.js';
 
 function refusal(call: WorkbenchCall, args: unknown[]): Error {
@@ -88,6 +88,51 @@ describe('checkCallArguments', () => {
     );
     // Characters are code points: a text of emoji at the limit is accepted.
     expect(() => checkCallArguments('predict', [['😀'.repeat(MAX_TEXT_CHARACTERS)]])).not.toThrow();
+  });
+
+  it('checks a zero-shot call: single texts, distinct candidates, a template with {}', () => {
+    const methods = { occlusion: {} };
+    const request = { texts: ['The team won.'], candidateLabels: ['sports', 'politics'], methods };
+    expect(() => checkCallArguments('zeroShot', [request])).not.toThrow();
+    expect(() =>
+      checkCallArguments('zeroShot', [
+        { ...request, hypothesisTemplate: 'This text is about {}.', multiLabel: true, explainLabel: 'politics' },
+      ]),
+    ).not.toThrow();
+    expect(refusal('zeroShot', [{ texts: ['a'], methods }]).message).toBe(
+      'zeroShot: request.candidateLabels is missing',
+    );
+    expect(refusal('zeroShot', [{ ...request, candidateLabels: [] }]).message).toBe(
+      'zeroShot: request.candidateLabels must have at least 1 item',
+    );
+    expect(refusal('zeroShot', [{ ...request, candidateLabels: ['sports', ''] }]).message).toBe(
+      'zeroShot: request.candidateLabels[1] must not be empty',
+    );
+    expect(refusal('zeroShot', [{ ...request, candidateLabels: ['sports', 'art', 'sports'] }]).message).toBe(
+      'zeroShot: request.candidateLabels has "sports" twice',
+    );
+    expect(refusal('zeroShot', [{ ...request, hypothesisTemplate: 'This is about' }]).message).toBe(
+      'zeroShot: request.hypothesisTemplate must hold {} where the label goes, not "This is about"',
+    );
+    // A zero-shot text is one text: the pair is made with each candidate's hypothesis.
+    expect(refusal('zeroShot', [{ ...request, texts: [['a', 'b']] }]).message).toBe(
+      'zeroShot: request.texts[0] must be a string, not an array',
+    );
+    expect(refusal('zeroShot', [{ ...request, multiLabel: 'yes' }]).message).toBe(
+      'zeroShot: request.multiLabel must be a boolean, not a string',
+    );
+    expect(refusal('zeroShot', [{ ...request, explainlabel: 'sports' }]).message).toBe(
+      'zeroShot: request has an unknown property "explainlabel" (known: texts, candidateLabels, hypothesisTemplate, multiLabel, explainLabel, methods)',
+    );
+    const many = Array.from({ length: MAX_CANDIDATE_LABELS + 1 }, (_, i) => `label ${i}`);
+    expect(refusal('zeroShot', [{ ...request, candidateLabels: many }])).toEqual(
+      new CallLimitError(
+        `zeroShot: request.candidateLabels has ${MAX_CANDIDATE_LABELS + 1} items; a zero-shot call takes at most ${MAX_CANDIDATE_LABELS} candidate labels`,
+      ),
+    );
+    expect(
+      refusal('zeroShot', [{ ...request, texts: Array.from({ length: MAX_TEXTS_PER_CALL + 1 }, () => 'a') }]),
+    ).toBeInstanceOf(CallLimitError);
   });
 
   it('does not echo a huge value back in the message', () => {

@@ -4,7 +4,7 @@
  * engine sees it, and an argument over the contract's limits is refused with the limits.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { MAX_TEXT_CHARACTERS, MAX_TEXTS_PER_CALL, type WorkbenchCall } from './api.js';
+import { MAX_CANDIDATE_LABELS, MAX_TEXT_CHARACTERS, MAX_TEXTS_PER_CALL, type WorkbenchCall } from './api.js';
 import resultsSchema from './results.schema.json' with { type: 'json' };
 
 /** A call's arguments have the wrong number, type or shape: a client's mistake (HTTP 400). */
@@ -19,6 +19,8 @@ export class CallLimitError extends Error {
 
 /** The limits in words, for every refusal over them. */
 export const CALL_LIMITS = `a call takes at most ${MAX_TEXTS_PER_CALL} texts of at most ${MAX_TEXT_CHARACTERS} characters each`;
+/** The limit of a zero-shot call's candidates, in words. */
+export const CANDIDATE_LIMITS = `a zero-shot call takes at most ${MAX_CANDIDATE_LABELS} candidate labels`;
 
 type Schema = Record<string, unknown>;
 interface ArgumentSpec {
@@ -43,6 +45,33 @@ const explainRequest: Schema = {
   additionalProperties: false,
   properties: { texts, methods },
 };
+/** A zero-shot call's candidates: distinct, non-empty labels, at least one. */
+const candidateLabels: Schema = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARACTERS },
+  minItems: 1,
+  maxItems: MAX_CANDIDATE_LABELS,
+  uniqueItems: true,
+};
+const zeroShotRequest: Schema = {
+  type: 'object',
+  required: ['texts', 'candidateLabels', 'methods'],
+  additionalProperties: false,
+  properties: {
+    // Single texts: a zero-shot pair is the text and a candidate's hypothesis.
+    texts: { type: 'array', items: text, maxItems: MAX_TEXTS_PER_CALL },
+    candidateLabels,
+    hypothesisTemplate: {
+      type: 'string',
+      maxLength: MAX_TEXT_CHARACTERS,
+      pattern: '\\{\\}',
+      description: 'hold {} where the label goes',
+    },
+    multiLabel: { type: 'boolean' },
+    explainLabel: { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARACTERS },
+    methods,
+  },
+};
 /** The results schema's own definitions, so that the enums are written down once. */
 const fromResults = (pointer: string): Schema => ({ $ref: `${resultsSchema.$id}#/definitions/${pointer}` });
 
@@ -66,6 +95,7 @@ const CALL_ARGUMENTS: Record<WorkbenchCall, ArgumentSpec[]> = {
   listMethods: [],
   predict: [{ name: 'texts', schema: texts }],
   explain: [{ name: 'request', schema: explainRequest }],
+  zeroShot: [{ name: 'request', schema: zeroShotRequest }],
   compare: [
     {
       name: 'request',
@@ -128,7 +158,8 @@ export function checkCallArguments(call: WorkbenchCall, args: readonly unknown[]
     const path = pathOf(name, error.instancePath);
     if (error.keyword === 'maxItems' || error.keyword === 'maxLength') {
       const size = error.keyword === 'maxItems' ? `${(error.data as unknown[]).length} items` : characters(error.data);
-      throw new CallLimitError(`${call}: ${path} has ${size}; ${CALL_LIMITS}`);
+      const limits = error.parentSchema === candidateLabels ? CANDIDATE_LIMITS : CALL_LIMITS;
+      throw new CallLimitError(`${call}: ${path} has ${size}; ${limits}`);
     }
     throw new CallArgumentError(`${call}: ${problem(path, error)}`);
   });
@@ -177,6 +208,14 @@ function problem(path: string, error: ErrorObject): string {
       return `${path} must be one of ${(params.allowedValues as unknown[]).map(excerpt).join(', ')}, not ${excerpt(error.data)}`;
     case 'minLength':
       return `${path} must not be empty`;
+    case 'minItems':
+      return `${path} must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`;
+    case 'uniqueItems':
+      return `${path} has ${excerpt((error.data as unknown[])[params.i as number])} twice`;
+    case 'pattern': {
+      const wanted = (error.parentSchema as Schema | undefined)?.description;
+      return `${path} must ${typeof wanted === 'string' ? wanted : `match ${String(params.pattern)}`}, not ${excerpt(error.data)}`;
+    }
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return `${path} must be ${String(params.comparison)} ${String(params.limit)}, not ${excerpt(error.data)}`;

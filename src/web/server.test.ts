@@ -96,6 +96,26 @@ describe('web host', () => {
     expect(json).toEqual({ value: { echoed: 'loadModel', args: ['demo'] } });
   });
 
+  it('routes zeroShot like every call, its arguments checked first', async () => {
+    const request = { texts: ['The team won.'], candidateLabels: ['sports', 'politics'], methods: { occlusion: {} } };
+    const { status, json } = await send('/api/call/zeroShot', {
+      headers: { [TOKEN_HEADER]: host.token },
+      body: JSON.stringify([request]),
+    });
+    expect(status).toBe(200);
+    expect(json).toEqual({ value: { echoed: 'zeroShot', args: [request] } });
+    const before = calls.length;
+    const refused = await send('/api/call/zeroShot', {
+      headers: { [TOKEN_HEADER]: host.token },
+      body: JSON.stringify([{ ...request, candidateLabels: [] }]),
+    });
+    expect(refused).toMatchObject({
+      status: 400,
+      json: { error: { message: 'zeroShot: request.candidateLabels must have at least 1 item' } },
+    });
+    expect(calls.length).toBe(before);
+  });
+
   it('passes an engine error back with its message', async () => {
     const { status, json } = await send('/api/call/loadModel', {
       headers: { [TOKEN_HEADER]: host.token },

@@ -7,13 +7,13 @@
  */
 import { agreementMatrix } from '../../shared/agreement.js';
 import { attentionHeatmapOption, attentionView, headGridOption } from '../../shared/charts/attention.js';
-import { agreementHeatmapOption, comparisonRows } from '../../shared/charts/comparison.js';
+import { agreementHeatmapOption, comparisonHeader, comparisonRows } from '../../shared/charts/comparison.js';
 import { evaluationTable } from '../../shared/charts/evaluation.js';
 import { sentenceLayout, tokenNames } from '../../shared/charts/layout.js';
+import type { PairLayout } from '../../shared/charts/segments.js';
 import { topKBarOption } from '../../shared/charts/top-k.js';
 import type { ChartOption } from '../../shared/charts/types.js';
 import type { Explanation, ModelInfo, SentenceResult } from '../../shared/results.js';
-import type { TokenLayout } from '../../shared/tokens.js';
 import { chartSvg } from './render.js';
 import { heatTextPages, tableSvg, type SvgBlock, type TableCell } from './svg-blocks.js';
 
@@ -135,7 +135,7 @@ function classScores(
   return [{ classLabel: typeof target === 'string' ? target : fallback, scores: explanation.scores }];
 }
 
-function attentionCharts(explanation: Explanation, layout: TokenLayout, base: string, label: string): ChartPlan[] {
+function attentionCharts(explanation: Explanation, layout: PairLayout, base: string, label: string): ChartPlan[] {
   const data = explanation.attention!;
   const view = attentionView(data, explanation.options);
   const cells = Math.min(explanation.tokens.length, HEATMAP_MAX_SIDE);
@@ -156,9 +156,12 @@ function attentionCharts(explanation: Explanation, layout: TokenLayout, base: st
   ];
 }
 
+/** Backgrounds of a pair's segment row: the first text's columns and the second's. */
+const SEGMENT_TINTS = ['#e8ebfa', '#f1f1f4'] as const;
+
 function comparisonChart(
   sentence: SentenceResult,
-  layout: TokenLayout,
+  layout: PairLayout,
   prefix: string,
   methodLabel: (method: string) => string,
 ): ChartPlan {
@@ -169,16 +172,37 @@ function comparisonChart(
       layout,
       explanations.map(({ method, scores }) => ({ method, label: methodLabel(method), scores })),
     );
-    const { readable, titles } = tokenNames(layout);
+    const { readable, titles, segments, divider } = comparisonHeader(layout);
+    // A pair: a row naming each column's text (A or B) above the tokens, and a line where B starts.
+    const apart = (i: number) => (i === divider ? { divider: true } : {});
+    const segmentRow: TableCell[][] = segments
+      ? [
+          [
+            { text: segments.map(({ mark, label }) => `${mark} ${label}`).join(' · '), header: true },
+            ...readable.map((_, i) => {
+              const s = i >= segments[1]!.span[0] ? 1 : 0;
+              const { mark, label } = segments[s]!;
+              return { text: mark, title: label, background: SEGMENT_TINTS[s], ...apart(i) };
+            }),
+            { text: '' },
+          ],
+        ]
+      : [];
     const cells: TableCell[][] = [
-      [{ text: 'Method' }, ...readable.map((text, i) => ({ text, title: titles[i]! })), { text: 'Cost' }],
+      ...segmentRow,
+      [
+        { text: 'Method', header: true },
+        ...readable.map((text, i) => ({ text, title: titles[i]!, header: true, ...apart(i) })),
+        { text: 'Cost', header: true },
+      ],
       ...rows.map((row, r) => [
         { text: row.label, header: true },
-        ...row.cells.map((cell) => ({
+        ...row.cells.map((cell, i) => ({
           text: cell.relative.toFixed(2),
           background: cell.background,
           color: cell.color,
           title: cell.title,
+          ...apart(i),
         })),
         { text: `${explanations[r]!.seconds.toFixed(2)} s · ${explanations[r]!.evaluations} evaluations` },
       ]),

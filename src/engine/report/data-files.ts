@@ -1,7 +1,7 @@
 /** The data files of a report: `results.json` (versioned) and `scores.csv` (one row per sentence × method × token). */
 import { sentenceLayout } from '../../shared/charts/layout.js';
+import { readablePairTokens } from '../../shared/charts/segments.js';
 import type { ResultsDocument } from '../../shared/results.js';
-import { readableTokens } from '../../shared/tokens.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ export function reportDocument(results: ResultsDocument, partial: boolean, now =
  * `sentence` is the sentence's position in the input file, so shards' rows keep their place. `token` is the
  * vocabulary string as results.json has it (`Ġlook`, `##ing`); `token_text` is the token as the report and the
  * app show it (`look`: the text a byte-level BPE or SentencePiece token covers; WordPiece tokens as they are).
- * It comes last so that the columns before it keep their positions.
+ * It comes last so that the columns before it keep their positions. A pair's tokens are read from their own text.
  */
 export const CSV_COLUMNS = [
   'sentence',
@@ -49,7 +49,8 @@ export function scoresCsv(results: ResultsDocument): Uint8Array {
   for (const sentence of results.sentences) {
     const text = Buffer.from(csvCell(sentence.text));
     for (const explanation of Object.values(sentence.explanations)) {
-      const shown = readableTokens(sentenceLayout(sentence, results.model.tokenizer, explanation.tokens));
+      // Each of a pair's tokens is read from its own text.
+      const shown = readablePairTokens(sentenceLayout(sentence, results.model.tokenizer, explanation.tokens));
       explanation.tokens.forEach((token, i) => {
         const rest = [explanation.method, i, token, explanation.raw[i], explanation.scores[i], shown[i]]
           .map(csvCell)

@@ -7,6 +7,8 @@ import { forceBar } from '../../shared/charts/force.js';
 import { formatScore } from '../../shared/charts/heat-text.js';
 import { sentenceLayout } from '../../shared/charts/layout.js';
 import { headDescription, predictionView, type HeadInfo } from '../../shared/charts/prediction.js';
+import { DEFAULT_SEGMENT_LABELS, SEGMENT_MARKS, ZERO_SHOT_SEGMENT_LABELS } from '../../shared/charts/segments.js';
+import { zeroShotView } from '../../shared/charts/zero-shot.js';
 import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
 import { piecesAreText, type TokenLayout } from '../../shared/tokens.js';
 import type { ReportChart } from './charts.js';
@@ -32,6 +34,10 @@ table.bars tr.predicted th { font-weight: bold; }
 .track { position: relative; width: 16rem; height: 0.8rem; border: 1px solid #d0d0d7; }
 .track .fill { position: absolute; left: 0; top: 0; bottom: 0; background: #c9cbd3; }
 tr.predicted .track .fill { background: #4c5fd5; }
+table.bars tr.explained th { color: #4c5fd5; }
+table.pair th { white-space: nowrap; color: #4c5fd5; }
+table.pair caption { text-align: left; }
+.sep { color: #4c5fd5; font-weight: bold; padding: 0 0.3em; }
 .track .threshold { position: absolute; top: -3px; bottom: -3px; width: 2px; margin-left: -1px; background: #1b1b1f; }
 @media print {
   body { margin: 0; max-width: none; }
@@ -144,6 +150,7 @@ function fullText(text: string): string {
  */
 function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo): string {
   const task = model.task ?? 'single_label_classification';
+  const zeroShot = sentences.some((sentence) => sentence.zeroShot);
   const head =
     task === 'regression'
       ? '<th>Score</th>'
@@ -152,22 +159,66 @@ function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo): st
         : '<th>Predicted</th><th>Probability</th>';
   const rows = sentences.map((sentence) => {
     const view = predictionView(sentence, model);
-    const cells =
-      view.task === 'regression'
+    // A zero-shot sentence's prediction is its best candidate, not the NLI label of the pair explained.
+    const candidates = sentence.zeroShot ? zeroShotView(sentence.zeroShot) : undefined;
+    const best = candidates?.bars.find((bar) => bar.best);
+    const cells = best
+      ? `<td>${escape(best.label)}</td><td>${best.text}</td>`
+      : view.task === 'regression'
         ? `<td>${view.score.toFixed(3)}</td>`
         : view.task === 'multi_label_classification'
           ? `<td>${escape(view.predictedLabels.join(', ') || 'none')}</td>` +
             `<td>${view.bars.map((bar) => `${escape(bar.label)} ${bar.text}`).join(' · ')}</td>`
           : `<td>${escape(view.label)}</td><td>${view.probability.toFixed(3)}</td>`;
+    const ranking = zeroShot ? `<td data-zero-shot>${candidates ? escape(candidates.summary) : ''}</td>` : '';
     return (
-      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${escape(shortText(sentence.text))}</td>` +
-      `${cells}<td>${Object.keys(sentence.explanations).length}</td></tr>`
+      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${textCell(sentence)}</td>` +
+      `${cells}${ranking}<td>${Object.keys(sentence.explanations).length}</td></tr>`
     );
   });
   return `<h2>Sentences</h2>
-<table data-section="summary"><tr><th>#</th><th>Text</th>${head}<th>Methods</th></tr>
+<table data-section="summary"><tr><th>#</th><th>Text</th>${head}${zeroShot ? '<th>Zero-shot candidates</th>' : ''}<th>Methods</th></tr>
 ${rows.join('\n')}
 </table>`;
+}
+
+/**
+ * A sentence as a cell or heading shows it: a pair's two texts apart (`premise │ hypothesis`), each cut short;
+ * a zero-shot sentence by its text (its pairs are the candidates' hypotheses).
+ */
+function textCell(sentence: SentenceResult): string {
+  if (sentence.textPair === undefined || sentence.zeroShot) return escape(shortText(sentence.text));
+  return `${escape(shortText(sentence.text))}<span class="sep">│</span>${escape(shortText(sentence.textPair))}`;
+}
+
+/** A pair's two texts, whole, each under its name (`A · text`, `B · text pair`; a zero-shot pair's hypothesis). */
+function pairTable(sentence: SentenceResult): string {
+  if (sentence.textPair === undefined) return '';
+  const labels = sentence.zeroShot ? ZERO_SHOT_SEGMENT_LABELS : DEFAULT_SEGMENT_LABELS;
+  const rows = [sentence.text, sentence.textPair]
+    .map((text, s) => `<tr><th>${SEGMENT_MARKS[s]} · ${labels[s]}</th><td>${escape(text)}</td></tr>`)
+    .join('');
+  const what = sentence.zeroShot ? 'The pair explained' : 'Sentence pair';
+  return `<table class="pair" data-section="pair"><caption class="muted">${what}</caption>${rows}</table>\n`;
+}
+
+/**
+ * A zero-shot sentence's candidates as the app shows them: one bar per candidate on 0–1 (the softmax across
+ * them, or each one's own entailment), the explained one marked, with its hypothesis.
+ */
+function zeroShotHtml(sentence: SentenceResult): string {
+  if (!sentence.zeroShot) return '';
+  const view = zeroShotView(sentence.zeroShot);
+  const rows = view.bars
+    .map(
+      (bar) =>
+        `<tr class="${[bar.explained ? 'explained' : '', bar.best ? 'predicted' : ''].join(' ').trim()}" data-label="${escape(bar.label)}" data-explained="${bar.explained}" title="${escape(bar.title)}">` +
+        `<th>${escape(bar.label)}${bar.explained ? ' ◀ explained' : ''}</th><td><div class="track"><span class="fill" style="width:${bar.width}%"></span></div></td><td>${bar.text}</td>` +
+        `<td class="muted">${escape(bar.hypothesis)}</td></tr>`,
+    )
+    .join('');
+  return `<div data-section="zero-shot"><p>Zero-shot: best <strong>${escape(view.best)}</strong> · ${escape(view.caption)} · explained <strong>${escape(view.explained)}</strong> (its pair's entailment)</p>
+<table class="bars">${rows}</table></div>\n`;
 }
 
 /**
@@ -181,9 +232,11 @@ function predictionHtml(sentence: SentenceResult, model: HeadInfo): string {
     return `<div data-section="prediction" data-task="regression"><p>Score <strong data-score>${view.score.toFixed(3)}</strong> <span class="muted">(the regression head's one output${view.label === 'score' ? '' : `, ${escape(view.label)}`})</span>${notes}</p></div>`;
   }
   const multi = view.task === 'multi_label_classification';
+  // A zero-shot sentence's own prediction is the NLI model's, of the pair explained.
+  const of = sentence.zeroShot ? 'The NLI model on the pair explained: ' : '';
   const headline = multi
-    ? `Predicted <strong>${escape(view.predictedLabels.join(', ') || 'no label')}</strong> · multi-label: each label's own sigmoid, threshold ${view.threshold}`
-    : `Predicted <strong>${escape(view.label)}</strong> · softmax over ${view.bars.length} labels`;
+    ? `${of}Predicted <strong>${escape(view.predictedLabels.join(', ') || 'no label')}</strong> · multi-label: each label's own sigmoid, threshold ${view.threshold}`
+    : `${of}Predicted <strong>${escape(view.label)}</strong> · softmax over ${view.bars.length} labels`;
   const threshold = multi ? `<span class="threshold" style="left:${view.thresholdAt}%"></span>` : '';
   const rows = view.bars
     .map(
@@ -217,8 +270,8 @@ export function sentenceSection(
   // Numbered by position in the input file, so a shard's report names the same sentence as the merged one.
   const number = sentence.index + 1;
   return `<section class="sentence" id="s${number}" data-section="sentence">
-<h2>${number}. ${escape(shortText(sentence.text))}</h2>
-${fullText(sentence.text)}${predictionHtml(sentence, model)}
+<h2>${number}. ${textCell(sentence)}</h2>
+${sentence.textPair === undefined ? fullText(sentence.text) : ''}${zeroShotHtml(sentence)}${pairTable(sentence)}${predictionHtml(sentence, model)}
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}
 <div data-section="comparison"><h3>Comparison</h3>

@@ -3,8 +3,8 @@
  * the same shared builders (`heatText`, `comparisonRows`) so that the report's files match the app's panes.
  * Text is monospace so that widths can be computed without a layout engine.
  */
-import { heatText } from '../../shared/charts/heat-text.js';
-import type { TokenLayout } from '../../shared/tokens.js';
+import { heatText, type HeatSegment } from '../../shared/charts/heat-text.js';
+import type { PairLayout } from '../../shared/charts/segments.js';
 
 const FONT = 'ui-monospace, DejaVu Sans Mono, monospace';
 const FONT_SIZE = 13;
@@ -54,25 +54,36 @@ export interface HeatTextLayout {
 /** A page of heat text with the token positions `[first, end)` it shows. */
 export type HeatTextPage = SvgBlock & { tokens: [number, number] };
 
+/** The line between a pair's two texts, and the outline of the specials a tokenizer added (dashed). */
+const SEGMENT_COLOR = '#4c5fd5';
+const SPECIAL_STROKE = '#5f5f66';
+/** Characters of the gutter a pair's lines start after: the segment's name (`A · text pair`). */
+const GUTTER_CHARS = 14;
+
 /**
  * The sentence as colored chips of readable tokens (`look`, not `Ġlook`) wrapped into lines of at most
  * `maxWidth`, with each score (and the vocabulary string, where it reads differently) as a tooltip, on pages of
- * at most `maxLines` lines. A chip too long for a line is cut (its tooltip keeps the whole token).
+ * at most `maxLines` lines. A chip too long for a line is cut (its tooltip keeps the whole token). A sentence
+ * pair's two texts each start a line with their name in a gutter (`A · text`, `B · text pair`), a line between
+ * them, the specials the tokenizer added outlined dashed; a page that starts inside a text names it again.
  */
 export function heatTextPages(
-  layout: TokenLayout,
+  layout: PairLayout,
   scores: readonly number[],
   { maxWidth = 760, maxLines = 40 }: HeatTextLayout = {},
 ): HeatTextPage[] {
-  const { chips } = heatText(layout, scores);
+  const { chips, segments } = heatText(layout, scores);
   const gap = 4;
   const lineHeight = 26;
   const padding = 10;
-  const maxChars = Math.floor((maxWidth - 2 * gap - padding) / CHAR_WIDTH);
+  const gutter = segments ? GUTTER_CHARS * CHAR_WIDTH + 2 * gap : 0;
+  const start = gap + gutter;
+  const maxChars = Math.floor((maxWidth - start - gap - padding) / CHAR_WIDTH);
+  const segmentStarts = new Map(segments?.map((segment) => [segment.chips[0], segment]));
   const pages: HeatTextPage[] = [];
   let body: string[] = [];
   let first = 0;
-  let x = gap;
+  let x = start;
   let y = gap;
   let line = 1;
   let widest = 0;
@@ -80,25 +91,46 @@ export function heatTextPages(
     pages.push({ ...svgDocument(widest, y + lineHeight, body), tokens: [first, end] });
     body = [];
     first = end;
-    x = gap;
+    x = start;
     y = gap;
     line = 1;
     widest = 0;
   };
+  const newLine = (i: number): void => {
+    if (line === maxLines) endPage(i);
+    else {
+      x = start;
+      y += lineHeight;
+      line += 1;
+    }
+  };
+  /** The segment's name in the gutter; `continued` on a page that starts inside it. */
+  const label = (segment: HeatSegment, continued: boolean): void => {
+    const name = clip(`${segment.mark} · ${segment.label}${continued ? ' …' : ''}`, GUTTER_CHARS);
+    body.push(
+      `<g data-segment="${segment.mark}"><title>${escapeXml(segment.text)}</title>` +
+        `<text x="${gap}" y="${y + 15}" fill="${SEGMENT_COLOR}" font-weight="bold">${escapeXml(name)}</text></g>`,
+    );
+  };
+  let current = segments?.[0];
   chips.forEach((chip, i) => {
     const text = clip(chip.text, maxChars);
     const width = textWidth(text) + padding;
-    if (x + width > maxWidth && x > gap) {
-      if (line === maxLines) endPage(i);
-      else {
-        x = gap;
-        y += lineHeight;
-        line += 1;
-      }
-    }
+    const opens = segmentStarts.get(i);
+    if (opens && i > 0) {
+      // The second text starts a line of its own, under a line across the page.
+      newLine(i);
+      if (y > gap)
+        body.push(
+          `<line x1="0" y1="${y - 2}" x2="${maxWidth}" y2="${y - 2}" stroke="${SEGMENT_COLOR}" stroke-width="2"/>`,
+        );
+    } else if (x + width > maxWidth && x > start) newLine(i);
+    if (opens) current = opens;
+    if (current && (opens || (x === start && y === gap))) label(current, !opens);
+    const stroke = chip.special ? `${SPECIAL_STROKE}" stroke-dasharray="3 2` : BORDER;
     body.push(
       `<g><title>${escapeXml(chip.title)}</title>` +
-        `<rect x="${x}" y="${y}" width="${width}" height="${lineHeight - 6}" rx="3" fill="${chip.background}" stroke="${BORDER}"/>` +
+        `<rect x="${x}" y="${y}" width="${width}" height="${lineHeight - 6}" rx="3" fill="${chip.background}" stroke="${stroke}"/>` +
         `<text x="${x + 5}" y="${y + 15}" fill="${chip.color}">${escapeXml(text)}</text></g>`,
     );
     x += width + gap;
@@ -115,6 +147,8 @@ export interface TableCell {
   /** Hover text. */
   title?: string;
   header?: boolean;
+  /** A line on the cell's left edge: a pair's second text starts in this column. */
+  divider?: boolean;
 }
 
 export interface TableLayout {
@@ -200,9 +234,12 @@ function tableBlock(
         const y = top + r * ROW_HEIGHT;
         const title = cell.title ? `<title>${escapeXml(cell.title)}</title>` : '';
         const weight = cell.header || r === 0 ? ' font-weight="bold"' : '';
+        const divider = cell.divider
+          ? `<line x1="${x}" y1="${y}" x2="${x}" y2="${y + ROW_HEIGHT}" stroke="${SEGMENT_COLOR}" stroke-width="3"/>`
+          : '';
         body.push(
           `<g>${title}<rect x="${x}" y="${y}" width="${width}" height="${ROW_HEIGHT}" fill="${cell.background ?? '#ffffff'}" stroke="${BORDER}"/>` +
-            `<text x="${x + 6}" y="${y + 15}" fill="${cell.color ?? '#111111'}"${weight}>${escapeXml(cell.text)}</text></g>`,
+            `<text x="${x + 6}" y="${y + 15}" fill="${cell.color ?? '#111111'}"${weight}>${escapeXml(cell.text)}</text>${divider}</g>`,
         );
       }
       x += width;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkbenchEvent } from '../../shared/api.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { EngineWorker } from './client.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
@@ -55,6 +56,30 @@ describe('EngineWorker', () => {
     await expect(engine.explain({ texts: [SEED], methods: { magic: {} } })).rejects.toThrow('unknown method "magic"');
     // the engine still works after an error
     expect((await engine.predict(['great'])).length).toBe(1);
+  });
+
+  it('classifies zero-shot over an NLI model and explains the chosen candidate', async () => {
+    const other = new EngineWorker({ cacheDir: await mkdtemp(join(tmpdir(), 'xai-worker-')) });
+    try {
+      await other.loadModel(join(PACKAGE_ROOT, 'fixtures/models/tiny-bert'));
+      const results = await other.zeroShot({
+        texts: ['The team won the game in the last minute of the match.'],
+        candidateLabels: ['sports', 'politics', 'technology'],
+        explainLabel: 'technology',
+        methods: { occlusion: {} },
+      });
+      const [sentence] = results.sentences;
+      expect(sentence!.zeroShot).toMatchObject({ label: 'technology', multiLabel: false });
+      expect(sentence!.zeroShot!.scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      expect(sentence!.textPair).toBe('This example is technology.');
+      expect(sentence!.explanations.occlusion!.options).toMatchObject({ targetLabel: 'entailment' });
+      // The demo model has no entailment label: the engine's refusal comes back with its message.
+      await expect(engine.zeroShot({ texts: ['great'], candidateLabels: ['a'], methods: {} })).rejects.toThrow(
+        'zero-shot classification needs an NLI model with an "entailment" label',
+      );
+    } finally {
+      await other.terminate();
+    }
   });
 
   it('compares methods on one sentence: explanations, evaluation, agreement, costs', async () => {

@@ -39,6 +39,7 @@ export class EngineWorker implements WorkbenchBridge {
   listMethods = this.caller('listMethods');
   predict = this.caller('predict');
   explain = this.caller('explain');
+  zeroShot = this.caller('zeroShot');
   compare = this.caller('compare');
   startJob = this.caller('startJob');
   cancelJob = this.caller('cancelJob');

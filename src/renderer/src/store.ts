@@ -13,8 +13,19 @@ import type {
   WorkbenchEvent,
 } from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
-import type { Comparison, Explanation, ModelInfo, SentenceResult, TextInput } from '../../shared/results';
+import {
+  RESULTS_SCHEMA,
+  RESULTS_SCHEMA_VERSION,
+  type Comparison,
+  type Explanation,
+  type ModelInfo,
+  type ResultsDocument,
+  type SentenceResult,
+  type TextInput,
+  type ZeroShotResult,
+} from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
+import { entailmentIndex, settingsKey, zeroShotComparison, zeroShotRequest, type ZeroShotSettings } from './zero-shot';
 
 /** What the engine reads of a row: its text, or its pair of texts. */
 function inputOf(row: InputSentence): TextInput {
@@ -46,7 +57,10 @@ export interface JobView {
 }
 
 export type CacheEntry =
-  { state: 'pending' } | { state: 'ready'; explanation: Explanation } | { state: 'error'; message: string };
+  | { state: 'pending' }
+  /** `sentence`: the input the explanation was made on when it is not the row's own (a zero-shot pair). */
+  | { state: 'ready'; explanation: Explanation; sentence?: SentenceResult }
+  | { state: 'error'; message: string };
 
 export type ComparisonEntry =
   { state: 'pending' } | { state: 'ready'; comparison: Comparison } | { state: 'error'; message: string };
@@ -71,6 +85,11 @@ export const state = reactive({
   job: undefined as JobView | undefined,
   panes: [] as Pane[],
   focusedPane: 0,
+  /**
+   * Zero-shot classification, on offer when the model is an NLI one: the settings in force (none: explain as
+   * usual). A single-text row is then explained on its chosen candidate's pair; pair rows stay pairs.
+   */
+  zeroShot: undefined as ZeroShotSettings | undefined,
   theme: (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') as 'light' | 'dark',
 });
 
@@ -78,6 +97,10 @@ export const state = reactive({
 export const cache = shallowReactive(new Map<string, CacheEntry>());
 /** Comparisons by `comparisonKey`, like `cache`. */
 export const comparisons = shallowReactive(new Map<string, ComparisonEntry>());
+/** Each row's zero-shot scores under the settings in force, by `zeroShotKey`. */
+export const zeroShotScores = shallowReactive(new Map<string, ZeroShotResult>());
+/** The candidate a row's panes explain, when the user picked one (else the best scored), by `zeroShotKey`. */
+export const zeroShotChoices = shallowReactive(new Map<string, string>());
 
 let bridge: WorkbenchBridge | undefined;
 /** Bumped on every new input, so that answers for a previous list are dropped instead of landing on new rows. */
@@ -87,6 +110,18 @@ let jobOptions: Record<string, OptionValues> = {};
 /** Events can overtake the `startJob` answer; while it is on its way they wait here instead of being dropped. */
 let starting = false;
 const early: WorkbenchEvent[] = [];
+/**
+ * A run with zero-shot on goes sentence by sentence through `zeroShot` in this module (the engine's jobs explain
+ * texts as they are); its results stay here, for a report.
+ */
+interface LocalJob {
+  id: string;
+  cancelled: boolean;
+  results?: ResultsDocument;
+}
+const LOCAL_JOB_PREFIX = 'zero-shot-';
+let localJob: LocalJob | undefined;
+let localJobs = 0;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -118,9 +153,90 @@ export function tryOptions(
   }
 }
 
-/** Resolved options list every option in spec order, so equal settings give equal keys. */
+/**
+ * Resolved options list every option in spec order, so equal settings give equal keys. A zero-shot row's
+ * explanations are filed with the settings and the candidate explained as well.
+ */
 export function cacheKey(index: number, method: string, options: OptionValues): string {
-  return `${index}|${method}|${JSON.stringify(options)}`;
+  const key = `${index}|${method}|${JSON.stringify(options)}`;
+  const zeroShot = rowZeroShot(index);
+  return zeroShot ? `${key}|zero-shot:${zeroShotKey(index)}|${zeroShotChoice(index) ?? ''}` : key;
+}
+
+/** Whether the loaded model can classify zero-shot: it is an NLI model, with an entailment label. */
+export function zeroShotAvailable(): boolean {
+  return entailmentIndex(state.model?.labels) >= 0;
+}
+
+/** The zero-shot settings a row is explained with: a single text while zero-shot is on; none for a pair. */
+export function rowZeroShot(index: number): ZeroShotSettings | undefined {
+  const row = state.rows[index];
+  return row && row.textPair === undefined && zeroShotAvailable() ? state.zeroShot : undefined;
+}
+
+export function zeroShotKey(index: number): string {
+  return `${index}|${state.zeroShot ? settingsKey(state.zeroShot) : ''}`;
+}
+
+/** The candidate a zero-shot row explains: the one picked, else undefined (the engine's best). */
+export function zeroShotChoice(index: number): string | undefined {
+  return zeroShotChoices.get(zeroShotKey(index));
+}
+
+/** A row's zero-shot scores under the settings in force, once the engine has them. */
+export function rowZeroShotResult(index: number): ZeroShotResult | undefined {
+  return rowZeroShot(index) ? zeroShotScores.get(zeroShotKey(index)) : undefined;
+}
+
+/** The candidate a zero-shot row's panes explain: the picked one, else the best scored (once known). */
+export function explainedCandidate(index: number): string | undefined {
+  const chosen = zeroShotChoice(index);
+  if (chosen !== undefined) return chosen;
+  const result = rowZeroShotResult(index);
+  return result ? result.candidateLabels[result.scores.indexOf(Math.max(...result.scores))] : undefined;
+}
+
+/** Explains `label` of a zero-shot row in every pane (one click on its bar); the best one goes back to the default. */
+export function chooseCandidate(index: number, label: string): void {
+  const result = rowZeroShotResult(index);
+  const best = result?.candidateLabels[result.scores.indexOf(Math.max(...result.scores))];
+  if (label === best) zeroShotChoices.delete(zeroShotKey(index));
+  else zeroShotChoices.set(zeroShotKey(index), label);
+}
+
+/**
+ * Turns zero-shot on with these settings (off with none) and scores every single-text row's candidates, a few
+ * rows per call, so that the list shows each row's best candidate.
+ */
+export function setZeroShot(settings: ZeroShotSettings | undefined): void {
+  state.zeroShot = settings;
+  void scoreZeroShot(generation);
+}
+
+async function scoreZeroShot(current: number): Promise<void> {
+  const settings = state.zeroShot;
+  if (!bridge || !settings || !zeroShotAvailable()) return;
+  const key = settingsKey(settings);
+  const pending = state.rows.flatMap((row, index) =>
+    row.textPair === undefined && !zeroShotScores.has(zeroShotKey(index)) ? [index] : [],
+  );
+  for (let start = 0; start < pending.length; start += PREDICT_CHUNK) {
+    const chunk = pending.slice(start, start + PREDICT_CHUNK);
+    try {
+      const document = await bridge.zeroShot({
+        ...zeroShotRequest('', settings, {}),
+        texts: chunk.map((index) => state.rows[index]!.text),
+      });
+      // Dropped when the list or the settings changed meanwhile.
+      if (current !== generation || !state.zeroShot || settingsKey(state.zeroShot) !== key) return;
+      document.sentences.forEach((sentence, i) => {
+        if (sentence.zeroShot) zeroShotScores.set(zeroShotKey(chunk[i]!), markRaw(sentence.zeroShot));
+      });
+    } catch (error) {
+      if (current === generation) state.inputError = `Zero-shot failed: ${message(error)}`;
+      return;
+    }
+  }
 }
 
 export async function connect(connected: WorkbenchBridge | undefined): Promise<void> {
@@ -145,10 +261,12 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     state.options = Object.fromEntries(state.methods.map((method) => [method.id, resolveOptions(method.options, {})]));
     resetPanes();
     state.status = loaded.notice ? `Ready. Note: ${loaded.notice}` : 'Ready';
-    // Predictions and explanations belong to the previous model.
+    if (!zeroShotAvailable()) state.zeroShot = undefined;
+    // Predictions and explanations belong to the previous model; a pair stays a pair.
     setRows(
-      state.rows.map(({ text, label, rationale }) => ({
+      state.rows.map(({ text, textPair, label, rationale }) => ({
         text,
+        ...(textPair === undefined ? {} : { textPair }),
         ...(label === undefined ? {} : { label }),
         ...(rationale ? { rationale } : {}),
       })),
@@ -177,10 +295,13 @@ export function setRows(sentences: InputSentence[]): void {
   generation += 1;
   cache.clear();
   comparisons.clear();
+  zeroShotScores.clear();
+  zeroShotChoices.clear();
   // A new array rather than splice(…spread): spreading a very long file would overflow the call stack.
   state.rows = shallowReactive(sentences.map((sentence) => ({ ...sentence, explained: false })));
   state.selected = sentences.length > 0 ? 0 : -1;
   void predictRows(generation, 0);
+  void scoreZeroShot(generation);
 }
 
 async function predictRows(current: number, from: number): Promise<void> {
@@ -200,14 +321,19 @@ async function predictRows(current: number, from: number): Promise<void> {
   }
 }
 
-/** Appends one typed sentence; the rows already there keep their predictions and explanations. */
-export function addSentence(text: string): void {
+/**
+ * Appends one typed sentence, or a pair when a second text is given; the rows already there keep their
+ * predictions and explanations.
+ */
+export function addSentence(text: string, textPair = ''): void {
   const trimmed = text.trim();
+  const second = textPair.trim();
   if (!trimmed) return;
   state.inputError = '';
-  state.rows.push({ text: trimmed, explained: false });
+  state.rows.push({ text: trimmed, ...(second ? { textPair: second } : {}), explained: false });
   state.selected = state.rows.length - 1;
   void predictRows(generation, state.rows.length - 1);
+  void scoreZeroShot(generation);
 }
 
 export function select(index: number): void {
@@ -222,12 +348,23 @@ export async function ensureExplanation(index: number, method: string, options: 
   if (!bridge || !row || cache.has(key)) return;
   const current = generation;
   cache.set(key, { state: 'pending' });
+  const zeroShot = rowZeroShot(index);
+  const scoresKey = zeroShotKey(index);
   try {
-    const document = await bridge.explain({ texts: [inputOf(row)], methods: { [method]: options } });
+    const methods = { [method]: options };
+    const document = zeroShot
+      ? await bridge.zeroShot(zeroShotRequest(row.text, zeroShot, methods, zeroShotChoice(index)))
+      : await bridge.explain({ texts: [inputOf(row)], methods });
     if (current !== generation) return;
     const result = document.sentences[0]!;
     const explanation = result.explanations[method];
     if (!explanation) throw new Error(`the engine returned no ${method} explanation`);
+    if (zeroShot) {
+      // The explanation is of the candidate's pair, not of the row's text: the pane lays it out on that pair.
+      cache.set(key, { state: 'ready', explanation: markRaw(explanation), sentence: markRaw(result) });
+      if (result.zeroShot && !zeroShotScores.has(scoresKey)) zeroShotScores.set(scoresKey, markRaw(result.zeroShot));
+      return;
+    }
     cache.set(key, { state: 'ready', explanation: markRaw(explanation) });
     const latest = state.rows[index];
     if (latest && !latest.result) state.rows[index] = { ...latest, result: markRaw(result) };
@@ -237,7 +374,8 @@ export async function ensureExplanation(index: number, method: string, options: 
 }
 
 export function comparisonKey(index: number, methods: Record<string, OptionValues>): string {
-  return `${index}|${JSON.stringify(methods)}`;
+  const key = `${index}|${JSON.stringify(methods)}`;
+  return rowZeroShot(index) ? `${key}|zero-shot:${zeroShotKey(index)}|${explainedCandidate(index) ?? ''}` : key;
 }
 
 /**
@@ -248,6 +386,8 @@ export async function ensureComparison(index: number, methods: Record<string, Op
   const key = comparisonKey(index, methods);
   const row = state.rows[index];
   if (!bridge || !row || comparisons.has(key) || Object.keys(methods).length === 0) return;
+  const zeroShot = rowZeroShot(index);
+  if (zeroShot) return ensureZeroShotComparison(index, zeroShot, methods, key);
   const current = generation;
   comparisons.set(key, { state: 'pending' });
   const claimed = Object.entries(methods)
@@ -272,8 +412,35 @@ export async function ensureComparison(index: number, methods: Record<string, Op
   }
 }
 
+/**
+ * The comparison of a zero-shot row: every method on its explained candidate's pair, targeting entailment. It
+ * waits for the candidates' scores when the best one is to be explained. Its explanations are the comparison's
+ * own (the panes' zero-shot explanations are filed apart).
+ */
+async function ensureZeroShotComparison(
+  index: number,
+  settings: ZeroShotSettings,
+  methods: Record<string, OptionValues>,
+  key: string,
+): Promise<void> {
+  const label = explainedCandidate(index);
+  const row = state.rows[index];
+  if (!bridge || !row || label === undefined) return;
+  const current = generation;
+  comparisons.set(key, { state: 'pending' });
+  try {
+    const entailment = entailmentIndex(state.model?.labels);
+    const request = zeroShotComparison(row.text, settings, label, methods, state.methods, entailment);
+    const comparison = markRaw(await bridge.compare(request));
+    if (current === generation) comparisons.set(key, { state: 'ready', comparison });
+  } catch (error) {
+    if (current === generation) comparisons.set(key, { state: 'error', message: message(error) });
+  }
+}
+
 export async function startJob(): Promise<void> {
   if (!bridge || state.rows.length === 0) return;
+  if (zeroShotAvailable() && state.zeroShot) return startZeroShotJob();
   const methods = availableMethods().filter((method) => state.enabled[method.id]);
   if (methods.length === 0) {
     state.inputError = 'Choose at least one method to run.';
@@ -293,7 +460,81 @@ export async function startJob(): Promise<void> {
   }
 }
 
+/**
+ * Runs the ticked methods on every row with zero-shot on: single texts through `zeroShot` (each on its chosen
+ * candidate's pair), pairs through `explain`, one sentence per call so that progress shows and Cancel stops
+ * between sentences. The results stay here for a report.
+ */
+async function startZeroShotJob(): Promise<void> {
+  const methods = availableMethods().filter((method) => state.enabled[method.id]);
+  if (!bridge || methods.length === 0) {
+    state.inputError = 'Choose at least one method to run.';
+    return;
+  }
+  state.inputError = '';
+  let options: Record<string, OptionValues>;
+  try {
+    options = Object.fromEntries(methods.map((method) => [method.id, effectiveOptions(method.id)]));
+  } catch (error) {
+    state.inputError = `Could not start the job: ${message(error)}`;
+    return;
+  }
+  const current = generation;
+  const job: LocalJob = { id: `${LOCAL_JOB_PREFIX}${(localJobs += 1)}`, cancelled: false };
+  localJob = job;
+  const rows = [...state.rows];
+  const started = Date.now();
+  const sentences: SentenceResult[] = [];
+  state.job = { id: job.id, status: 'running', done: 0, total: rows.length };
+  for (const [index, row] of rows.entries()) {
+    if (job.cancelled) break;
+    const zeroShot = rowZeroShot(index);
+    try {
+      const document = zeroShot
+        ? await bridge.zeroShot(zeroShotRequest(row.text, zeroShot, options, zeroShotChoice(index)))
+        : await bridge.explain({ texts: [inputOf(row)], methods: options });
+      if (current !== generation) return;
+      // Numbered by the row, as a job's sentences are by their place in the input.
+      const result = markRaw({ ...document.sentences[0]!, index });
+      sentences.push(result);
+      job.results = resultsOf(document.model, sentences, document.methods);
+      for (const [method, explanation] of Object.entries(result.explanations)) {
+        const entry = { state: 'ready' as const, explanation: markRaw(explanation) };
+        cache.set(cacheKey(index, method, options[method]!), zeroShot ? { ...entry, sentence: result } : entry);
+      }
+      if (zeroShot && result.zeroShot) zeroShotScores.set(zeroShotKey(index), markRaw(result.zeroShot));
+      const latest = state.rows[index];
+      if (latest) state.rows[index] = { ...latest, ...(zeroShot ? {} : { result }), explained: true };
+      const done = sentences.length;
+      const elapsed = (Date.now() - started) / 1000;
+      state.job = { ...state.job!, done, etaSeconds: (elapsed / done) * (rows.length - done) };
+    } catch (error) {
+      if (current === generation) state.job = { ...state.job!, status: 'failed', error: message(error) };
+      return;
+    }
+  }
+  if (current === generation) state.job = { ...state.job!, status: job.cancelled ? 'cancelled' : 'completed' };
+}
+
+function resultsOf(
+  model: ModelInfo,
+  sentences: SentenceResult[],
+  methods: ResultsDocument['methods'],
+): ResultsDocument {
+  return {
+    schema: RESULTS_SCHEMA,
+    version: RESULTS_SCHEMA_VERSION,
+    model,
+    ...(methods ? { methods } : {}),
+    sentences: [...sentences],
+  };
+}
+
 export async function cancelJob(): Promise<void> {
+  if (state.job?.id.startsWith(LOCAL_JOB_PREFIX)) {
+    if (state.job.status === 'running' && localJob?.id === state.job.id) localJob.cancelled = true;
+    return;
+  }
   if (!bridge || state.job?.status !== 'running') return;
   try {
     const job = await bridge.cancelJob(state.job.id);
@@ -353,5 +594,11 @@ export function setPaneOption(pane: Pane, name: string, value: OptionValue): voi
  */
 export async function saveReport(dir: string): Promise<SavedReport> {
   if (!bridge || !state.job) throw new Error('Run the methods first: a report holds a run’s results.');
+  if (state.job.id.startsWith(LOCAL_JOB_PREFIX)) {
+    const results = localJob?.id === state.job.id ? localJob.results : undefined;
+    if (!results) throw new Error('Run the methods first: a report holds a run’s results.');
+    const partial = state.job.status !== 'completed';
+    return bridge.saveReport({ dir, results: { ...results, ...(partial ? { partial } : {}) } });
+  }
   return bridge.saveReport({ jobId: state.job.id, dir });
 }

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { attentionHeatmapOption, headGridOption, thumbnailIndex, tokenBins } from './attention.js';
+import {
+  attentionHeatmapOption,
+  headGridOption,
+  SEGMENT_DIVIDER_COLOR,
+  thumbnailIndex,
+  tokenBins,
+} from './attention.js';
 import { SEQUENTIAL_STOPS } from './scale.js';
-import { BPE_LAYOUT, BPE_READABLE, WORDPIECE_LAYOUT } from './test-layouts.js';
-import type { AxisOption, GridOption, HeatmapSeries } from './types.js';
+import { BERT_PAIR_LAYOUT, BPE_LAYOUT, BPE_READABLE, WORDPIECE_LAYOUT } from './test-layouts.js';
+import type { AxisOption, CustomSeries, GridOption, HeatmapSeries } from './types.js';
 
 describe('attention heatmap', () => {
   it('puts keys on x and queries on y, labelled by token and position, on the sequential half-scale', () => {
@@ -46,6 +52,46 @@ describe('attention heatmap', () => {
     expect(JSON.stringify(option)).not.toContain('Ġ');
     // The tooltip names both ends of a cell, with `<s>` escaped for the browser's HTML.
     expect(option.tooltip!.formatter!({ data: [5, 0, 0.123456] })).toBe('&#60;s&#62; 0 → look 5: 0.123');
+  });
+});
+
+describe("a pair's attention heatmap", () => {
+  const n = BERT_PAIR_LAYOUT.tokens.length;
+  const map = BERT_PAIR_LAYOUT.tokens.map(() => Array.from({ length: n }, () => 1 / n));
+
+  it('draws a line on both axes where the second text starts, and marks the tokens with their text', () => {
+    const option = attentionHeatmapOption(BERT_PAIR_LAYOUT, map, 'pair');
+    expect(option.series).toHaveLength(2);
+    const divider = option.series[1] as CustomSeries;
+    expect(divider).toMatchObject({ type: 'custom', silent: true, data: [[8, 8]] });
+    // The visual map colors the attention only, not the line.
+    expect(option.visualMap?.seriesIndex).toBe(0);
+    const labels = (option.xAxis as AxisOption).data!;
+    expect(labels.slice(6, 10)).toEqual(['A·. 6', '[SEP] 7', 'B·some 8', 'B·##one 9']);
+    expect((option.yAxis as AxisOption).data).toEqual(labels);
+    // The line runs across the grid at the left (and top) edge of the cell of token 8.
+    const api = { coord: ([x, y]: number[]) => [100 + 10 * x!, 50 + 10 * y!], size: () => [10, 10] };
+    const drawn = divider.renderItem({ coordSys: { x: 95, y: 45, width: 140, height: 140 } }, api);
+    expect(drawn.children.map((line) => line.shape)).toEqual([
+      { x1: 175, y1: 45, x2: 175, y2: 185 },
+      { x1: 95, y1: 125, x2: 235, y2: 125 },
+    ]);
+    expect(drawn.children[0]!.style.stroke).toBe(SEGMENT_DIVIDER_COLOR);
+  });
+
+  it('puts the line at the run holding the first token of the second text when tokens are pooled', () => {
+    const option = attentionHeatmapOption(BERT_PAIR_LAYOUT, map, 'pooled', { maxSide: 7 });
+    expect((option.series[1] as CustomSeries).data).toEqual([[4, 4]]);
+  });
+
+  it('leaves a single text’s map as it was: one series, the visual map over all of it', () => {
+    const single = attentionHeatmapOption(
+      WORDPIECE_LAYOUT,
+      WORDPIECE_LAYOUT.tokens.map(() => [1, 0, 0, 0, 0, 0]),
+      's',
+    );
+    expect(single.series).toHaveLength(1);
+    expect(single.visualMap).not.toHaveProperty('seriesIndex');
   });
 });
 

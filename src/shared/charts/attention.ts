@@ -1,10 +1,12 @@
 /**
  * Attention views: one n×n map as a heatmap, and a layers × heads grid of first-token-row thumbnails (the
- * classifier token: `[CLS]` for BERT, `<s>` for RoBERTa and XLM-R). Tokens are labelled readably (`Ġlook` as `look`).
+ * classifier token: `[CLS]` for BERT, `<s>` for RoBERTa and XLM-R). Tokens are labelled readably (`Ġlook` as
+ * `look`); a sentence pair's with their text's mark (`A·look`, `B·good`), and a line divides the map where the
+ * second text starts.
  */
-import { readableTokens, type TokenLayout } from '../tokens.js';
 import { formatScore } from './heat-text.js';
-import type { AxisOption, ChartOption, GridOption, HeatCell, HeatmapSeries } from './types.js';
+import { markedTokens, pairBoundary, type PairLayout } from './segments.js';
+import type { AxisOption, ChartOption, CustomSeries, GridOption, HeatCell, HeatmapSeries } from './types.js';
 import { SEQUENTIAL_STOPS } from './scale.js';
 
 const MAX_ALL_LABELS = 48;
@@ -45,14 +47,55 @@ export interface HeatmapLimit {
   maxSide?: number;
 }
 
-/** Rows are queries (who attends), columns keys (attended to); row 0 at the top, as in a matrix. */
+/** The color of the line between a pair's two texts: apart from both ends of the sequential scale. */
+export const SEGMENT_DIVIDER_COLOR = '#4c5fd5';
+
+/**
+ * A line across the whole map before the cell `at` on both axes, where a pair's second text starts. A custom
+ * series, because ECharts puts mark lines on a category axis at a category's center, not between two.
+ */
+export function segmentDivider(at: number): CustomSeries {
+  return {
+    type: 'custom',
+    name: 'text pair starts',
+    silent: true,
+    z: 5,
+    data: [[at, at]],
+    renderItem: (params, api) => {
+      const [x, y] = api.coord([at, at]) as [number, number];
+      const [width, height] = api.size!([1, 1]) as [number, number];
+      const { x: left, y: top, width: gridWidth, height: gridHeight } = params.coordSys as unknown as Rect;
+      const style = { stroke: SEGMENT_DIVIDER_COLOR, lineWidth: 2 };
+      // Rows run downwards (the y axis is inverse): the row's top edge is half a cell above its center.
+      return {
+        type: 'group',
+        children: [
+          { type: 'line', shape: { x1: x - width / 2, y1: top, x2: x - width / 2, y2: top + gridHeight }, style },
+          { type: 'line', shape: { x1: left, y1: y - height / 2, x2: left + gridWidth, y2: y - height / 2 }, style },
+        ],
+      };
+    },
+  };
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Rows are queries (who attends), columns keys (attended to); row 0 at the top, as in a matrix. A pair's map has
+ * a line where its second text starts (at the run holding that token, when tokens are pooled).
+ */
 export function attentionHeatmapOption(
-  layout: TokenLayout,
+  layout: PairLayout,
   map: readonly number[][],
   title: string,
   { maxSide = Infinity }: HeatmapLimit = {},
 ): ChartOption {
-  const tokens = readableTokens(layout);
+  const tokens = markedTokens(layout);
   const bins = tokenBins(tokens.length, maxSide);
   const perCell = bins[0] ? bins[0][1] - bins[0][0] : 1;
   const labels = bins.map((bin) => binLabel(tokens, bin));
@@ -68,6 +111,9 @@ export function attentionHeatmapOption(
       largest = Math.max(largest, value);
     }),
   );
+  const boundary = pairBoundary(layout);
+  const dividerAt = boundary === undefined ? undefined : Math.round(boundary / perCell);
+  const divided = dividerAt !== undefined && dividerAt > 0 && dividerAt < bins.length;
   const axis = (rotate: number): AxisOption => ({
     type: 'category',
     data: labels,
@@ -98,6 +144,8 @@ export function attentionHeatmapOption(
       type: 'continuous',
       min: 0,
       max: largest > 0 ? largest : 1,
+      // The scale is the map's alone, not the divider's.
+      ...(divided ? { seriesIndex: 0 } : {}),
       calculable: true,
       precision: 2,
       orient: 'vertical',
@@ -115,6 +163,7 @@ export function attentionHeatmapOption(
         progressive: 0,
         emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } },
       },
+      ...(divided ? [segmentDivider(dividerAt)] : []),
     ],
     animation: false,
   };
@@ -132,7 +181,7 @@ export interface HeadGridOptions {
   /** Caps each strip's cells (runs of tokens, summed). */
   maxColumns?: number;
   /** The sentence's tokens: the title names the first one, the strips' cells their tokens. */
-  layout?: TokenLayout;
+  layout?: PairLayout;
 }
 
 /** `First-token (<s>) attention`: the model's own classifier token, which is not `[CLS]` for every family. */
@@ -164,7 +213,7 @@ export function headGridOption(
   const cellHeight = 88 / Math.max(layers, 1);
   // A strip a few dozen pixels wide shows no more columns than it has pixels: longer inputs go in runs of tokens.
   const bins = tokenBins(clsRows[0]?.[0]?.length ?? 0, maxColumns);
-  const tokens = layout ? readableTokens(layout) : undefined;
+  const tokens = layout ? markedTokens(layout) : undefined;
   // A cell's category is its run's label (`look 2`), which the tooltip shows; its first position without tokens.
   const cells = bins.map((bin) => (tokens ? binLabel(tokens, bin) : String(bin[0])));
   clsRows.forEach((perHead, layer) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agreementHeatmapOption, comparisonRows } from './comparison.js';
-import { BPE_LAYOUT } from './test-layouts.js';
+import { agreementHeatmapOption, comparisonHeader, comparisonRows } from './comparison.js';
+import { BERT_PAIR_LAYOUT, BPE_LAYOUT } from './test-layouts.js';
 import type { AxisOption, HeatmapSeries } from './types.js';
 
 describe('comparison table', () => {
@@ -29,6 +29,30 @@ describe('comparison table', () => {
     const [row] = comparisonRows(BPE_LAYOUT, [{ method: 'occlusion', label: 'Occlusion', scores }]);
     expect(row!.cells[5]!.title).toBe('Occlusion · look (Ġlook): 5.00');
     expect(row!.cells[1]!.title).toBe('Occlusion · X: 1.00');
+  });
+});
+
+describe('comparison header', () => {
+  it("puts a pair's two texts over their token columns, with a divider where the second starts", () => {
+    const header = comparisonHeader(BERT_PAIR_LAYOUT);
+    expect(header.segments).toEqual([
+      { mark: 'A', label: 'text', span: [0, 8] },
+      { mark: 'B', label: 'text pair', span: [8, 14] },
+    ]);
+    expect(header.divider).toBe(8);
+    expect(header.readable[8]).toBe('some');
+    expect(header.titles[8]).toBe('some · text pair (B)');
+    const [row] = comparisonRows(BERT_PAIR_LAYOUT, [
+      { method: 'occlusion', label: 'Occlusion', scores: BERT_PAIR_LAYOUT.tokens.map(() => 1) },
+    ]);
+    expect(row!.cells[12]!.title).toBe('Occlusion · music · text pair (B): 1.00');
+  });
+
+  it('is the tokens alone for a single text', () => {
+    expect(comparisonHeader(BPE_LAYOUT)).toEqual({
+      readable: ['<s>', 'X', 'yl', 'oph', 'ones', 'look', 'unbelievably', 'good', '</s>'],
+      titles: ['<s>', 'X', 'yl', 'oph', 'ones', 'look (Ġlook)', 'unbelievably (Ġunbelievably)', 'good (Ġgood)', '</s>'],
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 /** The comparison view: methods × tokens on one signed scale, and the agreement matrix between methods. */
-import type { TokenLayout } from '../tokens.js';
 import { formatScore } from './heat-text.js';
 import { tokenNames } from './layout.js';
+import { pairSegments, type PairLayout } from './segments.js';
 import { DIVERGING_STOPS, divergingColor, maxAbs, textColorOn } from './scale.js';
 import type { ChartOption, HeatCell } from './types.js';
 
@@ -26,12 +26,37 @@ export interface ComparisonRow {
   cells: ComparisonCell[];
 }
 
+/** The token columns' header: readable tokens with their hover names, and a pair's two texts over them. */
+export interface ComparisonHeader {
+  readable: string[];
+  titles: string[];
+  /**
+   * A sentence pair's texts, each over the token columns `[start, end)` it spans (its specials included): a row
+   * above the tokens. None for a single text, whose header is the tokens alone.
+   */
+  segments?: { mark: string; label: string; span: [number, number] }[];
+  /** The token column where the second text starts: the table draws a divider before it. */
+  divider?: number;
+}
+
+export function comparisonHeader(layout: PairLayout): ComparisonHeader {
+  const { readable, titles } = tokenNames(layout);
+  const segments = pairSegments(layout);
+  if (!segments) return { readable, titles };
+  return {
+    readable,
+    titles,
+    segments: segments.map(({ mark, label, span }) => ({ mark, label, span })),
+    divider: segments[1].span[0],
+  };
+}
+
 /**
  * ferret's table. Methods live on different scales (probability drops, attention weights, logits), so each row
  * is divided by its own largest |score| first; then one diverging scale from −1 to 1 colors every cell, and
  * the raw value stays in the hover text.
  */
-export function comparisonRows(layout: TokenLayout, methods: readonly MethodScores[]): ComparisonRow[] {
+export function comparisonRows(layout: PairLayout, methods: readonly MethodScores[]): ComparisonRow[] {
   const { titles } = tokenNames(layout);
   return methods.map(({ method, label, scores }) => {
     if (scores.length !== titles.length) {

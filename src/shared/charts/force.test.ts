@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forceBar } from './force.js';
 import { divergingColor } from './scale.js';
-import { BPE_LAYOUT } from './test-layouts.js';
+import { BERT_PAIR_LAYOUT, BPE_LAYOUT } from './test-layouts.js';
 
 describe('force bar', () => {
   it('lays red pushes left of f(x) and blue pushes right of it, strongest next to f(x)', () => {
@@ -28,5 +28,14 @@ describe('force bar', () => {
     const bar = forceBar(BPE_LAYOUT, values, 0.5, 0.6);
     expect(bar.segments.map((s) => s.token)).toEqual(['look', 'good']);
     expect(bar.segments[0]!.title).toBe('look (Ġlook): 0.200');
+  });
+
+  it("names a pair's tokens with their text, in the strip and the hover", () => {
+    const values = BERT_PAIR_LAYOUT.tokens.map((_, i) => (i === 2 ? 0.3 : i === 12 ? -0.2 : 0));
+    const bar = forceBar(BERT_PAIR_LAYOUT, values, 0.4, 0.5);
+    expect(bar.segments.map((s) => s.token)).toEqual(['A·man', 'B·music']);
+    expect(bar.segments[1]!.title).toBe('music · text pair (B): -0.200');
+    // A single text's tokens stay as they were.
+    expect(forceBar({ tokens: ['[CLS]', 'man', '[SEP]'] }, [0, 0.3, 0], 0, 0.3).segments[0]!.token).toBe('man');
   });
 });

@@ -3,13 +3,13 @@
  * f(x), tokens that raise the output push from the left in red, tokens that lower it push from the right in
  * blue, and they meet at f(x). Plain layout data (positions in % of the strip) so that any face can draw it.
  */
-import type { TokenLayout } from '../tokens.js';
 import { formatScore } from './heat-text.js';
 import { tokenNames } from './layout.js';
+import { markedTokens, type PairLayout } from './segments.js';
 import { divergingColor, maxAbs } from './scale.js';
 
 export interface ForceSegment {
-  /** The token as faces show it (`look`, not `Ġlook`). */
+  /** The token as faces show it (`look`, not `Ġlook`; a pair's with its text's mark, `B·look`). */
   token: string;
   value: number;
   /** Left edge and width, in % of the strip. */
@@ -31,11 +31,12 @@ export interface ForceBar {
   segments: ForceSegment[];
 }
 
-export function forceBar(layout: TokenLayout, values: readonly number[], base: number, output: number): ForceBar {
+export function forceBar(layout: PairLayout, values: readonly number[], base: number, output: number): ForceBar {
   const limit = maxAbs(values);
   const { readable, titles } = tokenNames(layout);
+  const shown = markedTokens(layout, readable);
   const pieces = values
-    .map((value, i) => ({ token: readable[i]!, name: titles[i]!, value }))
+    .map((value, i) => ({ token: shown[i]!, name: titles[i]!, value }))
     .filter(({ value }) => value !== 0);
   // Strongest next to f(x), as in shap: the ranking reads outward from the meeting point.
   const positive = pieces.filter(({ value }) => value > 0).sort((a, b) => a.value - b.value);

@@ -1,6 +1,8 @@
-/** Token heat text: the sentence as colored chips, one per token or per word, on the shared signed scale. */
-import { readableTokens, type TokenLayout } from '../tokens.js';
-import { mergeWords } from '../words.js';
+/**
+ * Token heat text: the sentence as colored chips, one per token or per word, on the shared signed scale. A
+ * sentence pair's chips come in its two segments (premise | hypothesis), its added specials marked as such.
+ */
+import { mergePairWords, pairSegments, readablePairTokens, segmentSuffixes, type PairLayout } from './segments.js';
 import { divergingColor, maxAbs, textColorOn } from './scale.js';
 
 export interface HeatChip {
@@ -12,12 +14,28 @@ export interface HeatChip {
   title: string;
   /** `[first, last + 1)` token positions the chip covers. */
   span: [number, number];
+  /** A pair's added special (`[CLS]`, the `[SEP]` between and after the texts); absent for a single text. */
+  special?: boolean;
+}
+
+/** One of a pair's two texts, as heat text shows it: a labelled run of chips. */
+export interface HeatSegment {
+  /** `A` or `B`. */
+  mark: string;
+  /** `text`, `text pair`, `hypothesis`… */
+  label: string;
+  /** The segment's own text, for a hover. */
+  text: string;
+  /** `[first, end)` chip indices. */
+  chips: [number, number];
 }
 
 export interface HeatText {
   chips: HeatChip[];
   /** The value that saturates the scale (largest |score|), for a legend. */
   limit: number;
+  /** A sentence pair's two segments (the first with the leading specials and the separators); none for a single text. */
+  segments?: [HeatSegment, HeatSegment];
 }
 
 /**
@@ -25,13 +43,15 @@ export interface HeatText {
  * words and sums their scores (the sum keeps additive attributions additive). The scale's limit is taken after
  * merging so that the chips use its range.
  */
-export function heatText(layout: TokenLayout, scores: readonly number[], words = false): HeatText {
-  const readable = readableTokens(layout);
+export function heatText(layout: PairLayout, scores: readonly number[], words = false): HeatText {
+  const readable = readablePairTokens(layout);
   const merged = words
-    ? mergeWords(layout, scores)
+    ? mergePairWords(layout, scores)
     : { words: readable, scores: [...scores], spans: readable.map((_, i): [number, number] => [i, i + 1]) };
   const limit = maxAbs(merged.scores);
-  const chips = merged.words.map((text, i) => {
+  const pair = pairSegments(layout);
+  const suffixes = segmentSuffixes(layout);
+  const chips = merged.words.map((text, i): HeatChip => {
     const value = merged.scores[i]!;
     const background = divergingColor(value, limit);
     const span = merged.spans[i]!;
@@ -41,11 +61,21 @@ export function heatText(layout: TokenLayout, scores: readonly number[], words =
       value,
       background,
       color: textColorOn(background),
-      title: `${raw === text ? text : `${text} (${raw})`}: ${formatScore(value)}`,
+      title: `${raw === text ? text : `${text} (${raw})`}: ${formatScore(value)}${suffixes[span[0]]}`,
       span,
+      ...(pair ? { special: layout.sequenceIds![span[0]] === null } : {}),
     };
   });
-  return { chips, limit };
+  if (!pair) return { chips, limit };
+  const split = chips.findIndex((chip) => chip.span[0] >= pair[1].span[0]);
+  const texts = [layout.text ?? '', layout.textPair ?? ''];
+  const segments = pair.map(({ mark, label }, s): HeatSegment => ({
+    mark,
+    label,
+    text: texts[s]!,
+    chips: s === 0 ? [0, split] : [split, chips.length],
+  })) as [HeatSegment, HeatSegment];
+  return { chips, limit, segments };
 }
 
 /** Scores span many magnitudes (probability deltas, logits, attention); 3 significant digits read well for all. */

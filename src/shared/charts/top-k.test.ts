@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AxisOption, BarSeries } from './types.js';
 import { divergingColor } from './scale.js';
-import { BPE_LAYOUT } from './test-layouts.js';
+import { BERT_PAIR_LAYOUT, BPE_LAYOUT } from './test-layouts.js';
 import { topKBarOption } from './top-k.js';
 
 describe('top-k bars', () => {
@@ -31,5 +31,12 @@ describe('top-k bars', () => {
     const scores = [0, 0, 0, 0, 0, 0.9, -0.5, 0.1, 0];
     const option = topKBarOption({ ...BPE_LAYOUT, scores, classLabel: 'positive', k: 3 });
     expect((option.yAxis as AxisOption).data).toEqual(['look (5)', 'unbelievably (6)', 'good (7)']);
+  });
+
+  it("names a pair's tokens with their text, since a word can be in both", () => {
+    // "##s" ends a word in both texts (play|s, make|s).
+    const scores = BERT_PAIR_LAYOUT.tokens.map((token) => (token === '##s' ? 0.9 : token === '[SEP]' ? 0.5 : 0));
+    const option = topKBarOption({ ...BERT_PAIR_LAYOUT, scores, classLabel: 'entailment', k: 4 });
+    expect((option.yAxis as AxisOption).data).toEqual(['A·##s (4)', 'B·##s (11)', '[SEP] (7)', '[SEP] (13)']);
   });
 });

@@ -1,11 +1,14 @@
-/** Top-k bar chart: the k tokens with the largest |score| for the explained class, strongest on top. */
-import { readableTokens, type TokenLayout } from '../tokens.js';
+/**
+ * Top-k bar chart: the k tokens with the largest |score| for the explained class, strongest on top. A sentence
+ * pair's tokens are named with their text's mark (`A·look`, `B·good`): the same word can be in both texts.
+ */
 import type { ChartOption } from './types.js';
 import { formatScore } from './heat-text.js';
+import { markedTokens, type PairLayout } from './segments.js';
 import { divergingColor, maxAbs } from './scale.js';
 
 /** The sentence's layout (its tokens are named readably: `look`, not `Ġlook`) and the scores to rank. */
-export interface TopKInput extends TokenLayout {
+export interface TopKInput extends PairLayout {
   scores: readonly number[];
   /** The class the scores explain, for the title. */
   classLabel: string;
@@ -13,7 +16,7 @@ export interface TopKInput extends TokenLayout {
 }
 
 export function topKBarOption({ scores, classLabel, k = 10, ...layout }: TopKInput): ChartOption {
-  const tokens = readableTokens(layout);
+  const tokens = markedTokens(layout);
   const limit = maxAbs(scores);
   const top = scores
     .map((value, index) => ({ value, index }))

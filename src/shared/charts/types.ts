@@ -66,6 +66,29 @@ export interface BarSeries {
   label?: { show: boolean; position: string; formatter: (params: { value: unknown }) => string };
 }
 
+/** A line drawn by `renderItem` (ECharts' custom series' graphic element). */
+export interface CustomLine {
+  type: 'line';
+  shape: { x1: number; y1: number; x2: number; y2: number };
+  style: { stroke: string; lineWidth: number };
+}
+
+/**
+ * A series that draws its own marks, for what the built-in series cannot place (a line between two categories).
+ * `renderItem` receives ECharts' params and api, of which we read the grid's rectangle, `coord` and `size`.
+ */
+export interface CustomSeries {
+  type: 'custom';
+  name?: string;
+  silent?: boolean;
+  z?: number;
+  data: number[][];
+  renderItem: (
+    params: { coordSys: unknown },
+    api: { coord: (data: number[]) => number[]; size?: (data: number[]) => number | number[] },
+  ) => { type: 'group'; children: CustomLine[] };
+}
+
 export interface VisualMapOption {
   type: 'continuous';
   min: number;
@@ -93,6 +116,6 @@ export interface ChartOption {
   xAxis: AxisOption | AxisOption[];
   yAxis: AxisOption | AxisOption[];
   visualMap?: VisualMapOption;
-  series: (HeatmapSeries | BarSeries)[];
+  series: (HeatmapSeries | BarSeries | CustomSeries)[];
   animation?: boolean;
 }

@@ -1,0 +1,190 @@
+/**
+ * The store's part in pairs and zero-shot, against a stand-in bridge (no DOM, no engine): typed pairs are
+ * explained as pairs and stay pairs when another model loads; with zero-shot on, single texts go through
+ * `zeroShot` (scores for the list, explanations on the chosen candidate's pair) and pairs through `explain`.
+ */
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MethodInfo, WorkbenchBridge } from '../../shared/api';
+import type { ResultsDocument, SentenceResult, TextInput } from '../../shared/results';
+
+type Store = typeof import('./store');
+let store: Store;
+const calls: { call: string; args: unknown[] }[] = [];
+const LABELS = ['entailment', 'neutral', 'contradiction'];
+const METHODS: MethodInfo[] = [
+  {
+    id: 'occlusion',
+    label: 'Occlusion',
+    description: '',
+    needs: [],
+    options: [{ name: 'target', type: 'class', default: 'predicted', description: '' }],
+    autorun: true,
+    available: true,
+  } as unknown as MethodInfo,
+];
+
+function sentence(input: TextInput, index = 0): SentenceResult {
+  const [text, textPair] = typeof input === 'string' ? [input, undefined] : input;
+  return {
+    index,
+    text,
+    ...(textPair === undefined ? {} : { textPair }),
+    tokens: ['[CLS]', 'x', '[SEP]'],
+    ids: [1, 2, 3],
+    truncated: false,
+    logits: [0, 0, 0],
+    probabilities: { entailment: 0.5, neutral: 0.3, contradiction: 0.2 },
+    predictedIndex: 0,
+    predictedLabel: 'entailment',
+    warnings: [],
+    explanations: {},
+  };
+}
+
+function document(sentences: SentenceResult[]): ResultsDocument {
+  return { schema: 'xai-workbench/results', version: 1, model: { labels: LABELS } as never, sentences };
+}
+
+const bridge = {
+  loadModel: async (...args: unknown[]) => (calls.push({ call: 'loadModel', args }), { labels: LABELS, name: 'nli' }),
+  listMethods: async () => METHODS,
+  predict: async (texts: TextInput[]) => (
+    calls.push({ call: 'predict', args: [texts] }),
+    texts.map((t) => sentence(t))
+  ),
+  explain: async (request: { texts: TextInput[]; methods: Record<string, unknown> }) => {
+    calls.push({ call: 'explain', args: [request] });
+    const explanations = Object.fromEntries(Object.keys(request.methods).map((m) => [m, { method: m, tokens: [] }]));
+    return document(request.texts.map((t) => ({ ...sentence(t), explanations }) as SentenceResult));
+  },
+  zeroShot: async (request: { texts: string[]; candidateLabels: string[]; explainLabel?: string; methods: object }) => {
+    calls.push({ call: 'zeroShot', args: [request] });
+    const label = request.explainLabel ?? request.candidateLabels[0]!;
+    const explanations = Object.fromEntries(Object.keys(request.methods).map((m) => [m, { method: m, tokens: [] }]));
+    return document(
+      request.texts.map(
+        (text) =>
+          ({
+            ...sentence([text, `This example is ${label}.`]),
+            explanations,
+            zeroShot: {
+              candidateLabels: request.candidateLabels,
+              hypothesisTemplate: 'This example is {}.',
+              multiLabel: false,
+              scores: request.candidateLabels.map((_, k) =>
+                k === 0 ? 0.6 : 0.4 / (request.candidateLabels.length - 1),
+              ),
+              label,
+            },
+          }) as SentenceResult,
+      ),
+    );
+  },
+  compare: async (request: unknown) => (calls.push({ call: 'compare', args: [request] }), { sentence: sentence('x') }),
+  saveReport: async (request: unknown) => (calls.push({ call: 'saveReport', args: [request] }), { dir: 'r' }),
+  onEvent: () => () => undefined,
+} as unknown as WorkbenchBridge;
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const of = (call: string) => calls.filter((entry) => entry.call === call).map((entry) => entry.args[0]);
+
+beforeAll(async () => {
+  vi.stubGlobal('window', {});
+  store = await import('./store');
+  await store.connect(bridge);
+});
+
+beforeEach(() => {
+  calls.length = 0;
+  store.setZeroShot(undefined);
+  store.setRows([]);
+});
+
+describe('pairs in the store', () => {
+  it('adds a typed pair as a pair, and a typed text alone as one text', async () => {
+    store.addSentence(' A man plays. ', ' Someone makes music. ');
+    store.addSentence('Just one.', '  ');
+    await settle();
+    expect(store.state.rows.map(({ text, textPair }) => [text, textPair])).toEqual([
+      ['A man plays.', 'Someone makes music.'],
+      ['Just one.', undefined],
+    ]);
+    expect(of('predict')).toEqual([[['A man plays.', 'Someone makes music.']], ['Just one.']]);
+    await store.ensureExplanation(0, 'occlusion', { target: 'predicted' });
+    expect(of('explain')).toEqual([
+      { texts: [['A man plays.', 'Someone makes music.']], methods: { occlusion: { target: 'predicted' } } },
+    ]);
+  });
+
+  it('keeps a pair a pair when another model loads', async () => {
+    store.setRows([{ text: 'a', textPair: 'b' }]);
+    await store.loadModel('other');
+    await settle();
+    expect(store.state.rows[0]).toMatchObject({ text: 'a', textPair: 'b' });
+    expect(of('predict').at(-1)).toEqual([['a', 'b']]);
+  });
+});
+
+describe('zero-shot in the store', () => {
+  const settings = {
+    candidateLabels: ['sports', 'politics'],
+    hypothesisTemplate: 'This example is {}.',
+    multiLabel: false,
+  };
+
+  it('scores the single texts for the list, and explains them on the chosen candidate’s pair', async () => {
+    store.setRows([{ text: 'We won.' }, { text: 'a', textPair: 'b' }]);
+    store.setZeroShot(settings);
+    await settle();
+    // Scores alone (no methods) for the single text; the pair is no zero-shot sentence.
+    expect(of('zeroShot')).toEqual([{ texts: ['We won.'], ...settings, methods: {} }]);
+    expect(store.rowZeroShotResult(0)?.scores).toEqual([0.6, 0.4]);
+    expect(store.rowZeroShot(1)).toBeUndefined();
+    expect(store.explainedCandidate(0)).toBe('sports');
+
+    await store.ensureExplanation(0, 'occlusion', { target: 'predicted' });
+    const best = store.cache.get(store.cacheKey(0, 'occlusion', { target: 'predicted' }));
+    expect(best).toMatchObject({ state: 'ready', sentence: { textPair: 'This example is sports.' } });
+    // Another candidate, one click away: filed apart, asked for by name.
+    store.chooseCandidate(0, 'politics');
+    expect(store.explainedCandidate(0)).toBe('politics');
+    await store.ensureExplanation(0, 'occlusion', { target: 'predicted' });
+    expect(of('zeroShot').at(-1)).toMatchObject({ texts: ['We won.'], explainLabel: 'politics' });
+    expect(store.cache.get(store.cacheKey(0, 'occlusion', { target: 'predicted' }))).toMatchObject({
+      sentence: { textPair: 'This example is politics.' },
+    });
+    // The best one again is the default, already explained.
+    store.chooseCandidate(0, 'sports');
+    expect(store.cache.get(store.cacheKey(0, 'occlusion', { target: 'predicted' }))).toBe(best);
+    // The pair row is explained as a pair.
+    await store.ensureExplanation(1, 'occlusion', { target: 'predicted' });
+    expect(of('explain').at(-1)).toMatchObject({ texts: [['a', 'b']] });
+  });
+
+  it("compares a zero-shot sentence on its explained candidate's pair, targeting entailment", async () => {
+    store.setRows([{ text: 'We won.' }]);
+    store.setZeroShot(settings);
+    await settle();
+    store.chooseCandidate(0, 'politics');
+    await store.ensureComparison(0, { occlusion: { target: 'predicted' } });
+    expect(of('compare')).toEqual([
+      { text: ['We won.', 'This example is politics.'], methods: { occlusion: { target: 0 } } },
+    ]);
+  });
+
+  it('runs the ticked methods sentence by sentence and saves the results as a report', async () => {
+    store.setRows([{ text: 'We won.' }, { text: 'a', textPair: 'b' }]);
+    store.setZeroShot(settings);
+    await settle();
+    await store.startJob();
+    expect(store.state.job).toMatchObject({ status: 'completed', done: 2, total: 2 });
+    expect(store.state.rows.map((row) => row.explained)).toEqual([true, true]);
+    await store.saveReport('/tmp/report');
+    const [request] = of('saveReport') as [{ dir: string; results: ResultsDocument }];
+    expect(request.dir).toBe('/tmp/report');
+    expect(request.results.sentences.map((s) => [s.index, s.textPair, s.zeroShot?.label])).toEqual([
+      [0, 'This example is sports.', 'sports'],
+      [1, 'b', undefined],
+    ]);
+  });
+});
