@@ -3,8 +3,9 @@
  * which is generated on first use. Timings live here, never in pass/fail tests. Rows: the fp32 matrix-product
  * peak (onnxruntime and torch.mm), prediction latency and throughput with their share of that peak, every
  * explainer on the seed sentence, integrated gradients beside PyTorch autograd, IG's steps to a small
- * convergence delta, the same IG comparison on a RoBERTa-base-sized model (random weights, byte-level BPE; also
- * generated on first use, scripts/bench/roberta.ts) with a check that both sides computed the same attributions,
+ * convergence delta, the same IG comparison on a RoBERTa-base-sized and a DeBERTa-v3-small-sized model (random
+ * weights, byte-level BPE resp. SentencePiece Unigram; also generated on first use, scripts/bench/ig-models.ts)
+ * with a check that both sides computed the same attributions,
  * the full comparison, int8 against fp32, a 2,000-word sentence through every method into a report with the CLI's
  * peak RSS, and the 100-sentence file (scripts/bench-sentences.txt) through every method with its memory over the
  * run.
@@ -12,8 +13,8 @@
  *     npm run bench                    # about 12 minutes on 2 cores
  *     npm run bench -- --fp32-file     # also the file through every method at fp32 (about half an hour more)
  *     npm run bench -- --no-file       # everything but the file through every method (about 5 minutes)
- *     npm run bench -- --no-roberta    # without the RoBERTa-base rows (and its first-use export)
- *     npm run bench -- --only roberta  # the machine and RoBERTa-base rows alone (2–3 minutes)
+ *     npm run bench -- --no-roberta    # without the RoBERTa-base rows (and its first-use export); --no-deberta too
+ *     npm run bench -- --only roberta  # the machine and RoBERTa-base rows alone (2–3 minutes); --only deberta too
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,12 +44,12 @@ import { alternating, fastest, machineCpuSeconds, ownCpuSeconds, peakRssBytes } 
 import { onnxruntimeMatMul } from './bench/peak.js';
 import {
   checkIg,
-  ensureRobertaModel,
-  ROBERTA_MODEL,
-  ROBERTA_TORCH_MODEL,
+  ensureIgModel,
+  IG_MODELS,
   type Generated,
+  type IgModel,
   type TorchIgValues,
-} from './bench/roberta.js';
+} from './bench/ig-models.js';
 import { TorchBench, type TorchInfo, type TorchTiming } from './bench/torch.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
@@ -288,31 +289,32 @@ async function integratedGradientRows(model: ModelBundle, torch: TorchBench | un
 }
 
 /**
- * IG × input, 50 steps, on the RoBERTa-base-sized model beside PyTorch autograd on the same ids and target (its
- * own PyTorch process: the DistilBERT one is closed by then), and whether both computed the same attributions.
- * Returns the CPU seconds of that PyTorch process.
+ * IG × input, 50 steps, on a full-size model of another family beside PyTorch autograd on the same ids and target
+ * (its own PyTorch process: the DistilBERT one is closed by then), and whether both computed the same
+ * attributions. Returns the CPU seconds of that PyTorch process.
  */
-async function robertaRows(generated: Generated | undefined, withMachineRows: boolean): Promise<number> {
-  const section = 'IG, seed, RoBERTa-base';
-  progress('RoBERTa-base: loading the model and its gradient graph, PyTorch alongside');
+async function igModelRows(spec: IgModel, generated: Generated | undefined, withMachineRows: boolean): Promise<number> {
+  const section = `IG, seed, ${spec.label}`;
+  progress(`${spec.label}: loading the model and its gradient graph, PyTorch alongside`);
   const loading = performance.now();
   const [model, torch] = await Promise.all([
-    ModelBundle.load(ROBERTA_MODEL).then(async (bundle) => {
+    ModelBundle.load(spec.folder).then(async (bundle) => {
       await bundle.session('gradients');
       return { bundle, seconds: (performance.now() - loading) / 1000 };
     }),
-    TorchBench.start(ROBERTA_MODEL, ROBERTA_TORCH_MODEL),
+    TorchBench.start(spec.folder, spec.torchModel),
   ]);
   try {
     if (withMachineRows) machineRows(await torch?.request<TorchInfo>({ cmd: 'info' }));
-    const { layers, hidden } = readArchitecture(ROBERTA_MODEL);
+    const { layers, hidden } = readArchitecture(spec.folder);
+    const { vocabSize, tokenizer } = model.bundle.info;
     row(
       section,
-      `model: random weights, ${layers} layers, hidden ${hidden}, ${model.bundle.info.vocabSize} BPE ids`,
+      `model: random weights, ${layers} layers, hidden ${hidden}, ${vocabSize} embedding rows, ${tokenizer ?? '?'}`,
       `${generated ? `exported in ${generated.seconds.toFixed(0)} s (first use), ` : ''}` +
         `loaded with its gradient graph in ${model.seconds.toFixed(0)} s`,
     );
-    progress('RoBERTa-base: integrated gradients, engine and PyTorch');
+    progress(`${spec.label}: integrated gradients, engine and PyTorch`);
     const ig = await explainOnce(model.bundle, SEED, 'integrated_gradients_x_input', { n_steps: 50 });
     const { ids } = await model.bundle.tokenizer.encode(SEED);
     const explanation = await ig();
@@ -340,7 +342,7 @@ async function robertaRows(generated: Generated | undefined, withMachineRows: bo
     row(section, `engine vs PyTorch: attributions, f(x), delta (target ${target})`, check.text);
     if (!check.ok) {
       // Both sides rebuild the weights from bench_torch.py's seed: a folder exported by another version differs.
-      progress(`RoBERTa-base: engine and PyTorch disagree; if bench_torch.py changed, delete ${ROBERTA_MODEL}`);
+      progress(`${spec.label}: engine and PyTorch disagree; if bench_torch.py changed, delete ${spec.folder}`);
       process.exitCode = 1;
     }
     return torch.cpuSeconds();
@@ -573,14 +575,18 @@ function flagValue(flag: string): string | undefined {
 }
 
 const only = flagValue('--only');
-if (only !== undefined && only !== 'roberta') throw new Error(`--only takes roberta, not ${only}`);
+if (only !== undefined && !IG_MODELS.some((model) => model.key === only)) {
+  throw new Error(`--only takes ${IG_MODELS.map((model) => model.key).join(' or ')}, not ${only}`);
+}
 const withDistilbert = only === undefined;
-const withRoberta = only === 'roberta' || !process.argv.includes('--no-roberta');
+const igModels = IG_MODELS.filter((model) =>
+  only === undefined ? !process.argv.includes(`--no-${model.key}`) : model.key === only,
+);
 
 const started = performance.now();
 const cpuAtStart = machineCpuSeconds();
 let distilbert: { architecture: Architecture; peaks: Peaks; torchCpu: number; benchRss: number } | undefined;
-/** Where the RoBERTa rows go: after DistilBERT's IG rows. */
+/** Where the other families' IG rows go: after DistilBERT's. */
 let igRowsEnd: number | undefined;
 if (withDistilbert) {
   ensureFullModel();
@@ -604,12 +610,16 @@ if (withDistilbert) {
   await Promise.all([model.dispose(), int8.dispose()]);
   distilbert = { architecture, peaks, torchCpu, benchRss: process.resourceUsage().maxRSS * 1024 };
 }
-let robertaCpu = 0;
-if (withRoberta) {
-  const generated = ensureRobertaModel(progress);
+let igModelsCpu = 0;
+for (const [k, spec] of igModels.entries()) {
+  const generated = ensureIgModel(spec, progress);
   const first = rows.length;
-  robertaCpu = (await robertaRows(generated, !withDistilbert)) + (generated?.cpuSeconds ?? 0);
-  if (igRowsEnd !== undefined) rows.splice(igRowsEnd, 0, ...rows.splice(first));
+  igModelsCpu += (await igModelRows(spec, generated, !withDistilbert && k === 0)) + (generated?.cpuSeconds ?? 0);
+  if (igRowsEnd !== undefined) {
+    const moved = rows.splice(first);
+    rows.splice(igRowsEnd, 0, ...moved);
+    igRowsEnd += moved.length;
+  }
 }
 let childCpu = 0;
 if (distilbert) {
@@ -624,7 +634,7 @@ if (distilbert) {
 const wall = (performance.now() - started) / 1000;
 const cpuAtEnd = machineCpuSeconds();
 if (cpuAtStart !== undefined && cpuAtEnd !== undefined) {
-  const mine = ownCpuSeconds() + childCpu + robertaCpu;
+  const mine = ownCpuSeconds() + childCpu + igModelsCpu;
   const others = Math.max(0, cpuAtEnd - cpuAtStart - mine);
   row(
     'machine',
@@ -639,7 +649,7 @@ if (!distilbert) {
   const { architecture } = distilbert;
   console.log(
     `\nbench: ${(wall / 60).toFixed(1)} min; peak RSS of the bench process (DistilBERT rows, without the ` +
-      `RoBERTa rows and the file runs) ${mb(distilbert.benchRss)}`,
+      `other families' rows and the file runs) ${mb(distilbert.benchRss)}`,
   );
   console.log(
     `FLOPs of one forward pass of n tokens = ${FLOPS_FORMULA} (matrix products; L=${architecture.layers}, ` +

@@ -1,12 +1,16 @@
 """PyTorch side of `npm run bench`: the same work as the engine, in plain PyTorch eager, on the same weights.
 
-    /usr/bin/python3 scripts/bench_torch.py MODEL_DIR [--model distilbert-full|roberta-base] [--export]
+    /usr/bin/python3 scripts/bench_torch.py MODEL_DIR [--model distilbert-full|roberta-base|deberta-v3-small]
+                                            [--export]
 
 Rebuilds the (deterministic) random-weight model named by --model: the full-size DistilBERT of
-export_models.py (the default), or a RoBERTa-base-sized RobertaForSequenceClassification of modeling.py (12
-layers, hidden 768, 12 heads, FFN 3072, roberta-base's 50,265 ids and 514 positions, 3 labels). With --export it
-writes that model to MODEL_DIR as export_models.py writes its models (config.json, onnx/model.onnx, the byte-level
-BPE tokenizer of fixtures/tokenizers/roberta-bpe; roberta-base only), prints its CPU seconds as JSON and exits.
+export_models.py (the default), a RoBERTa-base-sized RobertaForSequenceClassification of modeling.py (12
+layers, hidden 768, 12 heads, FFN 3072, roberta-base's 50,265 ids and 514 positions, 3 labels), or a
+DeBERTa-v3-small-sized DebertaV2ForSequenceClassification (6 layers, hidden 768, 12 heads, FFN 3072, 256 position
+buckets, 512 positions, deberta-v3-small's 128,100 embedding rows, 3 labels). With --export it writes that model to
+MODEL_DIR as export_models.py writes its models (config.json, onnx/model.onnx at the family's opset, the fixture
+tokenizer: fixtures/tokenizers/roberta-bpe resp. deberta-unigram; not distilbert-full), prints its CPU seconds as
+JSON and exits.
 Otherwise it answers one JSON request per line on stdin with one JSON line on stdout, so that the bench can
 alternate rounds of its own and PyTorch's measurements (on a shared machine, back-to-back rounds see the same load):
 
@@ -44,10 +48,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export_models import SENTIMENT_LABELS, _random_model, _targets, _write_json, export_onnx  # noqa: E402
 from gradient_golden import Selected, ig_nodes, integrated  # noqa: E402
 from modeling import POSITIONS_FROM_IDS, RobertaConfig, RobertaForSequenceClassification, create_position_ids_from_input_ids  # noqa: E402
+from modeling import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 
 THREADS = (1, 2)
 REPO = Path(__file__).resolve().parent.parent
 ROBERTA_TOKENIZER = REPO / "fixtures/tokenizers/roberta-bpe"
+DEBERTA_TOKENIZER = REPO / "fixtures/tokenizers/deberta-unigram"
 
 
 def roberta_base_model() -> RobertaForSequenceClassification:
@@ -59,12 +65,28 @@ def roberta_base_model() -> RobertaForSequenceClassification:
     return _random_model(RobertaForSequenceClassification, config, seed=41, std=0.02)
 
 
+def deberta_v3_small_model() -> DebertaV2ForSequenceClassification:
+    """deberta-v3-small's shape (its 128,100 embedding rows; the fixture tokenizer uses the first 926) with random
+    weights (std 0.02, its initializer_range), 3 labels. The [PAD] row is drawn like every other, as tiny-deberta's
+    (export_models.py), so that the pad baseline is not the zero vector between the specials."""
+    config = DebertaV2Config(
+        vocab_size=128100, hidden_size=768, num_hidden_layers=6, num_attention_heads=12, intermediate_size=3072,
+        max_position_embeddings=512, position_buckets=256, id2label=SENTIMENT_LABELS,
+    )
+    model = _random_model(DebertaV2ForSequenceClassification, config, seed=43, std=0.02)
+    with torch.no_grad():
+        table = model.deberta.embeddings.word_embeddings.weight
+        table[config.pad_token_id].normal_(0.0, 0.02, generator=torch.Generator().manual_seed(43))
+    return model
+
+
 @dataclass
 class Spec:
     architecture: str  # the attribute holding the embeddings, as gradient_golden names it
     pad_id: int
     make: Callable[[Path], torch.nn.Module]
     tokenizer: Optional[Path] = None  # tokenizer files copied in by --export
+    opset: int = 14  # optimum's default for the family
 
 
 def _distilbert_full(folder: Path) -> torch.nn.Module:
@@ -75,6 +97,7 @@ def _distilbert_full(folder: Path) -> torch.nn.Module:
 MODELS = {
     "distilbert-full": Spec("distilbert", 0, _distilbert_full),
     "roberta-base": Spec("roberta", 1, lambda folder: roberta_base_model(), ROBERTA_TOKENIZER),
+    "deberta-v3-small": Spec("deberta", 0, lambda folder: deberta_v3_small_model(), DEBERTA_TOKENIZER, opset=12),
 }
 
 
@@ -182,7 +205,7 @@ def export(spec: Spec, model, folder: Path) -> None:
     _write_json(partial / "config.json", model.config.to_hf_dict())
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copyfile(spec.tokenizer / name, partial / name)
-    export_onnx(model, spec.architecture, partial / "onnx/model.onnx")
+    export_onnx(model, spec.architecture, partial / "onnx/model.onnx", opset=spec.opset)
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(partial, folder)
 

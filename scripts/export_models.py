@@ -273,6 +273,8 @@ def export_onnx(model: torch.nn.Module, architecture: str, path: Path, opset: in
         # torch 1.13 hands a Function's `symbolic` (scripts/modeling.py, SDPA) the raw graph, whose g.op() it
         # announces as deprecated in favour of the GraphContext it does not pass there.
         warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
+        # DeBERTa's scale, torch.tensor(query_layer.size(-1)) as transformers writes it, copies a traced size.
+        warnings.filterwarnings("ignore", message="To copy construct from a tensor", category=UserWarning)
         torch.onnx.export(
             model, dummy, str(path), input_names=names, output_names=["logits"], dynamic_axes=axes,
             opset_version=opset, do_constant_folding=True,

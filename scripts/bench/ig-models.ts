@@ -1,20 +1,39 @@
 /**
- * The RoBERTa-base-sized model of the bench's IG comparison: random weights (12 layers, hidden 768, 12 heads,
- * FFN 3072, roberta-base's 50,265 ids and 514 positions, 3 labels) with the byte-level BPE fixture tokenizer,
- * written by scripts/bench_torch.py --model roberta-base --export on first use (about 500 MB, ~20 s), and the
- * check that the engine's IG × input and PyTorch's computed the same thing.
+ * The full-size models of the bench's IG comparison with PyTorch, each written by scripts/bench_torch.py
+ * --model <name> --export on first use, and the check that the engine's IG × input and PyTorch's computed the same
+ * thing:
+ *
+ * - RoBERTa-base-sized: random weights (12 layers, hidden 768, 12 heads, FFN 3072, roberta-base's 50,265 ids and
+ *   514 positions, 3 labels) with the byte-level BPE fixture tokenizer (about 500 MB, ~20 s to export);
+ * - DeBERTa-v3-small-sized: random weights (6 layers, hidden 768, 12 heads, FFN 3072, 256 position buckets,
+ *   deberta-v3-small's 128,100 embedding rows, 3 labels; opset 12) with the deberta-unigram fixture tokenizer.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const ROBERTA_MODEL = join(
-  process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
-  'xai-workbench/models/roberta-base-random',
-);
-/** bench_torch.py's name for it. */
-export const ROBERTA_TORCH_MODEL = 'roberta-base';
+export interface IgModel {
+  /** The flag value naming it (`--only roberta`, `--no-deberta`). */
+  key: 'roberta' | 'deberta';
+  /** Its name in the table. */
+  label: string;
+  folder: string;
+  /** bench_torch.py's name for it. */
+  torchModel: string;
+}
+
+const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'xai-workbench/models');
+
+export const IG_MODELS: IgModel[] = [
+  { key: 'roberta', label: 'RoBERTa-base', folder: join(CACHE, 'roberta-base-random'), torchModel: 'roberta-base' },
+  {
+    key: 'deberta',
+    label: 'DeBERTa-v3-small',
+    folder: join(CACHE, 'deberta-v3-small-random'),
+    torchModel: 'deberta-v3-small',
+  },
+];
 
 export interface Generated {
   seconds: number;
@@ -22,19 +41,19 @@ export interface Generated {
 }
 
 /** Exports the model unless it is there; how long that took (undefined when it was there). */
-export function ensureRobertaModel(progress: (message: string) => void): Generated | undefined {
-  if (existsSync(join(ROBERTA_MODEL, 'onnx/model.onnx'))) return undefined;
-  progress(`generating the RoBERTa-base-sized model in ${ROBERTA_MODEL} (scripts/bench_torch.py --export)`);
+export function ensureIgModel(model: IgModel, progress: (message: string) => void): Generated | undefined {
+  if (existsSync(join(model.folder, 'onnx/model.onnx'))) return undefined;
+  progress(`generating the ${model.label}-sized model in ${model.folder} (scripts/bench_torch.py --export)`);
   const started = performance.now();
   const result = spawnSync(
     '/usr/bin/python3',
-    ['scripts/bench_torch.py', ROBERTA_MODEL, '--model', ROBERTA_TORCH_MODEL, '--export'],
+    ['scripts/bench_torch.py', model.folder, '--model', model.torchModel, '--export'],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (result.status !== 0) {
     throw new Error(
-      'could not generate the RoBERTa-base-sized model (needs apt-get install -y python3-torch python3-onnx); ' +
-        'skip it with --no-roberta',
+      `could not generate the ${model.label}-sized model (needs apt-get install -y python3-torch python3-onnx); ` +
+        `skip it with --no-${model.key}`,
     );
   }
   const { cpu_seconds: cpuSeconds } = JSON.parse(result.stdout) as { cpu_seconds: number };
