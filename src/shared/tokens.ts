@@ -11,6 +11,9 @@ export interface TokenLayout {
   offsets?: readonly (readonly number[])[];
   wordIds?: readonly (number | null)[];
   special?: readonly boolean[];
+  /** A sentence pair's second text; `sequenceIds` says which tokens are in it (their offsets are in it). */
+  textPair?: string | undefined;
+  sequenceIds?: readonly (number | null)[];
   /** tokenizer.json's model type (`ModelInfo.tokenizer`); results without it all came from WordPiece tokenizers. */
   tokenizer?: string | undefined;
 }
@@ -39,7 +42,14 @@ function visible(piece: string): string {
  * non-WordPiece tokenizer) the raw tokens are all there is.
  */
 export function readableTokens(layout: TokenLayout): string[] {
-  const { text, offsets, special } = layout;
-  if (piecesAreText(layout) || text === undefined || !offsets) return [...layout.tokens];
-  return layout.tokens.map((token, i) => (special?.[i] ? token : visible(text.slice(offsets[i]![0], offsets[i]![1]))));
+  const { offsets, special } = layout;
+  if (piecesAreText(layout) || layout.text === undefined || !offsets) return [...layout.tokens];
+  return layout.tokens.map((token, i) =>
+    special?.[i] ? token : visible(tokenText(layout, i).slice(offsets[i]![0], offsets[i]![1])),
+  );
+}
+
+/** The text token `i`'s offsets are in: a pair's second text for its tokens, else the text. */
+export function tokenText(layout: TokenLayout, i: number): string {
+  return layout.sequenceIds?.[i] === 1 && layout.textPair !== undefined ? layout.textPair : (layout.text ?? '');
 }

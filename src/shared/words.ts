@@ -3,7 +3,7 @@
  * (WordPiece `##` pieces, a BPE `Ġword`'s pieces, a SentencePiece `▁word`'s pieces), join and their scores
  * are summed, so that a word split into pieces reads as one attribution. Pure, for every face.
  */
-import { piecesAreText, readableTokens, type TokenLayout } from './tokens.js';
+import { piecesAreText, readableTokens, tokenText, type TokenLayout } from './tokens.js';
 
 export interface WordScores {
   words: string[];
@@ -45,9 +45,12 @@ function wordSpans(layout: TokenLayout): [number, number][] {
  */
 function wordText(layout: TokenLayout, readable: readonly string[], [first, end]: [number, number]): string {
   if (end - first === 1) return readable[first]!;
-  const { text, offsets } = layout;
-  if (!piecesAreText(layout) && text !== undefined && offsets) {
-    return text.slice(offsets[first]![0], offsets[end - 1]![1]).replace(/\s+/gu, ' ');
+  const { offsets } = layout;
+  if (!piecesAreText(layout) && layout.text !== undefined && offsets) {
+    // A word never spans a pair's separator, so its tokens share one text.
+    return tokenText(layout, first)
+      .slice(offsets[first]![0], offsets[end - 1]![1])
+      .replace(/\s+/gu, ' ');
   }
   return layout.tokens
     .slice(first, end)

@@ -1,6 +1,6 @@
 /** The data files of a report: `results.json` (versioned) and `scores.csv` (one row per sentence × method × token). */
 import { sentenceLayout } from '../../shared/charts/layout.js';
-import { readablePairTokens } from '../../shared/charts/segments.js';
+import { readableTokens } from '../../shared/tokens.js';
 import type { ResultsDocument } from '../../shared/results.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { readFileSync } from 'node:fs';
@@ -50,7 +50,7 @@ export function scoresCsv(results: ResultsDocument): Uint8Array {
     const text = Buffer.from(csvCell(sentence.text));
     for (const explanation of Object.values(sentence.explanations)) {
       // Each of a pair's tokens is read from its own text.
-      const shown = readablePairTokens(sentenceLayout(sentence, results.model.tokenizer, explanation.tokens));
+      const shown = readableTokens(sentenceLayout(sentence, results.model.tokenizer, explanation.tokens));
       explanation.tokens.forEach((token, i) => {
         const rest = [explanation.method, i, token, explanation.raw[i], explanation.scores[i], shown[i]]
           .map(csvCell)

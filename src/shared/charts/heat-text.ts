@@ -2,7 +2,9 @@
  * Token heat text: the sentence as colored chips, one per token or per word, on the shared signed scale. A
  * sentence pair's chips come in its two segments (premise | hypothesis), its added specials marked as such.
  */
-import { mergePairWords, pairSegments, readablePairTokens, segmentSuffixes, type PairLayout } from './segments.js';
+import { readableTokens } from '../tokens.js';
+import { mergeWords } from '../words.js';
+import { pairSegments, segmentSuffixes, type PairLayout } from './segments.js';
 import { divergingColor, maxAbs, textColorOn } from './scale.js';
 
 export interface HeatChip {
@@ -44,9 +46,9 @@ export interface HeatText {
  * merging so that the chips use its range.
  */
 export function heatText(layout: PairLayout, scores: readonly number[], words = false): HeatText {
-  const readable = readablePairTokens(layout);
+  const readable = readableTokens(layout);
   const merged = words
-    ? mergePairWords(layout, scores)
+    ? mergeWords(layout, scores)
     : { words: readable, scores: [...scores], spans: readable.map((_, i): [number, number] => [i, i + 1]) };
   const limit = maxAbs(merged.scores);
   const pair = pairSegments(layout);

@@ -5,8 +5,8 @@
  * that all of them show the same readable tokens.
  */
 import type { ZeroShotResult } from '../results.js';
-import type { TokenLayout } from '../tokens.js';
-import { readablePairTokens, segmentSuffixes, ZERO_SHOT_SEGMENT_LABELS, type PairLayout } from './segments.js';
+import { readableTokens, type TokenLayout } from '../tokens.js';
+import { segmentSuffixes, ZERO_SHOT_SEGMENT_LABELS, type PairLayout } from './segments.js';
 
 /** What of a sentence a layout takes (a `SentenceResult` or a `TokenizedText` is one). */
 export type SentenceTokens = Omit<TokenLayout, 'tokenizer'> & {
@@ -52,7 +52,7 @@ export function tokenTitle(readable: string, raw: string): string {
  * and for a pair which text it is in), for the builders that show both.
  */
 export function tokenNames(layout: PairLayout): { readable: string[]; titles: string[] } {
-  const readable = readablePairTokens(layout);
+  const readable = readableTokens(layout);
   const suffixes = segmentSuffixes(layout);
   return { readable, titles: readable.map((text, i) => `${tokenTitle(text, layout.tokens[i]!)}${suffixes[i]}`) };
 }

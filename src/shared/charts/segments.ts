@@ -1,17 +1,13 @@
 /**
  * A sentence pair's two texts apart, for every view: which tokens belong to the first text and which to the
- * second (the result's `sequenceIds`), and how each view names them. A pair's token offsets are in each
- * token's own text, so its tokens are read (and grouped into words) segment by segment. A single text has no
- * segments, and every view shows it as it always has.
+ * second (the result's `sequenceIds`), and how each view names them. (A pair's tokens are read and grouped
+ * into words by `readableTokens` and `mergeWords`, from each token's own text.) A single text has no segments,
+ * and every view shows it as it always has.
  */
 import { readableTokens, type TokenLayout } from '../tokens.js';
-import { mergeWords, type WordScores } from '../words.js';
 
-/** A token layout that may be a sentence pair: the second text, and which text each token belongs to. */
+/** A token layout that may be a sentence pair (`textPair`, `sequenceIds`), and what to call its texts. */
 export interface PairLayout extends TokenLayout {
-  textPair?: string;
-  /** 0 (first text), 1 (second text) or null (added specials), per token. */
-  sequenceIds?: readonly (number | null)[];
   /** What to call the two texts (default `text`, `text pair`; a zero-shot pair's are `text`, `hypothesis`). */
   segmentLabels?: readonly [string, string];
 }
@@ -60,62 +56,12 @@ export function segmentOf(segments: readonly TextSegment[], position: number): 0
   return position >= segments[1]!.span[0] ? 1 : 0;
 }
 
-/** `layout` with the second text as its text, for reading the second text's tokens by their offsets. */
-function secondText(layout: PairLayout): TokenLayout {
-  return { ...layout, text: layout.textPair! };
-}
-
-/**
- * `readableTokens` for a pair as well: each token read from its own text (a second-text token's offsets are in
- * the second text). A single text's are `readableTokens`'.
- */
-export function readablePairTokens(layout: PairLayout): string[] {
-  const first = readableTokens(layout);
-  if (pairBoundary(layout) === undefined) return first;
-  const second = readableTokens(secondText(layout));
-  return first.map((token, i) => (layout.sequenceIds![i] === 1 ? second[i]! : token));
-}
-
-/**
- * `mergeWords` for a pair as well: the tokenizer's word ids start again in the second text, and its words are
- * read from it, so each run of one sequence (specials on their own) is merged by itself.
- */
-export function mergePairWords(layout: PairLayout, scores: readonly number[]): WordScores {
-  if (pairBoundary(layout) === undefined) return mergeWords(layout, scores);
-  const ids = layout.sequenceIds!;
-  const merged: WordScores = { words: [], scores: [], spans: [] };
-  let start = 0;
-  while (start < ids.length) {
-    let end = start + 1;
-    while (end < ids.length && ids[end] === ids[start]) end += 1;
-    const run = sliceLayout(ids[start] === 1 ? secondText(layout) : layout, start, end);
-    const words = mergeWords(run, scores.slice(start, end));
-    merged.words.push(...words.words);
-    merged.scores.push(...words.scores);
-    merged.spans.push(...words.spans.map(([a, b]): [number, number] => [a + start, b + start]));
-    start = end;
-  }
-  return merged;
-}
-
-function sliceLayout(layout: TokenLayout, start: number, end: number): TokenLayout {
-  const { tokens, text, offsets, wordIds, special, tokenizer } = layout;
-  return {
-    tokens: tokens.slice(start, end),
-    tokenizer,
-    ...(text === undefined ? {} : { text }),
-    ...(offsets ? { offsets: offsets.slice(start, end) } : {}),
-    ...(wordIds ? { wordIds: wordIds.slice(start, end) } : {}),
-    ...(special ? { special: special.slice(start, end) } : {}),
-  };
-}
-
 /**
  * A token as a chart names it where the segment matters (top-k bars, the force bar, attention axes): a pair's
  * text tokens with their segment's mark (`A·look`, `B·good`), its added specials as they are; a single text's
  * tokens unchanged.
  */
-export function markedTokens(layout: PairLayout, readable: readonly string[] = readablePairTokens(layout)): string[] {
+export function markedTokens(layout: PairLayout, readable: readonly string[] = readableTokens(layout)): string[] {
   const segments = pairSegments(layout);
   if (!segments) return [...readable];
   return readable.map((token, i) =>
