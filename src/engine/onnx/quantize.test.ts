@@ -265,8 +265,12 @@ describe.each(MODELS)('quantizeMatMulWeights on $source', ({ source, tolerance }
     let decided = 0;
     for (const text of SENTENCES) {
       const feeds = idFeeds(bundle, [await bundle.tokenizer.encode(text)]);
-      const exact = Array.from(headOutputs('single_label_classification', logitsOf(await fp32.run(feeds)).data as Float32Array));
-      const approx = Array.from(headOutputs('single_label_classification', logitsOf(await int8.run(feeds)).data as Float32Array));
+      const exact = Array.from(
+        headOutputs('single_label_classification', logitsOf(await fp32.run(feeds)).data as Float32Array),
+      );
+      const approx = Array.from(
+        headOutputs('single_label_classification', logitsOf(await int8.run(feeds)).data as Float32Array),
+      );
       expect(maxAbsDiff(approx, exact), text).toBeLessThanOrEqual(tolerance);
       expect(maxAbsDiff(approx, exact), text).toBeGreaterThan(0);
       const [best, second] = [...exact].sort((a, b) => b - a);
