@@ -118,20 +118,24 @@ export class ForwardService {
 
   /** The memo key: the ids, and the type ids when the graph reads them and some are not 0. */
   private keyOf(sequence: TokenSequence): string {
-    const { ids, typeIds } = this.parts(sequence);
-    return typeIds ? `${ids.join(',')}|${typeIds.join(',')}` : ids.join(',');
+    return this.parts(sequence).key;
   }
 
-  private parts(sequence: TokenSequence): { ids: readonly number[]; typeIds: readonly number[] | undefined } {
-    if (!('ids' in sequence)) return { ids: sequence as readonly number[], typeIds: undefined };
-    const typed = this.model.takesTokenTypes && sequence.typeIds.some((type) => type !== 0);
-    return { ids: sequence.ids, typeIds: typed ? sequence.typeIds : undefined };
+  /** The ids, the type ids that matter (undefined when all are 0 or the graph takes none), and the memo key. */
+  private parts(sequence: TokenSequence): {
+    ids: readonly number[];
+    typeIds: readonly number[] | undefined;
+    key: string;
+  } {
+    const ids = 'ids' in sequence ? sequence.ids : (sequence as readonly number[]);
+    const typed = 'ids' in sequence && this.model.takesTokenTypes && sequence.typeIds.some((type) => type !== 0);
+    const typeIds = typed ? sequence.typeIds : undefined;
+    return { ids, typeIds, key: typeIds ? `${ids.join(',')}|${typeIds.join(',')}` : ids.join(',') };
   }
 
   private request(sequence: TokenSequence, signal: AbortSignal | undefined): Promise<ForwardOutput> {
-    const { ids, typeIds } = this.parts(sequence);
+    const { ids, typeIds, key } = this.parts(sequence);
     if (ids.length === 0) return Promise.reject(new Error('the forward service got an empty sequence'));
-    const key = this.keyOf(sequence);
     const known = this.memo.get(key);
     if (known) return known;
     const promise = new Promise<ForwardOutput>((resolve, reject) => {
