@@ -23,6 +23,7 @@ import { gradientXInputExplainer } from './gradient-x-input.js';
 import { integratedGradientsExplainer } from './integrated-gradients.js';
 import { integratedGradientsXInputExplainer } from './integrated-gradients-x-input.js';
 import { layerIntegratedGradientsExplainer } from './layer-integrated-gradients.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenScores {
   raw: number[];
@@ -76,13 +77,6 @@ const FIXTURES = [
   { name: 'tiny-distilbert.pairs', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert') },
   { name: 'tiny-roberta.pairs', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta') },
 ];
-
-function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  return worst;
-}
 
 const maxAbs = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 

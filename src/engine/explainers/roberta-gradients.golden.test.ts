@@ -23,6 +23,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { normalize, type Normalization } from './common.js';
 import { inputGradient, pathGradient, tokenSums, type GradientModel, type PathOptions } from './embedding-gradients.js';
 import type { IntegrationMethod } from './integration.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenScores {
   raw: number[];
@@ -45,11 +46,6 @@ const SPECIALS = { padId: 1, mask: () => ({ token: '<mask>', id: 50264 }) };
 const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden/tiny-roberta.gradients.json'), 'utf8')) as {
   sentences: GoldenSentence[];
 };
-
-function maxDifference(actual: readonly number[], expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  return expected.reduce((worst, value, i) => Math.max(worst, Math.abs(actual[i]! - value)), 0);
-}
 
 describe('gradient explainers’ computations on tiny-roberta against PyTorch autograd', () => {
   let model: GradientModel;

@@ -18,6 +18,7 @@ import { predictTexts } from '../predict.js';
 import { ModelBundle } from './bundle.js';
 import type { GraphVariant } from './derived-graphs.js';
 import { embedFeeds, idFeeds, logitsOf, run } from './forward.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenSentence {
   text: string;
@@ -75,10 +76,7 @@ function readGolden(name: string): Golden {
 }
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[], tolerance: number, what: string) {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(worst, `${what}: max abs difference`).toBeLessThanOrEqual(tolerance);
+  expect(maxDifference(actual, expected), `${what}: max abs difference`).toBeLessThanOrEqual(tolerance);
 }
 
 describe.each(FIXTURES)(

@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { predictTexts, type PredictedText } from '../predict.js';
 import { hypotheses, zeroShotScores } from '../zero-shot.js';
 import { ModelBundle } from './bundle.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenPair {
   text: string;
@@ -37,13 +38,6 @@ interface ZeroShot {
 }
 
 const TOLERANCE = 1e-5;
-
-function worst(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let max = 0;
-  for (let i = 0; i < expected.length; i += 1) max = Math.max(max, Math.abs(actual[i]! - expected[i]!));
-  return max;
-}
 
 describe.each(['tiny-bert', 'tiny-distilbert', 'tiny-roberta'])('%s on sentence pairs against PyTorch', (name) => {
   const golden = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.pairs.json`), 'utf8')) as {
@@ -78,7 +72,7 @@ describe.each(['tiny-bert', 'tiny-distilbert', 'tiny-roberta'])('%s on sentence 
 
   it(`predicts PyTorch's logits (≤ ${TOLERANCE}), the second text read with its own type ids`, () => {
     golden.pairs.forEach((pair, i) => {
-      expect(worst(predicted[i]!.prediction.logits, pair.logits), pair.text).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxDifference(predicted[i]!.prediction.logits, pair.logits), pair.text).toBeLessThanOrEqual(TOLERANCE);
     });
   });
 
@@ -88,7 +82,7 @@ describe.each(['tiny-bert', 'tiny-distilbert', 'tiny-roberta'])('%s on sentence 
       maps.forEach((heads, layer) =>
         heads.forEach((map, head) =>
           expect(
-            worst(map, pair.attentions[layer]![head]!.flat()),
+            maxDifference(map, pair.attentions[layer]![head]!.flat()),
             `${pair.text} ${layer}/${head}`,
           ).toBeLessThanOrEqual(TOLERANCE),
         ),
@@ -105,11 +99,13 @@ describe.each(['tiny-bert', 'tiny-distilbert', 'tiny-roberta'])('%s on sentence 
       zeroShot.hypotheses.map((hypothesis) => [zeroShot.text, hypothesis] as const),
     );
     const logits = pairs.map(({ prediction }) => prediction.logits);
-    logits.forEach((row, k) => expect(worst(row, zeroShot.logits[k]!)).toBeLessThanOrEqual(TOLERANCE));
+    logits.forEach((row, k) => expect(maxDifference(row, zeroShot.logits[k]!)).toBeLessThanOrEqual(TOLERANCE));
     // From the model's own logits, so that the check is of the formula, not of the logits again.
-    expect(worst(zeroShotScores(logits, model.config.labels), zeroShot.single_label.scores)).toBeLessThanOrEqual(1e-6);
     expect(
-      worst(zeroShotScores(logits, model.config.labels, { multiLabel: true }), zeroShot.multi_label.scores),
+      maxDifference(zeroShotScores(logits, model.config.labels), zeroShot.single_label.scores),
+    ).toBeLessThanOrEqual(1e-6);
+    expect(
+      maxDifference(zeroShotScores(logits, model.config.labels, { multiLabel: true }), zeroShot.multi_label.scores),
     ).toBeLessThanOrEqual(1e-6);
   });
 });

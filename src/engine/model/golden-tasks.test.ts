@@ -14,6 +14,7 @@ import { attentionMaps } from '../explainers/attention.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { predictEncoded } from '../predict.js';
 import { ModelBundle } from './bundle.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenSentence {
   text: string;
@@ -44,10 +45,7 @@ function expectClose(
   what: string,
   tolerance = TOLERANCE,
 ): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(worst, `${what}: max abs difference`).toBeLessThanOrEqual(tolerance);
+  expect(maxDifference(actual, expected), `${what}: max abs difference`).toBeLessThanOrEqual(tolerance);
 }
 
 describe.each(['tiny-distilbert-multilabel', 'tiny-bert-regression'])('%s against PyTorch', (name) => {

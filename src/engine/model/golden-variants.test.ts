@@ -32,6 +32,7 @@ import { ModelBundle } from './bundle.js';
 import type { GraphVariant } from './derived-graphs.js';
 import { embedFeeds, idFeeds, logitsOf, run } from './forward.js';
 import type { EncodedText } from './tokenizer.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenSentence {
   text: string;
@@ -119,13 +120,6 @@ async function modelFolder({ fixture, opset }: Variant): Promise<string> {
   const model = convertOpset(await readModel(join(source, 'onnx/model.onnx')), opset);
   await writeFile(join(folder, 'onnx/model.onnx'), encodeModel(model));
   return folder;
-}
-
-function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  return worst;
 }
 
 const maxAbs = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

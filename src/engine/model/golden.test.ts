@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { predictEncoded } from '../predict.js';
 import { ModelBundle } from './bundle.js';
 import { embedFeeds, logitsOf, run } from './forward.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface GoldenSentence {
   text: string;
@@ -48,10 +49,7 @@ function readGolden(name: string): Golden {
 }
 
 function expectClose(actual: ArrayLike<number>, expected: readonly number[], what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(worst, `${what}: max abs difference`).toBeLessThanOrEqual(TOLERANCE);
+  expect(maxDifference(actual, expected), `${what}: max abs difference`).toBeLessThanOrEqual(TOLERANCE);
 }
 
 describe.each(FIXTURES)('$name against PyTorch', ({ name, dir }) => {

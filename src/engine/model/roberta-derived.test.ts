@@ -16,6 +16,7 @@ import { PACKAGE_ROOT } from '../paths.js';
 import { sessionOptions } from './bundle.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
 import { ATTENTION_MASK, declaredFeeds, LOGITS } from './forward.js';
+import { maxDifference } from '../test-numbers.js';
 
 interface Rows {
   ids: number[][];
@@ -63,13 +64,6 @@ function wordVectors({ matrix, dim }: WordEmbeddings, rows: number[][]): Tensor 
   const out = new Float32Array(rows.length * rows[0]!.length * dim);
   rows.flat().forEach((id, i) => out.set(matrix.subarray(id * dim, (id + 1) * dim), i * dim));
   return new Tensor('float32', out, [rows.length, rows[0]!.length, dim]);
-}
-
-function maxDifference(actual: ArrayLike<number>, expected: readonly number[]): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i += 1) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  return worst;
 }
 
 describe('graphs derived from tiny-roberta against PyTorch', () => {
