@@ -3,7 +3,7 @@
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
                                                tiny-bert-cased|tiny-mpnet|tiny-albert|tiny-deberta|
                                                tiny-bert-opset17|tiny-bert-sdpa|tiny-distilbert-opset12|
-                                               tiny-electra|full ...]
+                                               tiny-distilbert-opset17|tiny-distilbert-sdpa|tiny-electra|full ...]
                                               [--out DIR]
 
 Without targets: every model but `full` (small, committed). `full` (a random-weight full-size DistilBERT,
@@ -19,8 +19,8 @@ opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers are ou
 `tiny-deberta`, which get a tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their
 golden ids come from Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and
 tiny-roberta also keeps its goldens on id sequences (scripts/roberta_fixture.py). The exporter variants
-(tiny-bert-opset17, tiny-bert-sdpa, tiny-distilbert-opset12) are their base model exported another way and have
-no golden files of their own: the base model's apply to them.
+(tiny-bert-opset17, tiny-bert-sdpa, tiny-distilbert-opset12, tiny-distilbert-opset17, tiny-distilbert-sdpa) are
+their base model exported another way and have no golden files of their own: the base model's apply to them.
 """
 
 import argparse
@@ -1058,10 +1058,11 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
 
 # ------------------------------------------------------------------------------------------ exporter variants
 # The same PyTorch model (same weights, same tokenizer files, same config.json) exported another way, so the
-# base model's golden files apply unchanged: tiny-bert at opset 17 (LayerNorm as one LayerNormalization node),
-# tiny-bert with its attention in torch 2.x's scaled-dot-product form, tiny-distilbert at opset 12 (Unsqueeze
-# and ReduceMean with attribute axes, Softmax-11). No golden files of their own: each is checked against the
-# base model's committed goldens (PyTorch of the variant and a numpy run of its graph).
+# base model's golden files apply unchanged: tiny-bert and tiny-distilbert at opset 17 (LayerNorm as one
+# LayerNormalization node), both with their attention in torch 2.x's scaled-dot-product form (Sqrt scale on Q and
+# Kᵀ, additive float mask, the Where(IsNaN) guard), tiny-distilbert at opset 12 (Unsqueeze and ReduceMean with
+# attribute axes, Softmax-11). No golden files of their own: each is checked against the base model's committed
+# goldens (PyTorch of the variant and a numpy run of its graph).
 
 
 @dataclass
@@ -1089,7 +1090,7 @@ def _check_layer_normalization(model: onnx.ModelProto, n_layers: int) -> Dict[st
     return {"LayerNormalization": len(norms)}
 
 
-def _check_sdpa(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
+def _check_sdpa(model: onnx.ModelProto, n_layers: int, first_layer: str = "/bert/layer.0/attention/self/"):
     nodes = model.graph.node
     producer = {o: n for n in nodes for o in n.output}
     softmaxes = [n for n in nodes if n.op_type == "Softmax"]
@@ -1105,7 +1106,17 @@ def _check_sdpa(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
             assert mul.op_type == "Mul" and producer[mul.input[1]].op_type == "Sqrt", "Q and Kᵀ scaled by Sqrt"
     assert sum(n.op_type == "IsNaN" for n in nodes) == n_layers
     # The first layer's attention (query/key/value projections and reshapes included), for the report.
-    return _op_counts(n for n in nodes if n.name.startswith("/bert/layer.0/attention/self/"))
+    return _op_counts(n for n in nodes if n.name.startswith(first_layer))
+
+
+def _check_distilbert_sdpa(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
+    """As BERT's; DistilBERT's float mask is the same (_prepare_4d_attention_mask_for_sdpa), and no Where of the
+    eager masked_fill is left before a Softmax."""
+    producer = {o: n for n in model.graph.node for o in n.output}
+    for softmax in (n for n in model.graph.node if n.op_type == "Softmax"):
+        assert producer[softmax.input[0]].op_type == "Add", "no masked_fill before the Softmax"
+    # The first layer's attention: the projections, heads' reshapes, SDPA's nodes and out_lin.
+    return _check_sdpa(model, n_layers, first_layer="/distilbert/layer.0/attention/")
 
 
 def _check_opset12(model: onnx.ModelProto, n_layers: int) -> Dict[str, int]:
@@ -1119,6 +1130,10 @@ EXPORT_VARIANTS = {
     "tiny-bert-opset17": ExportVariant("tiny-bert-opset17", "tiny-bert", 17, "eager", _check_layer_normalization),
     "tiny-bert-sdpa": ExportVariant("tiny-bert-sdpa", "tiny-bert", 14, "sdpa", _check_sdpa),
     "tiny-distilbert-opset12": ExportVariant("tiny-distilbert-opset12", "tiny-distilbert", 12, "eager", _check_opset12),
+    "tiny-distilbert-opset17": ExportVariant(
+        "tiny-distilbert-opset17", "tiny-distilbert", 17, "eager", _check_layer_normalization
+    ),
+    "tiny-distilbert-sdpa": ExportVariant("tiny-distilbert-sdpa", "tiny-distilbert", 14, "sdpa", _check_distilbert_sdpa),
 }
 
 

@@ -357,6 +357,8 @@ class MultiHeadSelfAttention(nn.Module):
         q = shape(self.q_lin(x))
         k = shape(self.k_lin(x))
         v = shape(self.v_lin(x))
+        if self.attn_implementation == "sdpa":
+            return self._sdpa(q, k, v, mask, unshape)
         q = q / math.sqrt(dim_per_head)
         scores = torch.matmul(q, k.transpose(2, 3))
         mask = (mask == 0).view(mask_reshp).expand_as(scores)
@@ -364,6 +366,18 @@ class MultiHeadSelfAttention(nn.Module):
         weights = nn.functional.softmax(scores, dim=-1)
         context = unshape(torch.matmul(weights, v))
         return self.out_lin(context), weights
+
+    attn_implementation = "eager"
+
+    def _sdpa(self, q, k, v, mask, unshape):
+        """As DistilBertSdpaAttention (transformers 4.41–4.47): scaled_dot_product_attention(q, k, v, attn_mask) on
+        the [batch, 1, n, n] float mask, then unshape and out_lin, exported as BERT's (BertSelfAttention._sdpa)."""
+        if torch.onnx.is_in_onnx_export():
+            context, weights = _ScaledDotProductAttention.apply(q, k, v, mask), None
+        else:
+            weights = sdpa_probabilities(q, k, mask)
+            context = torch.matmul(weights, v)
+        return self.out_lin(unshape(context)), weights
 
 
 class FFN(nn.Module):
@@ -403,10 +417,14 @@ class DistilBertModel(nn.Module):
         self.embeddings = DistilBertEmbeddings(config)
         self.transformer = Transformer(config)
 
+    attn_implementation = "eager"
+
     def forward(self, input_ids=None, attention_mask=None, inputs_embeds=None):
         hidden = self.embeddings(input_ids, inputs_embeds)
         if attention_mask is None:
             attention_mask = torch.ones(hidden.shape[:2], dtype=torch.long)
+        if self.attn_implementation == "sdpa":  # DistilBertModel: _prepare_4d_attention_mask_for_sdpa
+            attention_mask = sdpa_attention_mask(attention_mask, hidden)
         attentions = []
         for layer in self.transformer.layer:
             hidden, weights = layer(hidden, attention_mask)
@@ -557,11 +575,12 @@ def sdpa_attention_mask(attention_mask, hidden):
 
 
 def set_attn_implementation(model: nn.Module, implementation: str) -> None:
-    """`eager` (the default) or `sdpa` (BertSdpaSelfAttention of transformers 4.41–4.47: the same weights,
-    attention computed by scaled_dot_product_attention and exported as torch 2.x exports it)."""
+    """`eager` (the default) or `sdpa` (BertSdpaSelfAttention and DistilBertSdpaAttention of transformers
+    4.41–4.47: the same weights, attention computed by scaled_dot_product_attention and exported as torch 2.x
+    exports it)."""
     assert implementation in ("eager", "sdpa")
     for module in model.modules():
-        if isinstance(module, (BertSelfAttention, BertModel)):
+        if isinstance(module, (BertSelfAttention, BertModel, MultiHeadSelfAttention, DistilBertModel)):
             module.attn_implementation = implementation
 
 

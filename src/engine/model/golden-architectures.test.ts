@@ -61,6 +61,8 @@ const FIXTURES: Fixture[] = [
   { name: 'tiny-bert-opset17', golden: 'tiny-bert', logitTolerance: 1e-5, checks: ALL },
   { name: 'tiny-bert-sdpa', golden: 'tiny-bert', logitTolerance: 1e-5, checks: ALL },
   { name: 'tiny-distilbert-opset12', golden: 'tiny-distilbert', logitTolerance: 1e-5, checks: ALL },
+  { name: 'tiny-distilbert-opset17', golden: 'tiny-distilbert', logitTolerance: 1e-5, checks: ALL },
+  { name: 'tiny-distilbert-sdpa', golden: 'tiny-distilbert', logitTolerance: 1e-5, checks: ALL },
   // More encoder families, on their own goldens.
   { name: 'tiny-electra', golden: 'tiny-electra', logitTolerance: 1e-5, checks: ALL },
   { name: 'tiny-mpnet', golden: 'tiny-mpnet', logitTolerance: 1e-5, checks: ALL },

@@ -98,6 +98,8 @@ const VARIANTS_UNDER_TEST: Variant[] = [
   { name: 'tiny-bert-opset17', fixture: 'tiny-bert-opset17', golden: 'tiny-bert' },
   { name: 'tiny-bert-sdpa', fixture: 'tiny-bert-sdpa', golden: 'tiny-bert' },
   { name: 'tiny-distilbert-opset12', fixture: 'tiny-distilbert-opset12', golden: 'tiny-distilbert' },
+  { name: 'tiny-distilbert-opset17', fixture: 'tiny-distilbert-opset17', golden: 'tiny-distilbert' },
+  { name: 'tiny-distilbert-sdpa', fixture: 'tiny-distilbert-sdpa', golden: 'tiny-distilbert' },
   { name: 'tiny-electra', fixture: 'tiny-electra', golden: 'tiny-electra' },
   { name: 'tiny-mpnet', fixture: 'tiny-mpnet', golden: 'tiny-mpnet' },
   { name: 'tiny-albert', fixture: 'tiny-albert', golden: 'tiny-albert' },
