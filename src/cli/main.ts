@@ -168,10 +168,10 @@ function buildProgram(io: Io): Command {
     .option('--json', 'print one JSON document (the results schema)')
     .option('--batch-size <n>', 'sentences per model call', positiveInteger, 32)
     .action(async (file: string, flags: ModelFlags & { json?: boolean; batchSize: number }) => {
-      const texts = await readTexts(file, io);
+      const { texts, labels } = await readTexts(file, io);
       await withModel(flags, io, async (model) => {
         const predicted = await predictTexts(model, texts, { batchSize: flags.batchSize });
-        const sentences = predicted.map((input, index) => sentenceResult(input, model, index));
+        const sentences = predicted.map((input, index) => sentenceResult(input, model, index, labels[index]));
         const document = resultsDocument(model, sentences);
         io.out(
           flags.json
@@ -216,10 +216,11 @@ function buildProgram(io: Io): Command {
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (out !== undefined) await assertFolderWritable(out);
-    const allTexts = await readTexts(file, io);
+    const { texts: allTexts, labels: allLabels } = await readTexts(file, io);
     const shard = flags.shard as ShardInfo | undefined;
     const indices = shard ? shardIndices(allTexts.length, shard) : allTexts.map((_, i) => i);
     const texts = indices.map((i) => allTexts[i]!);
+    const labels = indices.map((i) => allLabels[i]);
     const ids =
       String(flags.methods) === 'all'
         ? EXPLAINERS.map((e) => e.id)
@@ -249,7 +250,7 @@ function buildProgram(io: Io): Command {
         // With no report to write, a closed standard output leaves nobody to read the rest: stop too.
         const closed = out === undefined && io.outputClosed ? [io.outputClosed] : [];
         const signal = AbortSignal.any([stops.signal, ...closed]);
-        const options = { signal, onSentence, indices };
+        const options = { signal, onSentence, indices, labels };
         const completed = await (
           zeroShot
             ? explainZeroShot(model, texts as string[], zeroShot, given, options)
@@ -535,10 +536,14 @@ function zeroShotFlags(
 }
 
 /** The file's sentences; what was skipped in it (empty sentences) is said on standard error. */
-async function readTexts(file: string, io: Io): Promise<TextInput[]> {
+/** A file's texts (or pairs) and the true label of each, where the file gives one. */
+async function readTexts(file: string, io: Io): Promise<{ texts: TextInput[]; labels: (string | undefined)[] }> {
   const { sentences, warnings } = await readSentenceFile(file);
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
-  return sentences.map(({ text, textPair }) => (textPair === undefined ? text : [text, textPair]));
+  return {
+    texts: sentences.map(({ text, textPair }) => (textPair === undefined ? text : [text, textPair])),
+    labels: sentences.map(({ label }) => label),
+  };
 }
 
 function withWords(sentence: SentenceResult, tokenizer: string | undefined): SentenceResult {

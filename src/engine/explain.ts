@@ -20,6 +20,21 @@ import {
   type ZeroShotOptions,
 } from './zero-shot.js';
 
+/**
+ * A request's true labels as `ExplainOptions.labels`: one per text (null → none), or an error naming both
+ * counts, since a shifted label list would mark every sentence wrong without a word.
+ */
+export function requestLabels(
+  labels: readonly (string | null)[] | undefined,
+  texts: number,
+): (string | undefined)[] | undefined {
+  if (labels === undefined) return undefined;
+  if (labels.length !== texts) {
+    throw new OptionError(`labels has ${labels.length} entries for ${texts} texts; give one per text (null for none)`);
+  }
+  return labels.map((label) => label ?? undefined);
+}
+
 /** Method id → option values as given by a face (defaults filled in here). */
 export type MethodRequest = Record<string, Record<string, unknown>>;
 
@@ -52,19 +67,21 @@ export interface ExplainOptions {
   onSentence?: (result: SentenceResult, index: number) => void;
   /** Each text's position in its input (a shard's texts are every n-th); 0, 1, 2… when not given. */
   indices?: readonly number[];
+  /** Each text's true label from its input file (`undefined` where it gives none), recorded as `trueLabel`. */
+  labels?: readonly (string | undefined)[];
 }
 
 export async function explainTexts(
   model: ModelBundle,
   texts: readonly TextInput[],
   methods: MethodRequest,
-  { signal, onSentence, indices }: ExplainOptions = {},
+  { signal, onSentence, indices, labels }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
   const plan = await planMethods(model, methods);
   const predicted = await predictTexts(model, texts, { signal });
   const sentences: SentenceResult[] = [];
   for (const [i, input] of predicted.entries()) {
-    const result = sentenceResult(input, model, indices?.[i] ?? i);
+    const result = sentenceResult(input, model, indices?.[i] ?? i, labels?.[i]);
     for (const { explainer, options } of plan) {
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }
@@ -98,7 +115,7 @@ export async function explainZeroShot(
   texts: readonly string[],
   zeroShot: ZeroShotOptions & { explainLabel?: string },
   methods: MethodRequest,
-  { signal, onSentence, indices }: ExplainOptions = {},
+  { signal, onSentence, indices, labels }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
   const candidates = zeroShot.candidateLabels;
   const hypothesisList = hypotheses(zeroShot);
@@ -125,7 +142,7 @@ export async function explainZeroShot(
     const chosen = zeroShot.explainLabel === undefined ? best : candidates.indexOf(zeroShot.explainLabel);
     const input = pairs[chosen]!;
     const result: SentenceResult = {
-      ...sentenceResult(input, model, indices?.[i] ?? i),
+      ...sentenceResult(input, model, indices?.[i] ?? i, labels?.[i]),
       zeroShot: {
         candidateLabels: [...candidates],
         hypothesisTemplate: zeroShot.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE,
@@ -166,6 +183,7 @@ export function sentenceResult(
   { encoded, prediction, int8Drift }: PredictedText,
   model: ModelBundle,
   index: number,
+  trueLabel?: string,
 ): SentenceResult {
   const warnings = encoded.truncated
     ? [
@@ -177,6 +195,7 @@ export function sentenceResult(
     : [];
   return {
     index,
+    ...(trueLabel === undefined ? {} : { trueLabel }),
     text: encoded.text,
     ...(encoded.textPair === undefined ? {} : { textPair: encoded.textPair }),
     tokens: encoded.tokens,

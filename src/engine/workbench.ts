@@ -14,7 +14,7 @@ import type {
 } from '../shared/api.js';
 import type { Comparison, ResultsDocument, SentenceResult, TextInput } from '../shared/results.js';
 import { compareMethods } from './compare.js';
-import { explainTexts, explainZeroShot, sentenceResult } from './explain.js';
+import { explainTexts, explainZeroShot, requestLabels, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
 import { JobRunner } from './jobs.js';
 import type { ModelBundle, LoadOptions } from './model/bundle.js';
@@ -58,7 +58,8 @@ export class Workbench implements WorkbenchApi {
   }
 
   async explain(request: ExplainRequest): Promise<ResultsDocument> {
-    return explainTexts(this.requireModel(), request.texts, request.methods);
+    const labels = requestLabels(request.labels, request.texts.length);
+    return explainTexts(this.requireModel(), request.texts, request.methods, labels ? { labels } : {});
   }
 
   async zeroShot({
@@ -68,7 +69,9 @@ export class Workbench implements WorkbenchApi {
     hypothesisTemplate,
     multiLabel,
     explainLabel,
+    labels,
   }: ZeroShotRequest): Promise<ResultsDocument> {
+    const trueLabels = requestLabels(labels, texts.length);
     return explainZeroShot(
       this.requireModel(),
       texts,
@@ -79,6 +82,7 @@ export class Workbench implements WorkbenchApi {
         ...(explainLabel !== undefined ? { explainLabel } : {}),
       },
       methods,
+      trueLabels ? { labels: trueLabels } : {},
     );
   }
 

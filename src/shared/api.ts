@@ -53,6 +53,8 @@ export interface ExplainRequest {
   texts: TextInput[];
   /** Method id → option values (missing values take the method's defaults). */
   methods: Record<string, Record<string, unknown>>;
+  /** Each text's true label (null where none), as its file gave it: recorded as `trueLabel` for the corpus view. */
+  labels?: (string | null)[];
 }
 
 /**
@@ -70,6 +72,8 @@ export interface ZeroShotRequest {
   multiLabel?: boolean;
   /** The candidate to explain; default the best scored. */
   explainLabel?: string;
+  /** Each text's true label (null where none), as in `ExplainRequest`. */
+  labels?: (string | null)[];
   /** Method id → option values (missing values take the method's defaults; no target: it is the entailment). */
   methods: Record<string, Record<string, unknown>>;
 }

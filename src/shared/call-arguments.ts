@@ -39,11 +39,17 @@ const methods: Schema = {
   type: 'object',
   additionalProperties: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
 };
+/** One true label per text, or null where the file gave none (the engine checks the count matches). */
+const trueLabels: Schema = {
+  type: 'array',
+  items: { type: ['string', 'null'], maxLength: MAX_TEXT_CHARACTERS },
+  maxItems: MAX_TEXTS_PER_CALL,
+};
 const explainRequest: Schema = {
   type: 'object',
   required: ['texts', 'methods'],
   additionalProperties: false,
-  properties: { texts, methods },
+  properties: { texts, methods, labels: trueLabels },
 };
 /** A zero-shot call's candidates: distinct, non-empty labels, at least one. */
 const candidateLabels: Schema = {
@@ -69,6 +75,7 @@ const zeroShotRequest: Schema = {
     },
     multiLabel: { type: 'boolean' },
     explainLabel: { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARACTERS },
+    labels: trueLabels,
     methods,
   },
 };

@@ -27,6 +27,8 @@ export interface ModelInfo {
   modelType: string;
   /** The tokenizer's model type from tokenizer.json (`WordPiece`, `BPE`, `Unigram`); absent in older results. */
   tokenizer?: string;
+  /** The tokenizer folds case (its normalizer lowercases); absent in older results. */
+  lowercase?: boolean;
   labels: string[];
   /** The head (absent in older results, which were all single-label). */
   task?: Task;
@@ -154,6 +156,8 @@ export type MetricValues = Partial<Record<MetricId, number | null>>;
 export interface SentenceResult extends TokenizedText, Prediction {
   /** Position of the sentence in its input (0-based, blank lines skipped): keeps its place across shards. */
   index: number;
+  /** The true label the input file gave (its `label` column), as written there. */
+  trueLabel?: string;
   warnings: ResultWarning[];
   explanations: Record<string, Explanation>;
   /** Method id → ferret's metrics, present when the explanations were evaluated (e.g. for a report). */

@@ -107,6 +107,7 @@ export class ModelBundle {
             : basename(dir),
       modelType: config.modelType,
       tokenizer: tokenizer.type,
+      lowercase: tokenizer.lowercases,
       labels: config.labels,
       task: config.task,
       ...(config.task === 'multi_label_classification' ? { threshold } : {}),

@@ -39,6 +39,7 @@ type Role = (typeof ROLES)[number];
 
 interface TokenizerJson {
   model?: { type?: unknown };
+  normalizer?: unknown;
   pre_tokenizer?: unknown;
   added_tokens?: { id: number; content: string; special?: boolean; lstrip?: boolean; rstrip?: boolean }[];
 }
@@ -59,6 +60,8 @@ export class TextTokenizer {
     specialIds: number[],
     /** Whether decode applies transformers' `clean_up_tokenization` (" ," → ",", " n't" → "n't", …). */
     private readonly cleanUpSpaces: boolean,
+    /** Whether the normalizer folds case (uncased BERT, ALBERT): "Good" and "good" are one token to the model. */
+    readonly lowercases: boolean,
   ) {
     this.specialIds = new Set(specialIds);
   }
@@ -97,6 +100,7 @@ export class TextTokenizer {
       specialIds,
       // transformers' default when the config does not say (as transformers.js).
       config.clean_up_tokenization_spaces !== false,
+      normalizerLowercases(json.normalizer),
     );
   }
 
@@ -270,4 +274,13 @@ export function cleanUpTokenization(text: string): string {
     .replaceAll(" 's", "'s")
     .replaceAll(" 've", "'ve")
     .replaceAll(" 're", "'re");
+}
+
+/** tokenizer.json's normalizer lowercases: a `Lowercase` step, or `BertNormalizer` (lowercase unless it says not). */
+function normalizerLowercases(normalizer: unknown): boolean {
+  if (typeof normalizer !== 'object' || normalizer === null) return false;
+  const { type, lowercase, normalizers } = normalizer as { type?: unknown; lowercase?: unknown; normalizers?: unknown };
+  if (type === 'Lowercase') return true;
+  if (type === 'BertNormalizer') return lowercase !== false;
+  return type === 'Sequence' && Array.isArray(normalizers) && normalizers.some(normalizerLowercases);
 }
