@@ -124,6 +124,19 @@ describe('explain', () => {
     expect(Object.keys(lines[0]!.explanations)).toEqual(['attention']);
   });
 
+  it("records a file's label column as each sentence's trueLabel (explain and predict)", async () => {
+    const input = await file('labelled.jsonl', '{"text":"great","label":"POSITIVE"}\n{"text":"awful"}\n');
+    for (const args of [
+      ['explain', input, '--methods', 'attention'],
+      ['predict', input],
+    ]) {
+      const { code, out } = await cli(...args, '--model', 'demo', '--json');
+      expect(code).toBe(EXIT_OK);
+      const { sentences } = JSON.parse(out) as { sentences: { trueLabel?: string }[] };
+      expect(sentences.map((sentence) => sentence.trueLabel)).toEqual(['POSITIVE', undefined]);
+    }
+  });
+
   it('adds word-level scores with --words: ## pieces merged, their scores summed', async () => {
     const input = await file('words.txt', 'xylophones are great\n');
     const { code, out } = await cli('explain', input, '--model', 'demo', '--methods', 'occlusion', '--words', '--json');

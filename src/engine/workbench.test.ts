@@ -118,3 +118,28 @@ describe('Workbench.zeroShot', () => {
     ).rejects.toThrow('the label to explain, b, is not a candidate (a)');
   });
 });
+
+describe('Workbench.explain: true labels', () => {
+  let workbench: Workbench;
+  beforeEach(async () => {
+    workbench = new Workbench({ cacheDir: await mkdtemp(join(tmpdir(), 'xai-workbench-')) });
+    await workbench.loadModel(join(PACKAGE_ROOT, 'fixtures/models/tiny-bert'));
+  });
+  afterEach(() => workbench.dispose());
+
+  it('records each text’s true label as trueLabel, none where null', async () => {
+    const results = await workbench.explain({
+      texts: ['a good film', 'a bad film'],
+      labels: ['POSITIVE', null],
+      methods: { occlusion: {} },
+    });
+    expect(results.sentences.map((sentence) => sentence.trueLabel)).toEqual(['POSITIVE', undefined]);
+    expect('trueLabel' in results.sentences[1]!).toBe(false);
+  });
+
+  it('refuses a label list that does not match the texts, naming both counts', async () => {
+    await expect(
+      workbench.explain({ texts: ['a good film', 'a bad film'], labels: ['POSITIVE'], methods: { occlusion: {} } }),
+    ).rejects.toThrow('labels has 1 entries for 2 texts; give one per text (null for none)');
+  });
+});
