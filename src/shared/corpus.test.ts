@@ -4,7 +4,15 @@
  * them, global importance means, Kendall τ-b means and spreads, ferret metric means, totals, and the notes.
  */
 import { describe, expect, it } from 'vitest';
-import { CorpusAccumulator, summarizeCorpus, type CorpusModel } from './corpus.js';
+import {
+  CorpusAccumulator,
+  importanceClass,
+  importanceKey,
+  matchTrueLabel,
+  sentenceKeys,
+  summarizeCorpus,
+  type CorpusModel,
+} from './corpus.js';
 import type { Explanation, MetricValues, SentenceResult } from './results.js';
 
 const model: CorpusModel = { labels: ['NEG', 'POS'], task: 'single_label_classification', tokenizer: 'WordPiece' };
@@ -330,5 +338,63 @@ describe('summarizeCorpus: keys, stop words, heads and zero-shot', () => {
     expect(grad.classes.map(({ label, tokens }) => [label, tokens.map(({ key }) => key)])).toEqual([
       ['sports', ['goal']],
     ]);
+  });
+});
+
+describe('the keys a face finds the sentences behind a chart with', () => {
+  /** The sentences behind a global token or word: those with its key whose explanation was counted in its class. */
+  const behind = (unit: 'tokens' | 'words', key: string, method: string, label: string, sentences = SENTENCES) =>
+    sentences
+      .filter((s) => importanceClass(s, method) === label && sentenceKeys(s, model)[unit].has(key))
+      .map((s) => s.index);
+
+  it('finds the sentences a global token or word was counted from', () => {
+    // grad counts under its target (the predicted label here); attention under the predicted label.
+    expect(behind('tokens', 'good', 'grad', 'POS')).toEqual([0, 2]);
+    expect(behind('tokens', 'film', 'grad', 'NEG')).toEqual([1, 3]);
+    expect(behind('tokens', '##s', 'grad', 'NEG')).toEqual([3]);
+    expect(behind('words', 'films', 'grad', 'NEG')).toEqual([3]);
+    expect(behind('words', 'film', 'grad', 'NEG')).toEqual([1]);
+    expect(behind('tokens', 'film', 'attention', 'POS')).toEqual([0, 4]);
+    expect(importanceClass(SENTENCES[0]!, 'lime')).toBeUndefined();
+  });
+
+  it('agrees with the summary: every sentence behind an entry, and no other, holds its key', () => {
+    const summary = summarizeCorpus({ model, sentences: SENTENCES }, { minCount: 1 });
+    for (const { method, classes } of summary.importance) {
+      for (const { label, tokens, words, sentences } of classes) {
+        expect(SENTENCES.filter((s) => importanceClass(s, method) === label)).toHaveLength(sentences);
+        for (const [unit, entries] of [
+          ['tokens', tokens],
+          ['words', words],
+        ] as const) {
+          for (const { key, count } of entries) {
+            const found = behind(unit, key, method, label);
+            // A key counted n times comes from at least one and at most n sentences.
+            expect(found.length, `${method} ${label} ${key}`).toBeGreaterThanOrEqual(1);
+            expect(found.length).toBeLessThanOrEqual(count);
+          }
+        }
+      }
+    }
+  });
+
+  it('folds case where the tokenizer folds it and leaves specials out', () => {
+    expect(importanceKey('Good', { lowercase: true })).toBe('good');
+    expect(importanceKey('Good', {})).toBe('Good');
+    const s = { ...SENTENCES[0]!, tokens: ['[CLS]', 'Good', 'film', '[SEP]'] };
+    expect([...sentenceKeys(s, { ...model, lowercase: true }).tokens]).toEqual(['good', 'film']);
+    expect([...sentenceKeys(s, model).words]).toEqual(['Good', 'film']);
+  });
+
+  it('matches true labels as the summary does', () => {
+    const labels = ['NEG', 'POS'];
+    expect(matchTrueLabel('POS', labels)).toEqual({ label: 'POS' });
+    expect(matchTrueLabel('neg', labels).label).toBe('NEG');
+    expect(matchTrueLabel('1', labels).label).toBe('POS');
+    expect(matchTrueLabel('meh', labels)).toEqual({
+      label: null,
+      note: 'the true label "meh" is none of the labels (NEG, POS): its sentences are left out of accuracy',
+    });
   });
 });

@@ -216,7 +216,7 @@ export class CorpusAccumulator {
       total.seconds += explanation.seconds;
       total.evaluations += explanation.evaluations;
       this.totals.set(explanation.method, total);
-      this.addImportance(sentence, row, explanation.method, explanation.scores, explanation.options);
+      this.addImportance(sentence, explanation.method, explanation.scores);
     }
     this.addAgreement(sentence);
     for (const [method, values] of Object.entries(sentence.evaluation ?? {})) {
@@ -294,33 +294,14 @@ export class CorpusAccumulator {
     return row;
   }
 
-  /**
-   * The label a file's true label stands for: itself, the one label equal to it ignoring case ("positive" for
-   * POSITIVE), or a class index ("1") when no label is named so; each reading is a note, and a label matching
-   * none is left out of accuracy with a note, never counted as wrong.
-   */
+  /** `matchTrueLabel`, once per distinct true label, its reading noted. */
   private matchLabel(given: string): string | null {
     const known = this.labelMatches.get(given);
     if (known !== undefined) return known;
-    let matched: string | null = null;
-    if (this.labelSpace.includes(given)) matched = given;
-    else {
-      const folded = this.labelSpace.filter((label) => label.toLowerCase() === given.toLowerCase());
-      const index = /^\d+$/.test(given) ? Number(given) : -1;
-      if (folded.length === 1) {
-        matched = folded[0]!;
-        this.notes.add(`true labels were matched to the model's labels ignoring case (${given} → ${matched})`);
-      } else if (index >= 0 && index < this.labelSpace.length) {
-        matched = this.labelSpace[index]!;
-        this.notes.add(`true labels given as numbers were read as class indices (${given} → ${matched})`);
-      } else {
-        this.notes.add(
-          `the true label ${JSON.stringify(given)} is none of the labels (${this.labelSpace.join(', ')}): its sentences are left out of accuracy`,
-        );
-      }
-    }
-    this.labelMatches.set(given, matched);
-    return matched;
+    const { label, note } = matchTrueLabel(given, this.labelSpace);
+    if (note) this.notes.add(note);
+    this.labelMatches.set(given, label);
+    return label;
   }
 
   private classification(): Classification | undefined {
@@ -359,18 +340,9 @@ export class CorpusAccumulator {
     };
   }
 
-  private addImportance(
-    sentence: SentenceResult,
-    row: PredictionRow,
-    method: string,
-    scores: readonly number[],
-    options: Record<string, unknown>,
-  ): void {
-    let label: string;
-    if (sentence.zeroShot) label = sentence.zeroShot.label;
-    else if (typeof options.targetLabel === 'string') label = options.targetLabel;
-    else {
-      label = row.predictedLabel;
+  private addImportance(sentence: SentenceResult, method: string, scores: readonly number[]): void {
+    const label = importanceClass(sentence, method)!;
+    if (!sentence.zeroShot && typeof sentence.explanations[method]?.options.targetLabel !== 'string') {
       this.notes.add(`${method} has no target class: its tokens are counted under each sentence's predicted label`);
     }
     const classes = this.importance.get(method) ?? new Map<string, ClassTally>();
@@ -379,25 +351,10 @@ export class CorpusAccumulator {
     classes.set(label, counts);
     counts.sentences += 1;
 
-    const layout = { ...sentence, tokenizer: this.model.tokenizer };
-    // A zero-shot hypothesis is our template, not the user's data: only the text's own tokens count.
-    const counted = (i: number): boolean =>
-      !sentence.special?.[i] && !(sentence.zeroShot && sentence.sequenceIds?.[i] === 1);
-    const key = (text: string): string => (this.model.lowercase ? text.toLowerCase() : text);
-    const readable = readableTokens(layout);
-    readable.forEach((token, i) => {
-      if (counted(i) && !isSpecialToken(token)) tally(counts.tokens, key(token), scores[i]!);
-    });
-    const reason = wordsUnsupportedReason(layout);
-    if (reason) {
-      this.notes.add(`words are left out for some sentences: ${reason}`);
-      return;
-    }
-    const words = mergeWords(layout, scores);
-    words.spans.forEach(([first], w) => {
-      if (counted(first) && !isSpecialToken(words.words[w]!))
-        tally(counts.words, key(words.words[w]!), words.scores[w]!);
-    });
+    const { tokens, words, wordsReason } = occurrences(sentence, this.model, scores);
+    for (const { key, score } of tokens) tally(counts.tokens, key, score);
+    if (wordsReason) this.notes.add(`words are left out for some sentences: ${wordsReason}`);
+    for (const { key, score } of words) tally(counts.words, key, score);
   }
 
   private addAgreement(sentence: SentenceResult): void {
@@ -440,6 +397,100 @@ export class CorpusAccumulator {
       ),
     };
   }
+}
+
+/**
+ * The label a file's true label stands for among `labels`: itself, the one label equal to it ignoring case
+ * ("positive" for POSITIVE), or a class index ("1") when no label is named so; each reading comes with a note,
+ * and a label matching none is null (left out of accuracy, never counted as wrong). A face finds the sentences
+ * behind a confusion-matrix cell with it.
+ */
+export function matchTrueLabel(given: string, labels: readonly string[]): { label: string | null; note?: string } {
+  if (labels.includes(given)) return { label: given };
+  const folded = labels.filter((label) => label.toLowerCase() === given.toLowerCase());
+  if (folded.length === 1) {
+    return {
+      label: folded[0]!,
+      note: `true labels were matched to the model's labels ignoring case (${given} → ${folded[0]!})`,
+    };
+  }
+  const index = /^\d+$/.test(given) ? Number(given) : -1;
+  if (index >= 0 && index < labels.length) {
+    return {
+      label: labels[index]!,
+      note: `true labels given as numbers were read as class indices (${given} → ${labels[index]!})`,
+    };
+  }
+  return {
+    label: null,
+    note: `the true label ${JSON.stringify(given)} is none of the labels (${labels.join(', ')}): its sentences are left out of accuracy`,
+  };
+}
+
+/**
+ * The class a sentence's explanation by `method` is counted under in the importance tables: a zero-shot
+ * sentence's explained candidate, the method's target, or (a method with no target, such as attention) the
+ * predicted label; undefined when the sentence has no explanation by `method`.
+ */
+export function importanceClass(sentence: SentenceResult, method: string): string | undefined {
+  const explanation = sentence.explanations[method];
+  if (!explanation) return undefined;
+  if (sentence.zeroShot) return sentence.zeroShot.label;
+  const target = explanation.options.targetLabel;
+  return typeof target === 'string' ? target : sentence.predictedLabel;
+}
+
+/** The key a token or word is counted under: its text as the panes show it, case-folded where the tokenizer folds. */
+export function importanceKey(text: string, model: Pick<CorpusModel, 'lowercase'>): string {
+  return model.lowercase ? text.toLowerCase() : text;
+}
+
+interface Occurrence {
+  key: string;
+  score: number;
+}
+
+/**
+ * Every counted token and word of a sentence with its key and score: specials and a zero-shot hypothesis (our
+ * template, not the user's data) are left out; words are missing, with the reason, where a result cannot be
+ * grouped into words.
+ */
+function occurrences(
+  sentence: SentenceResult,
+  model: CorpusModel,
+  scores: readonly number[],
+): { tokens: Occurrence[]; words: Occurrence[]; wordsReason?: string } {
+  const layout = { ...sentence, tokenizer: model.tokenizer };
+  const counted = (i: number): boolean =>
+    !sentence.special?.[i] && !(sentence.zeroShot && sentence.sequenceIds?.[i] === 1);
+  const tokens: Occurrence[] = [];
+  readableTokens(layout).forEach((token, i) => {
+    if (counted(i) && !isSpecialToken(token)) tokens.push({ key: importanceKey(token, model), score: scores[i]! });
+  });
+  const reason = wordsUnsupportedReason(layout);
+  if (reason) return { tokens, words: [], wordsReason: reason };
+  const merged = mergeWords(layout, scores);
+  const words: Occurrence[] = [];
+  merged.spans.forEach(([first], w) => {
+    if (counted(first) && !isSpecialToken(merged.words[w]!))
+      words.push({ key: importanceKey(merged.words[w]!, model), score: merged.scores[w]! });
+  });
+  return { tokens, words };
+}
+
+/** The distinct keys a sentence is counted under in the importance tables (every method shares its tokens). */
+export interface SentenceKeys {
+  tokens: Set<string>;
+  words: Set<string>;
+}
+
+/**
+ * The keys of `sentence`, the same the summary counts it under, so that a face can find the sentences behind
+ * a global token or word (with `importanceClass` for the class it was counted in).
+ */
+export function sentenceKeys(sentence: SentenceResult, model: CorpusModel): SentenceKeys {
+  const { tokens, words } = occurrences(sentence, model, new Array<number>(sentence.tokens.length).fill(0));
+  return { tokens: new Set(tokens.map(({ key }) => key)), words: new Set(words.map(({ key }) => key)) };
 }
 
 function rankedEntries(
