@@ -48,7 +48,8 @@ export interface HeatmapSeries {
   data: HeatCell[];
   xAxisIndex?: number;
   yAxisIndex?: number;
-  label?: { show: boolean; fontSize?: number; formatter?: string };
+  /** A template string, or a function of the cell (`data` is its `[x, y, value]`). */
+  label?: { show: boolean; fontSize?: number; formatter?: string | ((params: { data?: unknown }) => string) };
   emphasis?: { itemStyle: { borderColor: string; borderWidth: number } };
   /** 0 draws every cell in one frame; ECharts otherwise spreads large heatmaps over frames. */
   progressive?: number;
@@ -63,7 +64,12 @@ export interface BarSeries {
   type: 'bar';
   name?: string;
   data: BarDatum[];
-  label?: { show: boolean; position: string; formatter: (params: { value: unknown }) => string };
+  /** `dataIndex` is the bar's position in `data`, as ECharts passes it. */
+  label?: {
+    show: boolean;
+    position: string;
+    formatter: (params: { value: unknown; dataIndex?: number; data?: unknown }) => string;
+  };
 }
 
 /** A line drawn by `renderItem` (ECharts' custom series' graphic element). */
