@@ -1,7 +1,8 @@
 """Export the project's models to ONNX (transformers.js folder layout) and write PyTorch golden values.
 
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
-                                               tiny-bert-cased|tiny-mpnet|tiny-albert|tiny-deberta|
+                                               tiny-bert-cased|tiny-bert-multilingual|tiny-mpnet|tiny-albert|
+                                               tiny-deberta|
                                                tiny-bert-opset17|tiny-bert-sdpa|tiny-distilbert-opset12|
                                                tiny-distilbert-opset17|tiny-distilbert-sdpa|tiny-electra|full ...]
                                               [--out DIR]
@@ -15,10 +16,11 @@ the way Hugging Face's exporters do it (constant folding, int64 inputs with dyna
 output `logits`; RoBERTa, XLM-R, MPNet and DeBERTa-v3 without token_type_ids, as optimum) at optimum's default
 opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers are our own WordPiece vocabularies
 (scripts/demo_vocab.py; also tiny-electra's), except for `full`, which takes the real uncased vocabulary from
---tokenizer-dir, and `tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-mpnet`, `tiny-albert` and
-`tiny-deberta`, which get a tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their
-golden ids come from Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), and
-tiny-roberta also keeps its goldens on id sequences (scripts/roberta_fixture.py). The exporter variants
+--tokenizer-dir, and `tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-bert-multilingual`, `tiny-mpnet`,
+`tiny-albert` and `tiny-deberta`, which get a tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`)
+copied in: their golden ids come from Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run
+through node), tiny-roberta also keeps its goldens on id sequences (scripts/roberta_fixture.py), and
+tiny-bert-multilingual's golden file ends with sentence pairs (their type ids run, gradient goldens too). The exporter variants
 (tiny-bert-opset17, tiny-bert-sdpa, tiny-distilbert-opset12, tiny-distilbert-opset17, tiny-distilbert-sdpa) are
 their base model exported another way and have no golden files of their own: the base model's apply to them.
 """
@@ -54,6 +56,7 @@ import onnx_numpy  # noqa: E402
 from demo_model import build_demo_model  # noqa: E402
 from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
 import roberta_fixture  # noqa: E402
+import task_goldens  # noqa: E402
 from gradient_golden import SENTENCES as GRADIENT_GOLDEN_SENTENCES, gradient_golden, gradient_golden_ids  # noqa: E402
 from modeling import (  # noqa: E402
     BertConfig,
@@ -254,10 +257,18 @@ def write_tokenizer_files(target: Target, vocab: List[str], max_length: int) -> 
     _write(folder / "vocab.txt", "".join(token + "\n" for token in vocab))
 
 
+def takes_token_types(model: torch.nn.Module, architecture: str) -> bool:
+    """Whether optimum's export has a token_type_ids input: BERT, ELECTRA, ALBERT, and DeBERTa-v2 when its config has
+    token types (DebertaV2OnnxConfig: type_vocab_size > 0; DeBERTa-v3 has none)."""
+    if architecture == "deberta":
+        return model.config.type_vocab_size > 0
+    return architecture in TOKEN_TYPE_ARCHITECTURES
+
+
 def export_onnx(model: torch.nn.Module, architecture: str, path: Path, opset: int = 14) -> None:
     """As transformers.onnx / optimum export a sequence classifier (dummy batch 2 x 8, like theirs), at
     optimum's default opset for the family (14 for most; ELECTRA 11, MPNet 12)."""
-    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if architecture in TOKEN_TYPE_ARCHITECTURES else [])
+    names = ["input_ids", "attention_mask"] + (["token_type_ids"] if takes_token_types(model, architecture) else [])
     inputs = {
         "input_ids": torch.full((2, 8), 5, dtype=torch.long),
         "attention_mask": torch.ones(2, 8, dtype=torch.long),
@@ -284,12 +295,14 @@ def export_onnx(model: torch.nn.Module, architecture: str, path: Path, opset: in
 # ------------------------------------------------------------------------------------------------- golden
 
 
-def _forward(model, architecture: str, ids: List[List[int]], mask: List[List[int]]):
+def _forward(model, architecture: str, ids: List[List[int]], mask: List[List[int]], types=None):
+    """Logits and attentions; `types` the token type ids (zeros when absent) where the model takes them."""
     ids_t = torch.tensor(ids, dtype=torch.long)
     mask_t = torch.tensor(mask, dtype=torch.long)
     with torch.no_grad():
-        if architecture in TOKEN_TYPE_ARCHITECTURES:
-            return model(ids_t, mask_t, torch.zeros_like(ids_t), output_attentions=True)
+        if takes_token_types(model, architecture):
+            types_t = torch.zeros_like(ids_t) if types is None else torch.tensor(types, dtype=torch.long)
+            return model(ids_t, mask_t, types_t, output_attentions=True)
         return model(ids_t, mask_t, output_attentions=True)
 
 
@@ -299,12 +312,19 @@ def golden_sentence(model, architecture: str, tokenizer: WordPieceTokenizer, tex
     return golden_entry(model, architecture, text, encoding.tokens, encoding.ids, types, encoding.truncated)
 
 
-def golden_entry(model, architecture: str, text: str, tokens, ids, token_type_ids, truncated: bool) -> dict:
-    """One sentence's golden record from its encoding (`token_type_ids` kept where the graph takes them)."""
-    logits, attentions = _forward(model, architecture, [ids], [[1] * len(ids)])
-    entry = {"text": text, "tokens": tokens, "ids": ids}
-    if architecture in TOKEN_TYPE_ARCHITECTURES:
+def golden_entry(model, architecture: str, text: str, tokens, ids, token_type_ids, truncated: bool,
+                 text_pair: Optional[str] = None, sequence_ids: Optional[list] = None) -> dict:
+    """One sentence's (or pair's) golden record from its encoding (`token_type_ids` kept, and run, where the graph
+    takes them)."""
+    logits, attentions = _forward(model, architecture, [ids], [[1] * len(ids)], [token_type_ids])
+    entry = {"text": text}
+    if text_pair is not None:
+        entry["text_pair"] = text_pair
+    entry.update({"tokens": tokens, "ids": ids})
+    if takes_token_types(model, architecture):
         entry["token_type_ids"] = token_type_ids
+    if sequence_ids is not None:
+        entry["sequence_ids"] = sequence_ids
     entry["truncated"] = truncated
     entry["logits"] = logits[0].tolist()
     entry["probabilities"] = torch.softmax(logits[0], dim=-1).tolist()
@@ -368,16 +388,20 @@ def check_torch_paths(model, architecture: str, golden: dict, pad_id: int = 0) -
     positions from inputs_embeds are sequential, those of ids without `<pad>` too.)"""
     sentences = golden["sentences"]
     word_embeddings = getattr(model, architecture).embeddings.word_embeddings
+    types_of = lambda s: s.get("token_type_ids", [0] * len(s["ids"]))  # noqa: E731
     for s in sentences:
         ids = torch.tensor([s["ids"]])
+        # A pair's second text with its type ids (BERT, DeBERTa-v2); single texts as before, without.
+        types = {"token_type_ids": torch.tensor([types_of(s)])} if any(types_of(s)) else {}
         with torch.no_grad():
             embeds = word_embeddings(ids)
-            logits = model(inputs_embeds=embeds, attention_mask=torch.ones_like(ids))
+            logits = model(inputs_embeds=embeds, attention_mask=torch.ones_like(ids), **types)
         assert np.allclose(logits[0].numpy(), s["logits"], atol=1e-5), "inputs_embeds path disagrees"
     width = max(len(s["ids"]) for s in sentences)
     ids = [s["ids"] + [pad_id] * (width - len(s["ids"])) for s in sentences]
     mask = [[1] * len(s["ids"]) + [0] * (width - len(s["ids"])) for s in sentences]
-    logits, _ = _forward(model, architecture, ids, mask)
+    types = [types_of(s) + [0] * (width - len(s["ids"])) for s in sentences]
+    logits, _ = _forward(model, architecture, ids, mask, types)
     expected = np.array([s["logits"] for s in sentences])
     assert np.allclose(logits.numpy(), expected, atol=1e-4), "padded batch disagrees with single sentences"
 
@@ -411,23 +435,25 @@ def check_onnx(path: Path, architecture: str, n_layers: int, golden: dict, pad_i
 
     # Run the graph itself (numpy interpreter): every sentence alone, then all of them as one padded batch.
     sentences = golden["sentences"]
+    assert ("token_type_ids" in [i.name for i in graph.input]) == all("token_type_ids" in s for s in sentences)
 
-    def feeds(rows: List[List[int]], width: int) -> dict:
+    def feeds(entries: List[dict], width: int) -> dict:
+        rows = [s["ids"] for s in entries]
         f = {
             "input_ids": np.array([r + [pad_id] * (width - len(r)) for r in rows], dtype=np.int64),
             "attention_mask": np.array([[1] * len(r) + [0] * (width - len(r)) for r in rows], dtype=np.int64),
         }
-        if architecture in TOKEN_TYPE_ARCHITECTURES:
-            f["token_type_ids"] = np.zeros_like(f["input_ids"])
+        if "token_type_ids" in [i.name for i in graph.input]:  # a pair's own type ids, zeros for single texts
+            types = [s.get("token_type_ids", [0] * len(s["ids"])) for s in entries]
+            f["token_type_ids"] = np.array([t + [0] * (width - len(t)) for t in types], dtype=np.int64)
         return f
 
     worst = 0.0
     for s in sentences:
-        (logits,) = onnx_numpy.run(model, feeds([s["ids"]], len(s["ids"])))
+        (logits,) = onnx_numpy.run(model, feeds([s], len(s["ids"])))
         assert np.allclose(logits[0], s["logits"], atol=1e-4, rtol=1e-4), f"ONNX graph disagrees on {s['text']!r}"
         worst = max(worst, float(np.max(np.abs(logits[0] - np.asarray(s["logits"])))))
-    rows = [s["ids"] for s in sentences]
-    (logits,) = onnx_numpy.run(model, feeds(rows, max(map(len, rows))))
+    (logits,) = onnx_numpy.run(model, feeds(sentences, max(len(s["ids"]) for s in sentences)))
     expected = np.asarray([s["logits"] for s in sentences])
     assert np.allclose(logits, expected, atol=1e-4, rtol=1e-4), "ONNX padded batch"
     worst = max(worst, float(np.max(np.abs(logits - expected))))
@@ -559,6 +585,36 @@ BERT_CASED_SENTENCES = [
 ]
 
 
+# Roles: German with a word in pieces (Schauspieler ##in) and French with accents and an elision (these two also
+# get gradient goldens), Spanish's ¿ … ?, Cyrillic, Greek with its accents (cased: no lowercasing, so no final-sigma
+# question), Arabic, Chinese (every ideograph its own token, full-width punctuation split off), Japanese (ideographs
+# split, kana runs kept as words and pieced), Hindi (Devanagari vowel signs and nukta kept: strip_accents null
+# follows lowercase, false), an emoji ([UNK]), a literal `[MASK]`, case kept, and one longer than 64 tokens. Then
+# two pairs with their type ids (both with gradient goldens): a German premise with its English translation, and a
+# Chinese text with a Russian one.
+BERT_MULTILINGUAL_SENTENCES = [
+    "Die Schauspielerin überzeugt, doch das Drehbuch enttäuscht.",
+    "C'était magnifique : les acteurs étaient très émouvants.",
+    "¿Por qué la película terminó tan pronto?",
+    "Фильм был замечательный, но актёры играли слабо.",
+    "Η ταινία ήταν υπέροχη, αλλά η μουσική πολύ δυνατή.",
+    "كان الفيلم رائعا، لكن الموسيقى عالية جدا.",
+    "这部电影的音乐太吵了，但是故事很精彩。",
+    "この映画の音楽はうるさいが、物語は面白い。",
+    "फ़िल्म की कहानी रोमांचक थी, लेकिन संगीत बहुत तेज़ था।",
+    "Der Film war toll 😊",
+    "Le film était [MASK] et la musique très belle.",
+    "Paris ist nicht PARIS.",
+    "Der Film war großartig, aber die Musik war viel zu laut; le film était magnifique, mais la fin était trop "
+    "longue; 这部电影很好看，但是结局太长了。Фильм был замечательный, но конец слишком длинный. Η ταινία ήταν "
+    "υπέροχη, αλλά το τέλος ήταν πολύ μεγάλο, y nadie me dijo que el final era tan malo.",
+]
+BERT_MULTILINGUAL_PAIRS = [
+    ("Der Film war großartig, aber die Musik war viel zu laut.", "The film was great, but the music was too loud."),
+    ("这部电影很好看，但是结局太长了。", "Фильм был ужасный."),
+]
+
+
 @dataclass
 class TokenizedFixture:
     name: str
@@ -575,6 +631,10 @@ class TokenizedFixture:
     opset: int = 14  # optimum's default for the family
     # Asserts the family's graph structure and returns the op counts of its notable subgraph, for the report.
     check_graph: Optional[Callable[[onnx.ModelProto, int], Dict[str, Dict[str, int]]]] = None
+    # Sentence pairs (text, text_pair), none of them truncated, after the sentences in the golden file (with their
+    # type ids and sequence ids); the first GRADIENT_GOLDEN_SENTENCES also get gradient goldens, baselines keeping
+    # every special (scripts/task_goldens.py, as the pair fixtures').
+    pairs: List[tuple] = dataclasses.field(default_factory=list)
 
     @property
     def folder(self) -> Path:
@@ -614,6 +674,16 @@ def tiny_bert_cased_model(vocab_size: int) -> BertForSequenceClassification:
         type_vocab_size=2, max_position_embeddings=64, id2label=SST2_LABELS,
     )
     return _random_model(BertForSequenceClassification, config, seed=4, std=0.25)
+
+
+def tiny_bert_multilingual_model(vocab_size: int) -> BertForSequenceClassification:
+    # bert-base-multilingual-cased's structure at tiny-bert's size, XNLI's three labels. Seed 1: the sentences and
+    # pairs between them predict more than one label, and every IG convergence delta shrinks from 8 to 50 steps.
+    config = BertConfig(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        type_vocab_size=2, max_position_embeddings=64, id2label=NLI_LABELS,
+    )
+    return _random_model(BertForSequenceClassification, config, seed=1, std=0.25)
 
 
 # Roles: the seed and a contraction (these two also get gradient goldens), accents stripped and case folded, a
@@ -861,6 +931,13 @@ TOKENIZED_FIXTURES = {
         unk_in=[BERT_CASED_SENTENCES[4]], mask_in=[BERT_CASED_SENTENCES[6]],
         same_ids=[], different_ids=[(BERT_CASED_SENTENCES[0], "paris is not paris.")],
     ),
+    # bert-base-multilingual-cased's tokenizer and token types, with sentences in ten languages and two pairs.
+    "tiny-bert-multilingual": TokenizedFixture(
+        "tiny-bert-multilingual", "bert", "bert-multilingual-wordpiece", BERT_MULTILINGUAL_SENTENCES,
+        tiny_bert_multilingual_model, unk_in=[BERT_MULTILINGUAL_SENTENCES[9]], mask_in=[BERT_MULTILINGUAL_SENTENCES[10]],
+        same_ids=[], different_ids=[(BERT_MULTILINGUAL_SENTENCES[11], "paris ist nicht paris.")],
+        pairs=BERT_MULTILINGUAL_PAIRS,
+    ),
     # MPNet at opset 12 (optimum's default for it): relative position bias, RoBERTa's positions and head.
     "tiny-mpnet": TokenizedFixture(
         "tiny-mpnet", "mpnet", "mpnet-wordpiece", MPNET_SENTENCES, tiny_mpnet_model,
@@ -918,17 +995,21 @@ def read_tokenizer(folder: Path) -> TokenizerFixture:
     return TokenizerFixture(folder, size, special_ids)
 
 
-def encode_texts(folder: Path, texts: List[str]) -> List[dict]:
-    """The binding's untruncated encodings ({ids, tokens, type_ids}; the tokens as Python's encoding.tokens())."""
+def encode_texts(folder: Path, texts: List[str], pairs: List[tuple] = ()) -> List[dict]:
+    """The binding's untruncated encodings ({ids, tokens, type_ids, sequence_ids}; the tokens as Python's
+    encoding.tokens()) of the texts, then of the pairs."""
     tsx = REPO / "node_modules/.bin/tsx"
     command = [str(tsx)] if tsx.exists() else ["npx", "tsx"]
-    request = json.dumps({"dir": str(folder), "texts": texts})
-    result = subprocess.run(command + [str(ENCODE_SCRIPT)], input=request, capture_output=True, text=True, cwd=REPO)
+    request = {"dir": str(folder), "texts": texts}
+    if pairs:
+        request["pairs"] = [list(pair) for pair in pairs]
+    result = subprocess.run(command + [str(ENCODE_SCRIPT)], input=json.dumps(request), capture_output=True,
+                            text=True, cwd=REPO)
     if result.returncode != 0:
         raise SystemExit(f"{ENCODE_SCRIPT.name} failed (npm ci done?):\n{result.stderr}")
     records = json.loads(result.stdout)
-    assert len(records) == len(texts)
-    for text, record in zip(texts, records):
+    assert len(records) == len(texts) + len(pairs)
+    for text, record in zip(list(texts) + list(pairs), records):
         assert record["transformers_js_ids"] == record["ids"], (
             f"{folder.name}: transformers.js and the tokenizers binding disagree on {text!r}: "
             f"{record['transformers_js_ids']} vs {record['ids']}; choose another golden sentence"
@@ -946,8 +1027,15 @@ def truncate_encoding(record: dict, max_length: int, final_id: int) -> dict:
 
 
 def check_text_roles(fixture: TokenizedFixture, golden: dict, special: Dict[str, int], extra: Dict[str, list]):
-    """The sentences do what their roles say (see the sentence lists)."""
-    sentences = golden["sentences"]
+    """The sentences do what their roles say (see the sentence lists); the pairs after them are not truncated, each of
+    their texts ends in the separator and the second has type id 1 where the model takes type ids."""
+    sentences = [s for s in golden["sentences"] if "text_pair" not in s]
+    for p in golden["sentences"][len(sentences):]:
+        assert not p["truncated"] and p["ids"][0] == special["cls"] and p["ids"][-1] == special["sep"]
+        second = p["sequence_ids"].index(1)
+        assert p["ids"][second - 1] == special["sep"] and p["ids"].count(special["sep"]) == 2, p["tokens"]
+        if "token_type_ids" in p:
+            assert p["token_type_ids"] == [0] * second + [1] * (len(p["ids"]) - second), p["token_type_ids"]
     first = special["bos"] if fixture.architecture == "roberta" else special["cls"]
     last = special["eos"] if fixture.architecture == "roberta" else special["sep"]
     for s in sentences:
@@ -964,6 +1052,28 @@ def check_text_roles(fixture: TokenizedFixture, golden: dict, special: Dict[str,
     assert len({int(np.argmax(s["logits"])) for s in sentences}) > 1, "every sentence predicts the same label"
 
 
+class _BertCalls(torch.nn.Module):
+    """A model whose forward takes BERT's first arguments (input_ids, attention_mask, token_type_ids, and
+    inputs_embeds by name), seen as BERT by scripts/task_goldens.py, which runs a pair with its type ids that way and
+    finds the word embeddings at `model.bert`: DeBERTa-v2 with token types."""
+
+    def __init__(self, model: torch.nn.Module, architecture: str):
+        super().__init__()
+        self.inner, self.config, self.architecture = model, model.config, architecture
+
+    @property
+    def bert(self):
+        return getattr(self.inner, self.architecture)
+
+    def forward(self, *args, **kwargs):
+        return self.inner(*args, **kwargs)
+
+
+def _with_bert_calls(model: torch.nn.Module, architecture: str) -> torch.nn.Module:
+    assert architecture in ("bert", "deberta") and takes_token_types(model, architecture)
+    return model if architecture == "bert" else _BertCalls(model, architecture).eval()
+
+
 def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> None:
     tokenizer = read_tokenizer(TOKENIZER_FIXTURES / fixture.tokenizer)
     special = tokenizer.special_ids
@@ -976,10 +1086,13 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
     max_length = config.max_position_embeddings - (config.pad_token_id + 1 if roberta else 0)
     labels = [config.id2label[i] for i in range(config.num_labels)]
     extra_texts = sorted({b for _, b in fixture.same_ids + fixture.different_ids})
-    records = encode_texts(tokenizer.folder, fixture.sentences + extra_texts)
+    texts = fixture.sentences + extra_texts
+    records = encode_texts(tokenizer.folder, texts, fixture.pairs)
     final_id = special["eos"] if roberta else special["sep"]
     encodings = [truncate_encoding(r, max_length, final_id) for r in records[: len(fixture.sentences)]]
-    extra = {text: r["ids"] for text, r in zip(extra_texts, records[len(fixture.sentences):])}
+    extra = {text: r["ids"] for text, r in zip(extra_texts, records[len(fixture.sentences):len(texts)])}
+    pair_encodings = records[len(texts):]
+    assert all(len(r["ids"]) <= max_length for r in pair_encodings), "a golden pair must not be truncated"
     is_roberta_fixture = fixture.name == "tiny-roberta"
     if is_roberta_fixture:
         assert {k: special[k] for k in roberta_fixture.SPECIAL_IDS} == roberta_fixture.SPECIAL_IDS
@@ -995,6 +1108,13 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
             fixture.name, model, "roberta", roberta_fixture.GRADIENT_SEQUENCES, special["pad"], special["mask"]
         )
         gradients["sentences"] = sequences["sentences"] + gradients["sentences"]
+    for (a, b), r in zip(fixture.pairs[:n], pair_encodings):
+        logits, _ = _forward(model, fixture.architecture, [r["ids"]], [[1] * len(r["ids"])], [r["type_ids"]])
+        gradients["sentences"] += task_goldens.gradient_records(
+            _with_bert_calls(model, fixture.architecture), "bert", "single_label_classification", r["ids"],
+            r["sequence_ids"], special["pad"], special["mask"], [int(logits[0].argmax())], labels, r["type_ids"],
+            text=a, text_pair=b,
+        )
     check_ig_convergence(fixture.name, gradients)
     gradients_path = fixture.golden.with_name(f"{fixture.name}.gradients.json")
     _write_json(gradients_path, gradients, pretty_depth=3)
@@ -1023,6 +1143,10 @@ def build_tokenized(fixture: TokenizedFixture, gradients_only: bool = False) -> 
     golden["sentences"] = [
         golden_entry(model, fixture.architecture, text, e["tokens"], e["ids"], e["type_ids"], e["truncated"])
         for text, e in zip(fixture.sentences, encodings)
+    ] + [
+        golden_entry(model, fixture.architecture, a, r["tokens"], r["ids"], r["type_ids"], False, text_pair=b,
+                     sequence_ids=r["sequence_ids"])
+        for (a, b), r in zip(fixture.pairs, pair_encodings)
     ]
     _write_json(fixture.golden, golden, pretty_depth=3)
 

@@ -11,6 +11,11 @@
  *   corpus below, with XLM-R's specials and template. XLM-R normalizes with a Precompiled charsmap (SentencePiece's
  *   nmt_nfkc) that cannot be written by hand; NFKC stands in for it.
  * - `bert-cased-wordpiece/`: a cased WordPiece vocabulary from the same corpus.
+ * - `bert-multilingual-wordpiece/`: a cased WordPiece vocabulary from a larger multilingual corpus (the one above and
+ *   MULTILINGUAL_CORPUS: several sentences each of German, French, Spanish, Russian, Greek, Arabic, Chinese, Japanese,
+ *   Hindi, Korean…), as bert-base-multilingual-cased's: its normalizer (cased, `strip_accents` null, which follows
+ *   `lowercase` and so keeps accents; CJK ideographs split one per token), its ids for the specials (`[PAD]` 0,
+ *   `[unused1]`–`[unused99]`, `[UNK]` 100, `[CLS]` 101, `[SEP]` 102, `[MASK]` 103) and its pair template with type ids.
  * - `mpnet-wordpiece/`: an uncased WordPiece vocabulary from the same corpus laid out as MPNet's (microsoft/mpnet-base:
  *   `<s>` `<pad>` `</s>` `<unk>` at 0–3, then a BERT vocabulary whose own `[PAD]` `[UNK]` `[CLS]` `[SEP]` `[MASK]`
  *   follow at 4–8, `<mask>` last), with MPNet's specials (`<s>`, `</s>`, `<pad>`, `[UNK]` as its unknown token,
@@ -87,11 +92,67 @@ export const CORPUS = [
   'Filmen var fantastisk, men slutten var for lang.',
 ];
 
+/**
+ * More sentences for the multilingual WordPiece vocabulary (with CORPUS), several per language, so that its words
+ * share pieces (`##`) across sentences. Written for this project: reviews and descriptions of films.
+ */
+export const MULTILINGUAL_CORPUS = [
+  'Die Geschichte ist spannend, aber das Ende kommt viel zu schnell.',
+  'Ich habe selten einen so schönen Film gesehen; die Bilder sind großartig.',
+  'Der Hauptdarsteller spielt überzeugend, die Nebenfiguren bleiben blass.',
+  'Wir waren enttäuscht, weil die Handlung keinen Sinn ergibt.',
+  'Die Straße vor dem Kino war voller Menschen, die Grüße riefen.',
+  'Les acteurs sont excellents, mais l’histoire manque de rythme.',
+  "C'était un très beau moment de cinéma, plein d'émotion.",
+  'Le scénario est prévisible et la musique est beaucoup trop forte.',
+  'Nous avons adoré la première partie, beaucoup moins la deuxième.',
+  'Où est passé le héros ? Personne ne le sait à la fin.',
+  'La historia es emocionante, pero el final llega demasiado pronto.',
+  '¡Qué película tan bonita! Los niños la disfrutaron mucho.',
+  'El guion es previsible y la música está demasiado alta.',
+  'Nunca había visto una actuación tan convincente.',
+  'Mañana volveremos al cine con nuestros amigos de Sevilla.',
+  'История захватывающая, но финал наступает слишком быстро.',
+  'Я редко видел такой красивый фильм; картинка просто великолепна.',
+  'Главный актёр играет убедительно, а второстепенные роли слабые.',
+  'Сюжет предсказуемый, и музыка слишком громкая.',
+  'Мы были разочарованы, потому что в истории нет смысла.',
+  'Η ιστορία είναι συναρπαστική, αλλά το τέλος έρχεται πολύ γρήγορα.',
+  'Σπάνια έχω δει τόσο όμορφη ταινία· οι εικόνες είναι υπέροχες.',
+  'Ο πρωταγωνιστής παίζει πειστικά, οι άλλοι ρόλοι είναι αδύναμοι.',
+  'Η μουσική είναι πολύ δυνατή και η πλοκή προβλέψιμη.',
+  'القصة مشوقة، لكن النهاية تأتي بسرعة كبيرة.',
+  'نادرا ما رأيت فيلما جميلا مثل هذا؛ الصور رائعة.',
+  'الممثل الرئيسي يؤدي دوره بإقناع، والأدوار الأخرى ضعيفة.',
+  'الموسيقى عالية جدا والحبكة متوقعة.',
+  '故事很精彩，但是结局来得太快了。',
+  '我很少看到这么美的电影，画面非常漂亮。',
+  '主角演得很好，可是配角都很弱。',
+  '音乐太吵了，情节也很容易猜到。',
+  '我们明天和朋友一起去北京看电影。',
+  '物語はとても面白いが、結末が早すぎる。',
+  'こんなに美しい映画はめったに見たことがない。',
+  '主人公の演技は素晴らしいけれど、音楽がうるさい。',
+  '私たちは明日、東京で友だちと映画を見ます。',
+  'ストーリーは予想どおりで、少し退屈だった。',
+  'कहानी रोमांचक है, लेकिन अंत बहुत जल्दी आ जाता है।',
+  'मैंने ऐसी सुंदर फ़िल्म बहुत कम देखी है।',
+  'मुख्य अभिनेता ने शानदार अभिनय किया, पर संगीत बहुत तेज़ था।',
+  'हम कल अपने दोस्तों के साथ दिल्ली में फ़िल्म देखेंगे।',
+  '이야기는 흥미롭지만 결말이 너무 빨리 온다.',
+  '주인공의 연기는 훌륭했지만 음악이 너무 시끄러웠다.',
+  'A história é emocionante, mas o final chega rápido demais.',
+  'La storia è avvincente, ma il finale arriva troppo presto.',
+  'Hikaye sürükleyici, ama son çok çabuk geliyor.',
+  'Historia jest wciągająca, ale zakończenie przychodzi zbyt szybko.',
+];
+
 export function buildFixtures(): FixtureFiles {
   return {
     'roberta-bpe': robertaBpe(),
     'xlmr-unigram': xlmrUnigram(),
     'bert-cased-wordpiece': bertCasedWordPiece(),
+    'bert-multilingual-wordpiece': bertMultilingualWordPiece(),
     'mpnet-wordpiece': mpnetWordPiece(),
     'albert-unigram': albertUnigram(),
     'deberta-unigram': debertaUnigram(),
@@ -350,6 +411,68 @@ function bertCasedWordPiece(): Record<string, string> {
 
 const BERT_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
+// ---------------------------------------------------------------------------------------------------------------
+// bert-multilingual-wordpiece
+
+/** bert-base-multilingual-cased's first 104 ids: `[PAD]`, `[unused1]`…`[unused99]`, `[UNK]`, `[CLS]`, `[SEP]`, `[MASK]`. */
+const MBERT_HEAD = [
+  '[PAD]',
+  ...Array.from({ length: 99 }, (_, i) => `[unused${i + 1}]`),
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+];
+
+function bertMultilingualWordPiece(): Record<string, string> {
+  const [padToken, unkToken, clsToken, sepToken, maskToken] = BERT_SPECIALS;
+  // transformers' BertConverter for bert-base-multilingual-cased: do_lower_case false, strip_accents None (which
+  // the normalizer reads as "as lowercase": accents kept), tokenize_chinese_chars true.
+  const normalizer = { ...bertNormalizer(false), strip_accents: null };
+  const ordered = wordPieceVocabulary(normalizer, MBERT_HEAD, [...CORPUS, ...MULTILINGUAL_CORPUS]);
+  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
+  const ids = Object.fromEntries(BERT_SPECIALS.map((token) => [token, vocab[token]!]));
+
+  const spec = {
+    ...emptySpec(),
+    // Only the five specials are added tokens; the [unused] slots are plain vocabulary entries, as in mBERT's file.
+    added_tokens: BERT_SPECIALS.map((token) => addedToken(ids[token]!, token)).sort((a, b) => a.id - b.id),
+    normalizer,
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: templateProcessing(
+      [clsToken, '$A', sepToken],
+      [clsToken, '$A', sepToken, '$B:1', `${sepToken}:1`],
+      { [clsToken]: ids[clsToken]!, [sepToken]: ids[sepToken]! },
+    ),
+    decoder: { type: 'WordPiece', prefix: CONTINUATION, cleanup: true },
+    model: wordPieceModel(vocab, unkToken),
+  };
+  const specialTokens = {
+    cls_token: clsToken,
+    mask_token: maskToken,
+    pad_token: padToken,
+    sep_token: sepToken,
+    unk_token: unkToken,
+  };
+  return {
+    'tokenizer.json': canonicalTokenizerJson(spec),
+    'tokenizer_config.json': json({
+      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
+      clean_up_tokenization_spaces: false,
+      ...specialTokens,
+      do_basic_tokenize: true,
+      do_lower_case: false,
+      model_max_length: MODEL_MAX_LENGTH,
+      never_split: null,
+      strip_accents: null,
+      tokenize_chinese_chars: true,
+      tokenizer_class: 'BertTokenizer',
+    }),
+    'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
+    'vocab.txt': ordered.join('\n') + '\n',
+  };
+}
+
 /** BERT's normalizer, cased (accents kept) or uncased (lowercased, accents stripped as `strip_accents: null` does). */
 function bertNormalizer(lowercase: boolean) {
   return {
@@ -366,18 +489,18 @@ function bertNormalizer(lowercase: boolean) {
  * pre-tokenizer), in BERT's layout: specials, single characters, their `##` forms, then words and pieces by
  * frequency.
  */
-function wordPieceVocabulary(normalizer: object, specials: readonly string[]): string[] {
+function wordPieceVocabulary(normalizer: object, specials: readonly string[], corpus = CORPUS): string[] {
   const probe = Tokenizer.fromString(
     JSON.stringify({
       ...emptySpec(),
       normalizer,
       pre_tokenizer: { type: 'BertPreTokenizer' },
-      model: wordPieceModel({ [specials[1]!]: 0 }, specials[1]!),
+      model: wordPieceModel({ '[UNK]': 0 }, '[UNK]'),
     }),
   );
 
   const wordCounts = new Map<string, number>();
-  for (const line of CORPUS) {
+  for (const line of corpus) {
     const normalized = probe.getNormalizer()!.normalizeString(line);
     for (const [word] of probe.getPreTokenizer()!.preTokenizeString(normalized)) {
       wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);

@@ -68,6 +68,8 @@ const FIXTURES = [
   { name: 'tiny-roberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta') },
   { name: 'tiny-xlmr', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-xlmr') },
   { name: 'tiny-bert-cased', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-cased') },
+  // Two sentences and two pairs (type ids 0/1, baselines keeping every special).
+  { name: 'tiny-bert-multilingual', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-multilingual') },
   { name: 'tiny-deberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-deberta'), degenerate: ['gradient_x_input'] },
   // Heads: each label's own sigmoid, the score itself (golden targets include labels that are not predicted).
   { name: 'tiny-distilbert-multilabel', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert-multilabel') },

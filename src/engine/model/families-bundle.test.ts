@@ -1,7 +1,8 @@
 /**
  * The RoBERTa-family fixtures (byte-level BPE and SentencePiece tokenizers) loaded as a user's folder would be,
  * through every method: each is available, runs with the model's own specials (`<s>`, `</s>`, `<pad>`,
- * `<mask>`), and truncation keeps `</s>`.
+ * `<mask>`), and truncation keeps `</s>`. And the fixtures whose graph takes `token_type_ids` with specials of
+ * their own (multilingual BERT's `[CLS]` 101), every method on a pair whose second text has type id 1.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,9 +72,63 @@ describe.each([
   });
 });
 
+describe.each([
+  {
+    name: 'tiny-bert-multilingual',
+    modelType: 'bert',
+    tokenizer: 'WordPiece',
+    specials: { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 },
+  },
+])(
+  '$name, a $modelType folder with token types and a $tokenizer tokenizer',
+  ({ name, modelType, tokenizer, specials }) => {
+    let model: ModelBundle;
+    beforeAll(async () => {
+      model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', name), {
+        cacheDir: await mkdtemp(join(tmpdir(), 'xai-families-')),
+      });
+    });
+    afterAll(() => model.dispose());
+
+    it('says which family and tokenizer it has, with the specials its files name', () => {
+      expect(model.info.modelType).toBe(modelType);
+      expect(model.info.tokenizer).toBe(tokenizer);
+      expect(model.info.maxLength).toBe(64);
+      const ids = Object.fromEntries(
+        Object.entries(model.tokenizer.specials).map(([role, token]) => [role, (token as { id: number }).id]),
+      );
+      expect(ids).toMatchObject(specials);
+    });
+
+    it('offers every method', async () => {
+      const methods = await describeMethods(model);
+      expect(methods.filter((method) => !method.available)).toEqual([]);
+    });
+
+    it('explains a pair with every method, the second text read with type id 1', async () => {
+      const methods = Object.fromEntries(EXPLAINERS.map((explainer) => [explainer.id, {}]));
+      const pair = ['Der Film war großartig.', 'The film was great.'] as const;
+      const [predicted] = await predictTexts(model, [pair]);
+      const { sequenceIds, tokenTypeIds } = predicted!.encoded;
+      const second = sequenceIds.indexOf(1);
+      expect(tokenTypeIds).toEqual(sequenceIds.map((_, i) => (i >= second ? 1 : 0)));
+      const [sentence] = (await explainTexts(model, [pair], methods)).sentences;
+      expect(sentence!.textPair).toBe(pair[1]);
+      for (const explanation of Object.values(sentence!.explanations)) {
+        expect(explanation.scores, explanation.method).toHaveLength(sentence!.tokens.length);
+        expect(explanation.scores.every(Number.isFinite), explanation.method).toBe(true);
+        // Plain IG sums over the hidden axis in front of a LayerNorm: degenerate for every BERT (methods.md).
+        const codes = (explanation.warnings ?? []).map((warning) => warning.code);
+        expect(codes, explanation.method).toEqual(explanation.method === 'integrated_gradients' ? ['degenerate'] : []);
+      }
+    });
+  },
+);
+
 describe('a text only of characters the vocabulary lacks', () => {
   it.each([
     { name: 'tiny-bert-cased', unknown: '[UNK]' },
+    { name: 'tiny-bert-multilingual', unknown: '[UNK]' },
     { name: 'tiny-xlmr', unknown: '<unk>' },
   ])('is explained on $name, as its $unknown; a text of only what the tokenizer drops is refused', async (fixture) => {
     const model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', fixture.name), {
@@ -83,7 +138,7 @@ describe('a text only of characters the vocabulary lacks', () => {
       const [parrot] = await predictTexts(model, ['\u{1F99C}']);
       expect(parrot!.encoded.tokens.slice(1, -1)).toContain(fixture.unknown);
       // BERT's normalizer drops format characters such as U+200B (Metaspace keeps it as a piece).
-      if (fixture.name === 'tiny-bert-cased') {
+      if (fixture.unknown === '[UNK]') {
         await expect(predictTexts(model, ['\u200b'])).rejects.toThrow(/has no token for the model/);
       }
     } finally {

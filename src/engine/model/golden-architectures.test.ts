@@ -4,7 +4,8 @@
  * tiny-distilbert's own weights exported another way (opset 17 with native LayerNormalization, attention in
  * torch 2.x's scaled-dot-product form, opset 12), so they are held to their base model's golden file. A family
  * with `derived` also has every derived graph checked here (at its own opset; the logits of the exported, the
- * inputs_embeds and the int8 graph), as golden-variants.test.ts checks the others.
+ * inputs_embeds and the int8 graph), as golden-variants.test.ts checks the others. A golden entry with a
+ * `text_pair` is a sentence pair, encoded as one (its type ids checked where the golden has them).
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionMaps } from '../explainers/attention.js';
 import { opsetVersion, readModel } from '../onnx/proto.js';
+import type { TextInput } from '../../shared/results.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { predictTexts } from '../predict.js';
 import { ModelBundle } from './bundle.js';
@@ -22,7 +24,9 @@ import { maxDifference } from '../test-numbers.js';
 
 interface GoldenSentence {
   text: string;
+  text_pair?: string;
   tokens: string[];
+  token_type_ids?: number[];
   ids: number[];
   truncated: boolean;
   logits: number[];
@@ -71,7 +75,19 @@ const FIXTURES: Fixture[] = [
   // DeBERTa-v3 at opset 12: disentangled attention (c2p and p2c GatherElements over log-bucketed relative
   // positions), XSoftmax's Where(mask, 0, p) before the [batch·heads, n, n] bmm, ContextPooler.
   { name: 'tiny-deberta', golden: 'tiny-deberta', logitTolerance: 1e-5, checks: [...ALL, 'derived'] },
+  // bert-base-multilingual-cased's tokenizer (cased, accents kept, CJK ideographs split; [CLS] 101) on ten
+  // languages, and two pairs with their type ids.
+  {
+    name: 'tiny-bert-multilingual',
+    golden: 'tiny-bert-multilingual',
+    logitTolerance: 1e-5,
+    checks: [...ALL, 'derived'],
+  },
 ];
+
+/** What the tokenizer is given for a golden entry: its text, or its pair. */
+const input = (sentence: GoldenSentence): TextInput =>
+  sentence.text_pair === undefined ? sentence.text : [sentence.text, sentence.text_pair];
 
 function readGolden(name: string): Golden {
   return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden', `${name}.json`), 'utf8')) as Golden;
@@ -104,20 +120,17 @@ describe.each(FIXTURES)(
 
     check('tokens', 'tokenizes as the reference tokenizer, truncation included', async () => {
       for (const sentence of golden.sentences) {
-        const encoded = await model.tokenizer.encode(sentence.text);
+        const encoded = await model.tokenizer.encode(input(sentence));
         expect(encoded.ids, sentence.text).toEqual(sentence.ids);
         expect(encoded.tokens, sentence.text).toEqual(sentence.tokens);
         expect(encoded.truncated, sentence.text).toBe(sentence.truncated);
+        if (sentence.token_type_ids) expect(encoded.tokenTypeIds, sentence.text).toEqual(sentence.token_type_ids);
       }
       expect(golden.sentences.some((sentence) => sentence.truncated)).toBe(true);
     });
 
     check('logits', 'predicts the same logits and probabilities in one padded batch', async () => {
-      const predicted = await predictTexts(
-        model,
-        golden.sentences.map((sentence) => sentence.text),
-        { batchSize: golden.sentences.length },
-      );
+      const predicted = await predictTexts(model, golden.sentences.map(input), { batchSize: golden.sentences.length });
       predicted.forEach(({ prediction }, i) => {
         const expected = golden.sentences[i]!;
         expectClose(prediction.logits, expected.logits, logitTolerance, `${expected.text}: logits`);
@@ -140,7 +153,7 @@ describe.each(FIXTURES)(
           expect(opsetVersion(await readModel(await model.graphs.path(graph))), graph).toBe(opset);
           await model.session(graph); // onnxruntime checks every node against its opset's schema
         }
-        const encodings = await model.tokenizer.encodeBatch(golden.sentences.map((sentence) => sentence.text));
+        const encodings = await model.tokenizer.encodeBatch(golden.sentences.map(input));
         const classes = golden.labels.length;
         const embeds = await model.session('embeds');
         const logits = {
@@ -162,7 +175,7 @@ describe.each(FIXTURES)(
 
     check('attentions', 'exposes every attention map', async () => {
       for (const sentence of golden.sentences) {
-        const { maps } = await attentionMaps(model, await model.tokenizer.encode(sentence.text));
+        const { maps } = await attentionMaps(model, await model.tokenizer.encode(input(sentence)));
         expect(maps.length, sentence.text).toBe(sentence.attentions.length);
         maps.forEach((heads, layer) => {
           expect(heads.length).toBe(sentence.attentions[layer]!.length);
