@@ -95,6 +95,36 @@ export interface CustomSeries {
   ) => { type: 'group'; children: CustomLine[] };
 }
 
+/** A node of a graph series placed on a grid (`coordinateSystem: 'cartesian2d'`): `value` is its `[x, y]`. */
+export interface GraphNode {
+  name: string;
+  value: [number, number];
+  label?: { show: boolean; position: 'left' | 'right'; fontSize?: number; color?: string; formatter?: () => string };
+}
+
+/** A link between two nodes (by index); extra fields (`head`) ride along to the tooltip's `data`. */
+export interface GraphLink {
+  source: number;
+  target: number;
+  value?: number;
+  head?: number;
+  lineStyle: { color: string; opacity: number; width: number };
+}
+
+export interface GraphSeries {
+  type: 'graph';
+  coordinateSystem: 'cartesian2d';
+  symbol?: string;
+  symbolSize?: number | [number, number];
+  itemStyle?: { color: string };
+  data: GraphNode[];
+  links: GraphLink[];
+  /** `adjacency`: hovering a node keeps only its own links and neighbours; the rest take the `blur` style. */
+  emphasis?: { focus: 'adjacency' | 'self'; lineStyle?: { width: number } };
+  blur?: { lineStyle?: { opacity: number }; itemStyle?: { opacity: number } };
+  animation?: boolean;
+}
+
 export interface VisualMapOption {
   type: 'continuous';
   min: number;
@@ -122,6 +152,6 @@ export interface ChartOption {
   xAxis: AxisOption | AxisOption[];
   yAxis: AxisOption | AxisOption[];
   visualMap?: VisualMapOption;
-  series: (HeatmapSeries | BarSeries | CustomSeries)[];
+  series: (HeatmapSeries | BarSeries | CustomSeries | GraphSeries)[];
   animation?: boolean;
 }

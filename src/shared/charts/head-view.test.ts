@@ -1,0 +1,100 @@
+/** The head view's lines against hand-built attention maps: one per (head, query, key) above the floor. */
+import { describe, expect, it } from 'vitest';
+import { HEAD_COLORS, headViewOption } from './head-view.js';
+import type { GraphSeries } from './types.js';
+
+const layout = { tokens: ['[CLS]', 'good', '[SEP]'] };
+// layer 0: head 0 looks at itself, head 1 at [CLS] (and a faint 0.005 elsewhere); layer 1 uniform.
+const third = 1 / 3;
+const maps = [
+  [
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+    [
+      [0.99, 0.005, 0.005],
+      [0.99, 0.005, 0.005],
+      [0.99, 0.005, 0.005],
+    ],
+  ],
+  [
+    [
+      [third, third, third],
+      [third, third, third],
+      [third, third, third],
+    ],
+    [
+      [third, third, third],
+      [third, third, third],
+      [third, third, third],
+    ],
+  ],
+];
+
+const graph = (option: { series: unknown[] }) => option.series[0] as GraphSeries;
+
+describe('headViewOption', () => {
+  it('draws queries left, keys right, and one line per weight at or above the floor, in its head colour', () => {
+    const view = headViewOption({ layout, maps, layer: 0 });
+    const series = graph(view.option);
+    expect(series.data.map((node) => node.value)).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(series.data.map((node) => node.label!.formatter!())).toEqual([
+      '[CLS]',
+      'good',
+      '[SEP]',
+      '[CLS]',
+      'good',
+      '[SEP]',
+    ]);
+    // Head 0: the diagonal (3 lines); head 1: every query → [CLS] (3 lines); 0 and 0.005 are under 0.01.
+    expect(series.links.map(({ source, target, head, value }) => [head, source, target - 3, value])).toEqual([
+      [0, 0, 0, 1],
+      [0, 1, 1, 1],
+      [0, 2, 2, 1],
+      [1, 0, 0, 0.99],
+      [1, 1, 0, 0.99],
+      [1, 2, 0, 0.99],
+    ]);
+    expect(series.links.map((link) => link.lineStyle.color)).toEqual([
+      ...Array(3).fill(HEAD_COLORS[0]),
+      ...Array(3).fill(HEAD_COLORS[1]),
+    ]);
+    expect(series.links.map((link) => link.lineStyle.opacity)).toEqual([1, 1, 1, 0.99, 0.99, 0.99]);
+    expect([view.lines, view.omitted]).toEqual([6, 12]);
+    expect(series.emphasis!.focus).toBe('adjacency');
+  });
+
+  it('draws only the heads asked for, and keeps the strongest lines under a cap', () => {
+    const one = headViewOption({ layout, maps, layer: 0, heads: [1] });
+    expect(graph(one.option).links.every((link) => link.head === 1)).toBe(true);
+    expect(one.option.title!.text).toBe('Head view · layer 1 · heads 2');
+    const capped = headViewOption({ layout, maps, layer: 0, maxLines: 4 });
+    expect(graph(capped.option).links.map((link) => link.value)).toEqual([1, 1, 1, 0.99]);
+    expect(capped.omitted).toBe(14);
+    expect(capped.option.title!.subtext).toContain('14 of 18 lines');
+  });
+
+  it('gives a uniform layer every line at opacity 1/n', () => {
+    const view = headViewOption({ layout, maps, layer: 1 });
+    expect(view.lines).toBe(18);
+    expect(graph(view.option).links.every((link) => Math.abs(link.lineStyle.opacity - third) < 1e-12)).toBe(true);
+  });
+
+  it('names a layer or head the maps do not have', () => {
+    expect(() => headViewOption({ layout, maps, layer: 2 })).toThrow(
+      'the head view needs layer 2; the maps have 2 layers',
+    );
+    expect(() => headViewOption({ layout, maps, layer: 0, heads: [5] })).toThrow(
+      'the head view needs head 5; layer 0 has 2 heads',
+    );
+  });
+});

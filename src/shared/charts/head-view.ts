@@ -1,0 +1,160 @@
+/**
+ * bertviz's head view: the sentence's tokens twice, queries on the left and keys on the right, and a line from
+ * each query to each key it attends to, one colour per head, as opaque as the attention weight. Hovering a
+ * token keeps only its own lines (ECharts' adjacency focus). One graph series on a grid, so the app (canvas) and
+ * the report (server-side SVG) draw the same option.
+ */
+import { readableTokens } from '../tokens.js';
+import { markedTokens, type PairLayout } from './segments.js';
+import type { ChartOption, GraphSeries } from './types.js';
+
+/**
+ * bertviz colours heads with d3's category10; two more so that 12 heads (BERT-base) all differ. A model with
+ * more heads reuses them in order (the tooltip names the head).
+ */
+export const HEAD_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#e7ba52',
+] as const;
+
+export const headColor = (head: number): string => HEAD_COLORS[head % HEAD_COLORS.length]!;
+
+/** Lines fainter than this are invisible at any opacity a screen shows; leaving them out keeps long inputs drawable. */
+export const DEFAULT_MIN_WEIGHT = 0.01;
+/** Beyond this many lines ECharts' SVG renderer (the report) slows down badly; the weakest go first. */
+export const DEFAULT_MAX_LINES = 20_000;
+
+export interface HeadViewInput {
+  layout: PairLayout;
+  /** Every attention map `[layer][head][query][key]` (`AttentionData.maps`). */
+  maps: readonly (readonly (readonly (readonly number[])[])[])[];
+  layer: number;
+  /** The heads to draw (0-based); default all. */
+  heads?: readonly number[];
+  minWeight?: number;
+  maxLines?: number;
+}
+
+export interface HeadView {
+  option: ChartOption;
+  /** Lines drawn, and lines left out (under `minWeight`, or the weakest beyond `maxLines`). */
+  lines: number;
+  omitted: number;
+}
+
+interface Line {
+  head: number;
+  query: number;
+  key: number;
+  weight: number;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function headViewOption({
+  layout,
+  maps,
+  layer,
+  heads,
+  minWeight = DEFAULT_MIN_WEIGHT,
+  maxLines = DEFAULT_MAX_LINES,
+}: HeadViewInput): HeadView {
+  const layerMaps = maps[layer];
+  if (!layerMaps) throw new Error(`the head view needs layer ${layer}; the maps have ${maps.length} layers`);
+  const shown = heads ?? layerMaps.map((_, head) => head);
+  const n = layout.tokens.length;
+  const tokens = markedTokens(layout, readableTokens(layout));
+
+  let candidates: Line[] = [];
+  let total = 0;
+  for (const head of shown) {
+    const map = layerMaps[head];
+    if (!map) throw new Error(`the head view needs head ${head}; layer ${layer} has ${layerMaps.length} heads`);
+    for (let query = 0; query < n; query += 1) {
+      for (let key = 0; key < n; key += 1) {
+        total += 1;
+        const weight = map[query]![key]!;
+        if (weight >= minWeight) candidates.push({ head, query, key, weight });
+      }
+    }
+  }
+  if (candidates.length > maxLines) candidates = candidates.sort((a, b) => b.weight - a.weight).slice(0, maxLines);
+
+  const label = (position: 'left' | 'right') => ({ show: true, position, fontSize: 11, color: 'inherit' as const });
+  const series: GraphSeries = {
+    type: 'graph',
+    coordinateSystem: 'cartesian2d',
+    symbol: 'rect',
+    symbolSize: [6, 12],
+    itemStyle: { color: '#888888' },
+    data: [
+      ...tokens.map((token, i) => ({
+        name: `q${i}`,
+        value: [0, i] as [number, number],
+        label: { ...label('left'), formatter: () => token },
+      })),
+      ...tokens.map((token, i) => ({
+        name: `k${i}`,
+        value: [1, i] as [number, number],
+        label: { ...label('right'), formatter: () => token },
+      })),
+    ],
+    links: candidates.map(({ head, query, key, weight }) => ({
+      source: query,
+      target: n + key,
+      value: weight,
+      head,
+      lineStyle: { color: headColor(head), opacity: Math.min(1, weight), width: 2 },
+    })),
+    emphasis: { focus: 'adjacency', lineStyle: { width: 3 } },
+    blur: { lineStyle: { opacity: 0.02 }, itemStyle: { opacity: 0.4 } },
+    animation: false,
+  };
+  const rowHeight = 20;
+  const omitted = total - candidates.length;
+  return {
+    lines: candidates.length,
+    omitted,
+    option: {
+      title: {
+        text: `Head view · layer ${layer + 1} · ${shown.length === layerMaps.length ? 'all heads' : `heads ${shown.map((h) => h + 1).join(', ')}`}`,
+        subtext:
+          omitted > 0
+            ? `${omitted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} lines under ${minWeight} or beyond the ${maxLines.toLocaleString('en-US')} strongest are not drawn`
+            : 'line opacity = attention weight; hover a token to see only its lines',
+        left: 'center',
+        textStyle: { fontSize: 13 },
+      },
+      tooltip: {
+        trigger: 'item',
+        formatter: ({ data }) => {
+          const link = data as { source?: number; target?: number; value?: number; head?: number } | undefined;
+          if (link?.source === undefined || link.target === undefined) return '';
+          return `head ${link.head! + 1}: ${escapeHtml(tokens[link.source]!)} → ${escapeHtml(tokens[link.target - n]!)} ${link.value!.toFixed(3)}`;
+        },
+      },
+      grid: { left: 120, right: 120, top: 72, height: Math.max(1, n - 1) * rowHeight },
+      xAxis: { type: 'value', min: 0, max: 1, show: false },
+      yAxis: { type: 'value', min: 0, max: Math.max(1, n - 1), inverse: true, show: false },
+      series: [series],
+      animation: false,
+    },
+  };
+}
+
+/** The chart's natural height for `n` tokens (the grid's rows plus title and margins), for hosts that size it. */
+export function headViewHeight(n: number): number {
+  return 72 + Math.max(1, n - 1) * 20 + 32;
+}
