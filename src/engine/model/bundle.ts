@@ -64,7 +64,8 @@ export class ModelBundle {
     readonly config: ModelConfig,
     readonly tokenizer: TextTokenizer,
     readonly graphs: DerivedGraphs,
-    private readonly modelPath: string,
+    /** The ONNX file loaded (the demo's, a hub snapshot's, the q8 export…): resolved once, by the load. */
+    readonly modelPath: string,
     /** Whether the graph takes `token_type_ids` (BERT) besides ids and mask. */
     readonly takesTokenTypes: boolean,
     /** The graph exact fp32 forward passes run on. */

@@ -12,10 +12,7 @@ import { DataType, int, opsetVersion, readModel, type ModelProto, type ValueInfo
 import type { ModelBundle } from './bundle.js';
 
 export async function inspectModel(model: ModelBundle): Promise<ModelReport> {
-  // ModelBundle keeps the file's path to itself; it is read here rather than resolved again from the source,
-  // which only the load knows how to do (the demo folder, a hub snapshot, the q8 file).
-  const file = model['modelPath'];
-  const { info, config, tokenizer } = model;
+  const { info, config, tokenizer, modelPath: file } = model;
   const [onnx, { size }, attention, methods] = await Promise.all([
     readModel(file),
     stat(file),
