@@ -4,7 +4,7 @@
  * `zeroShot` (scores for the list, explanations on the chosen candidate's pair) and pairs through `explain`.
  */
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MethodInfo, WorkbenchBridge } from '../../shared/api';
+import type { MethodInfo, WorkbenchBridge, WorkbenchEvent } from '../../shared/api';
 import type { ResultsDocument, SentenceResult, TextInput } from '../../shared/results';
 
 type Store = typeof import('./store');
@@ -82,8 +82,13 @@ const bridge = {
   },
   compare: async (request: unknown) => (calls.push({ call: 'compare', args: [request] }), { sentence: sentence('x') }),
   saveReport: async (request: unknown) => (calls.push({ call: 'saveReport', args: [request] }), { dir: 'r' }),
-  onEvent: () => () => undefined,
+  startJob: async (request: { texts: TextInput[] }) => (
+    calls.push({ call: 'startJob', args: [request] }),
+    { id: 'job-1', status: 'running', done: 0, total: request.texts.length }
+  ),
+  onEvent: (listener: (event: WorkbenchEvent) => void) => ((emit = listener), () => undefined),
 } as unknown as WorkbenchBridge;
+let emit: (event: WorkbenchEvent) => void = () => undefined;
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const of = (call: string) => calls.filter((entry) => entry.call === call).map((entry) => entry.args[0]);
@@ -186,5 +191,76 @@ describe('zero-shot in the store', () => {
       [0, 'This example is sports.', 'sports'],
       [1, 'b', undefined],
     ]);
+  });
+});
+
+describe('the corpus in the store', () => {
+  it("passes each row's label to the job and summarizes the file as its results stream in", async () => {
+    store.setRows([{ text: 'good', label: 'entailment' }, { text: 'bad' }, { text: 'fine', label: 'neutral' }]);
+    await settle();
+    store.refreshCorpus();
+    // Before a run: the predictions, with the file's labels (no explanations).
+    expect(store.corpus.covered).toBe(3);
+    expect(store.corpus.summary!.predictions.map((row) => [row.index, row.trueLabel, row.correct])).toEqual([
+      [0, 'entailment', true],
+      [1, undefined, undefined],
+      [2, 'neutral', false],
+    ]);
+    expect(store.corpus.summary!.importance).toEqual([]);
+
+    store.state.enabled = { occlusion: true };
+    await store.startJob();
+    expect(of('startJob')).toEqual([
+      {
+        texts: ['good', 'bad', 'fine'],
+        methods: { occlusion: { target: 'predicted' } },
+        labels: ['entailment', null, 'neutral'],
+      },
+    ]);
+    // Rows the job has not reached wait for it.
+    expect(store.corpus.covered).toBe(0);
+    const done = (index: number, text: string) => {
+      const result = {
+        ...sentence(text, index),
+        ...(index === 1 ? {} : { trueLabel: index === 0 ? 'entailment' : 'neutral' }),
+        special: [true, false, true],
+        explanations: {
+          occlusion: {
+            method: 'occlusion',
+            options: { targetLabel: 'entailment' },
+            tokens: [],
+            raw: [0, 1, 0],
+            scores: [0, 1, 0],
+            evaluations: 2,
+            seconds: 0.1,
+            warnings: [],
+          },
+        },
+      } as SentenceResult;
+      emit({ type: 'sentence-done', jobId: 'job-1', index, result });
+    };
+    done(0, 'good');
+    done(1, 'bad');
+    store.refreshCorpus();
+    expect(store.corpus.covered).toBe(2);
+    expect(store.corpus.summary!.importance[0]!.classes[0]).toMatchObject({ label: 'entailment', sentences: 2 });
+    store.setCorpusOptions({ minCount: 1 });
+    expect(store.corpus.summary!.importance[0]!.classes[0]!.tokens).toEqual([
+      { key: 'x', count: 2, meanSigned: 1, meanAbsolute: 1 },
+    ]);
+    // Cancelled: the row it did not reach joins with its prediction.
+    emit({ type: 'job-finished', jobId: 'job-1', status: 'cancelled' });
+    store.refreshCorpus();
+    expect(store.corpus.covered).toBe(3);
+    expect(store.corpus.summary!.totals).toEqual([{ method: 'occlusion', sentences: 2, seconds: 0.2, evaluations: 4 }]);
+    store.setCorpusOptions({ minCount: 3 });
+  });
+
+  it('opens a sentence of the corpus table in the sentence view', () => {
+    store.setRows([{ text: 'a' }, { text: 'b' }]);
+    store.state.view = 'corpus';
+    store.openSentence(1);
+    expect(store.state.selected).toBe(1);
+    expect(store.state.view).toBe('sentence');
   });
 });

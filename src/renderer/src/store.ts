@@ -13,6 +13,7 @@ import type {
   WorkbenchEvent,
 } from '../../shared/api';
 import { resolveOptions, type OptionValue, type OptionValues } from '../../shared/options';
+import { DEFAULT_MIN_COUNT, type CorpusSummary } from '../../shared/corpus';
 import {
   RESULTS_SCHEMA,
   RESULTS_SCHEMA_VERSION,
@@ -25,6 +26,7 @@ import {
   type ZeroShotResult,
 } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
+import { CorpusFeed, type CorpusEntry } from './corpus';
 import { entailmentIndex, settingsKey, zeroShotComparison, zeroShotRequest, type ZeroShotSettings } from './zero-shot';
 
 /** What the engine reads of a row: its text, or its pair of texts. */
@@ -90,6 +92,10 @@ export const state = reactive({
    * usual). A single-text row is then explained on its chosen candidate's pair; pair rows stay pairs.
    */
   zeroShot: undefined as ZeroShotSettings | undefined,
+  /** The sentence view (panes and comparison of one sentence) or the corpus view (the whole file). */
+  view: 'sentence' as 'sentence' | 'corpus',
+  /** The corpus view's importance tables: the minimum count and the stop-word switch. */
+  corpusOptions: { minCount: DEFAULT_MIN_COUNT, hideStopWords: false },
   theme: (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') as 'light' | 'dark',
 });
 
@@ -101,6 +107,12 @@ export const comparisons = shallowReactive(new Map<string, ComparisonEntry>());
 export const zeroShotScores = shallowReactive(new Map<string, ZeroShotResult>());
 /** The candidate a row's panes explain, when the user picked one (else the best scored), by `zeroShotKey`. */
 export const zeroShotChoices = shallowReactive(new Map<string, string>());
+/**
+ * The whole file at a glance, summarized here with the shared code from the results the app holds (no extra
+ * engine call): the last run's results, and the predictions of rows it did not explain. `summary` is replaced,
+ * never mutated; `covered` counts the rows in it, of `state.rows.length`.
+ */
+export const corpus = shallowReactive({ summary: undefined as CorpusSummary | undefined, covered: 0 });
 
 let bridge: WorkbenchBridge | undefined;
 /** Bumped on every new input, so that answers for a previous list are dropped instead of landing on new rows. */
@@ -122,6 +134,15 @@ interface LocalJob {
 const LOCAL_JOB_PREFIX = 'zero-shot-';
 let localJob: LocalJob | undefined;
 let localJobs = 0;
+/** The last run's result for each row it explained (the engine's job or the local zero-shot one), for the corpus. */
+const jobResults = new Map<number, SentenceResult>();
+/** The `generation` the last job was started on: its events must not land on a newer file's rows. */
+let jobGeneration = -1;
+const feed = new CorpusFeed();
+/** Summaries are rebuilt at most this often while results stream in (each is linear in the sentences). */
+const CORPUS_THROTTLE_MS = 300;
+let corpusTimer: ReturnType<typeof setTimeout> | undefined;
+let corpusRefreshed = 0;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -210,6 +231,7 @@ export function chooseCandidate(index: number, label: string): void {
  */
 export function setZeroShot(settings: ZeroShotSettings | undefined): void {
   state.zeroShot = settings;
+  scheduleCorpus();
   void scoreZeroShot(generation);
 }
 
@@ -297,9 +319,11 @@ export function setRows(sentences: InputSentence[]): void {
   comparisons.clear();
   zeroShotScores.clear();
   zeroShotChoices.clear();
+  jobResults.clear();
   // A new array rather than splice(…spread): spreading a very long file would overflow the call stack.
   state.rows = shallowReactive(sentences.map((sentence) => ({ ...sentence, explained: false })));
   state.selected = sentences.length > 0 ? 0 : -1;
+  refreshCorpus();
   void predictRows(generation, 0);
   void scoreZeroShot(generation);
 }
@@ -314,6 +338,7 @@ async function predictRows(current: number, from: number): Promise<void> {
         const row = state.rows[start + i];
         if (row && !row.result) state.rows[start + i] = { ...row, result: markRaw(result) };
       });
+      scheduleCorpus();
     } catch (error) {
       if (current === generation) state.inputError = `Prediction failed: ${message(error)}`;
       return;
@@ -354,7 +379,7 @@ export async function ensureExplanation(index: number, method: string, options: 
     const methods = { [method]: options };
     const document = zeroShot
       ? await bridge.zeroShot(zeroShotRequest(row.text, zeroShot, methods, zeroShotChoice(index)))
-      : await bridge.explain({ texts: [inputOf(row)], methods });
+      : await bridge.explain({ texts: [inputOf(row)], methods, ...labelsOf([row]) });
     if (current !== generation) return;
     const result = document.sentences[0]!;
     const explanation = result.explanations[method];
@@ -450,8 +475,10 @@ export async function startJob(): Promise<void> {
   starting = true;
   try {
     jobOptions = Object.fromEntries(methods.map((method) => [method.id, effectiveOptions(method.id)]));
-    const job = await bridge.startJob({ texts: state.rows.map(inputOf), methods: jobOptions });
+    const rows = [...state.rows];
+    const job = await bridge.startJob({ texts: rows.map(inputOf), methods: jobOptions, ...labelsOf(rows) });
     state.job = { id: job.id, status: job.status, done: job.done, total: job.total };
+    startCorpusJob();
   } catch (error) {
     state.inputError = `Could not start the job: ${message(error)}`;
   } finally {
@@ -486,17 +513,21 @@ async function startZeroShotJob(): Promise<void> {
   const started = Date.now();
   const sentences: SentenceResult[] = [];
   state.job = { id: job.id, status: 'running', done: 0, total: rows.length };
+  startCorpusJob();
   for (const [index, row] of rows.entries()) {
     if (job.cancelled) break;
     const zeroShot = rowZeroShot(index);
     try {
+      const labels = labelsOf([row]);
       const document = zeroShot
-        ? await bridge.zeroShot(zeroShotRequest(row.text, zeroShot, options, zeroShotChoice(index)))
-        : await bridge.explain({ texts: [inputOf(row)], methods: options });
+        ? await bridge.zeroShot({ ...zeroShotRequest(row.text, zeroShot, options, zeroShotChoice(index)), ...labels })
+        : await bridge.explain({ texts: [inputOf(row)], methods: options, ...labels });
       if (current !== generation) return;
       // Numbered by the row, as a job's sentences are by their place in the input.
       const result = markRaw({ ...document.sentences[0]!, index });
       sentences.push(result);
+      jobResults.set(index, result);
+      scheduleCorpus();
       job.results = resultsOf(document.model, sentences, document.methods);
       for (const [method, explanation] of Object.entries(result.explanations)) {
         const entry = { state: 'ready' as const, explanation: markRaw(explanation) };
@@ -510,10 +541,12 @@ async function startZeroShotJob(): Promise<void> {
       state.job = { ...state.job!, done, etaSeconds: (elapsed / done) * (rows.length - done) };
     } catch (error) {
       if (current === generation) state.job = { ...state.job!, status: 'failed', error: message(error) };
+      scheduleCorpus();
       return;
     }
   }
   if (current === generation) state.job = { ...state.job!, status: job.cancelled ? 'cancelled' : 'completed' };
+  scheduleCorpus();
 }
 
 function resultsOf(
@@ -563,6 +596,10 @@ function onEvent(event: WorkbenchEvent): void {
     if (!row) return;
     const result = markRaw(event.result);
     state.rows[event.index] = { ...row, result, explained: true };
+    if (jobGeneration === generation) {
+      jobResults.set(event.index, result);
+      scheduleCorpus();
+    }
     for (const [method, explanation] of Object.entries(result.explanations)) {
       const options = jobOptions[method];
       if (options)
@@ -570,6 +607,8 @@ function onEvent(event: WorkbenchEvent): void {
     }
   } else {
     state.job = { ...job, status: event.status, ...(event.error ? { error: event.error } : {}) };
+    // The rows the job did not reach join the summary with their predictions.
+    scheduleCorpus();
   }
 }
 
@@ -601,4 +640,83 @@ export async function saveReport(dir: string): Promise<SavedReport> {
     return bridge.saveReport({ dir, results: { ...results, ...(partial ? { partial } : {}) } });
   }
   return bridge.saveReport({ jobId: state.job.id, dir });
+}
+
+/** A request's true labels (`labels`, null where a row has none), or nothing when no row has one. */
+function labelsOf(rows: readonly InputSentence[]): { labels?: (string | null)[] } {
+  return rows.some((row) => row.label !== undefined) ? { labels: rows.map((row) => row.label ?? null) } : {};
+}
+
+function startCorpusJob(): void {
+  jobResults.clear();
+  jobGeneration = generation;
+  refreshCorpus();
+}
+
+/** Whether the last job is still explaining this file's rows: rows it has not reached wait for it. */
+function jobRunning(): boolean {
+  return state.job?.status === 'running' && jobGeneration === generation;
+}
+
+/**
+ * What row `index` adds to the corpus summary: the last run's result; else, once no run is on its way, its
+ * prediction (no explanations: a pane's own explanation of one sentence is no part of a run); null for a
+ * zero-shot row no run explained (its prediction is the NLI model's, not its candidates'); undefined while it
+ * waits for its prediction or the running job.
+ */
+function corpusEntry(index: number): CorpusEntry {
+  const result = jobResults.get(index);
+  const row = state.rows[index];
+  if (result) return { result, label: row?.label };
+  if (!row || jobRunning()) return undefined;
+  if (rowZeroShot(index)) return null;
+  return row.result ? { result: row.result, label: row.label, predictionOnly: true } : undefined;
+}
+
+/** Brings the corpus summary up to the rows' results now (appending what streamed in, or rebuilding). */
+export function refreshCorpus(): void {
+  clearTimeout(corpusTimer);
+  corpusTimer = undefined;
+  corpusRefreshed = Date.now();
+  const model = state.model;
+  if (!model) {
+    corpus.summary = undefined;
+    corpus.covered = 0;
+    return;
+  }
+  // A zero-shot run's label space is its candidates: a change of settings starts the summary over.
+  const space = state.zeroShot && zeroShotAvailable() ? settingsKey(state.zeroShot) : '';
+  feed.update(model, space, state.rows.length, corpusEntry);
+  corpus.summary = rawSummary();
+  corpus.covered = feed.covered;
+}
+
+/** Raw: a summary holds every sentence's row; views read it whole and never change it. */
+function rawSummary(): CorpusSummary | undefined {
+  const summary = feed.summary(state.corpusOptions);
+  return summary && markRaw(summary);
+}
+
+/** A refresh soon: at once after a quiet spell, else at most every CORPUS_THROTTLE_MS while results stream. */
+function scheduleCorpus(): void {
+  if (corpusTimer !== undefined) return;
+  const wait = Math.max(0, CORPUS_THROTTLE_MS - (Date.now() - corpusRefreshed));
+  corpusTimer = setTimeout(refreshCorpus, wait);
+}
+
+/** The corpus view's importance options; the summary re-ranks at once (no sentence is read again). */
+export function setCorpusOptions(options: Partial<{ minCount: number; hideStopWords: boolean }>): void {
+  state.corpusOptions = { ...state.corpusOptions, ...options };
+  corpus.summary = state.model ? rawSummary() : undefined;
+}
+
+/** The result row `index` is summarized from (for the sentences behind a chart), if it is in the summary. */
+export function corpusSentence(index: number): SentenceResult | undefined {
+  return feed.sentence(index);
+}
+
+/** Opens a sentence of the corpus table in the sentence view. */
+export function openSentence(index: number): void {
+  select(index);
+  state.view = 'sentence';
 }
