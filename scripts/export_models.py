@@ -2,7 +2,7 @@
 
     /usr/bin/python3 scripts/export_models.py [demo|tiny-distilbert|tiny-bert|tiny-roberta|tiny-xlmr|
                                                tiny-bert-cased|tiny-bert-multilingual|tiny-mpnet|tiny-albert|
-                                               tiny-deberta|
+                                               tiny-deberta|tiny-deberta-v2|
                                                tiny-bert-opset17|tiny-bert-sdpa|tiny-distilbert-opset12|
                                                tiny-distilbert-opset17|tiny-distilbert-sdpa|tiny-electra|full ...]
                                               [--out DIR]
@@ -13,14 +13,15 @@ Everything is deterministic: re-running reproduces every file byte for byte (Ope
 
 Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
 the way Hugging Face's exporters do it (constant folding, int64 inputs with dynamic batch and sequence axes, one
-output `logits`; RoBERTa, XLM-R, MPNet and DeBERTa-v3 without token_type_ids, as optimum) at optimum's default
-opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers are our own WordPiece vocabularies
-(scripts/demo_vocab.py; also tiny-electra's), except for `full`, which takes the real uncased vocabulary from
---tokenizer-dir, and `tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`, `tiny-bert-multilingual`, `tiny-mpnet`,
-`tiny-albert` and `tiny-deberta`, which get a tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`)
-copied in: their golden ids come from Hugging Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run
-through node), tiny-roberta also keeps its goldens on id sequences (scripts/roberta_fixture.py), and
-tiny-bert-multilingual's golden file ends with sentence pairs (their type ids run, gradient goldens too). The exporter variants
+output `logits`; RoBERTa, XLM-R, MPNet and DeBERTa-v3 without token_type_ids, DeBERTa-v2 with token types with
+them, as optimum) at optimum's default opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers
+are our own WordPiece vocabularies (scripts/demo_vocab.py; also tiny-electra's), except for `full`, which takes
+the real uncased vocabulary from --tokenizer-dir, and `tiny-roberta`, `tiny-xlmr`, `tiny-bert-cased`,
+`tiny-bert-multilingual`, `tiny-mpnet`, `tiny-albert`, `tiny-deberta` and `tiny-deberta-v2`, which get a
+tokenizer fixture (fixtures/tokenizers/, `npm run tokenizers:make`) copied in: their golden ids come from Hugging
+Face's `tokenizers` binding (scripts/encode_golden_texts.ts, run through node), tiny-roberta also keeps its
+goldens on id sequences (scripts/roberta_fixture.py), and the golden files of tiny-bert-multilingual and
+tiny-deberta-v2 end with sentence pairs (their type ids run, gradient goldens too). The exporter variants
 (tiny-bert-opset17, tiny-bert-sdpa, tiny-distilbert-opset12, tiny-distilbert-opset17, tiny-distilbert-sdpa) are
 their base model exported another way and have no golden files of their own: the base model's apply to them.
 """
@@ -778,6 +779,28 @@ def tiny_deberta_model(vocab_size: int) -> DebertaV2ForSequenceClassification:
     return model
 
 
+def tiny_deberta_v2_model(vocab_size: int) -> DebertaV2ForSequenceClassification:
+    # DeBERTa-v2 as microsoft/deberta-v2-xlarge(-mnli) (relative attention, c2p and p2c, shared attention key,
+    # LayerNorm'd relative embeddings, 256 buckets over 512 positions, scaled here to 32 over 64), but with absolute
+    # positions added to the input (position_biased_input, transformers' default) and two token types, as v2 exports
+    # with token_type_ids have; deberta-v2-xlarge-mnli's labels. Its ConvLayer (conv_kernel_size 3) is left out.
+    # Seed 5: the sentences between them predict all three labels, and every IG convergence delta shrinks from 8 to
+    # 50 steps.
+    config = DebertaV2Config(
+        vocab_size=vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+        max_position_embeddings=64, position_buckets=32, type_vocab_size=2, position_biased_input=True,
+        id2label={0: "CONTRADICTION", 1: "NEUTRAL", 2: "ENTAILMENT"},
+    )
+    return _random_model(DebertaV2ForSequenceClassification, config, seed=5, std=0.25)
+
+
+# NLI pairs for DeBERTa-v2's token types: the second text has type id 1.
+DEBERTA_V2_PAIRS = [
+    ("A man is playing a guitar on stage.", "A man is playing music."),
+    ("The woman is not reading a book.", "A woman reads a book."),
+]
+
+
 def _upstream(graph, tensor: str, stop: Callable[[onnx.NodeProto], bool]) -> List[onnx.NodeProto]:
     """The nodes `tensor` is computed from, in graph order, not looking past nodes where `stop` holds."""
     producers = {output: node for node in graph.node for output in node.output}
@@ -865,18 +888,29 @@ def _check_albert(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, 
     }
 
 
-def _check_deberta(model: onnx.ModelProto, n_layers: int) -> Dict[str, Dict[str, int]]:
-    """optimum's DeBERTa-v2 interface (no token types), nothing added to the word embeddings before their LayerNorm,
-    the relative positions (Range, Sign, Abs, Log, Ceil from the sequence length alone), and per layer the c2p and
-    p2c GatherElements of the relative scores and transformers' XSoftmax: Where(mask, -big) -> Softmax ->
-    Where(mask, 0) -> Reshape to [batch·heads, n, n] -> MatMul with the values."""
+def _check_deberta(model: onnx.ModelProto, n_layers: int, absolute: bool = False) -> Dict[str, Dict[str, int]]:
+    """optimum's DeBERTa-v2 interface (DeBERTa-v3: no token types), nothing added to the word embeddings before their
+    LayerNorm (with `absolute`, DeBERTa-v2 with position_biased_input and token types: token_type_ids an input, the
+    position and type embeddings added to them), the relative positions (Range, Sign, Abs, Log, Ceil from the
+    sequence length alone), and per layer the c2p and p2c GatherElements of the relative scores and transformers'
+    XSoftmax: Where(mask, -big) -> Softmax -> Where(mask, 0) -> Reshape to [batch·heads, n, n] -> MatMul with the
+    values."""
     graph = model.graph
-    assert [i.name for i in graph.input] == ["input_ids", "attention_mask"], "optimum's DeBERTa-v2 inputs"
+    inputs = ["input_ids", "attention_mask"] + (["token_type_ids"] if absolute else [])
+    assert [i.name for i in graph.input] == inputs, "optimum's DeBERTa-v2 inputs"
     producer = {o: n for n in graph.node for o in n.output}
     consumers = lambda name: [n for n in graph.node if name in n.input]  # noqa: E731
     (lookup,) = [n for n in graph.node if n.op_type == "Gather" and n.input[1] == "input_ids"]
-    assert {n.op_type for n in consumers(lookup.output[0])} == {"ReduceMean", "Sub"}, "LayerNorm(word embeddings)"
-    assert not any("position_embeddings" in t.name or "token_type" in t.name for t in graph.initializer)
+    tables = {t.name for t in graph.initializer if "position_embeddings" in t.name or "token_type" in t.name}
+    if absolute:  # LayerNorm(word + position + type embeddings), as BERT's
+        (add,) = consumers(lookup.output[0])
+        assert add.op_type == "Add" and consumers(add.output[0])[0].op_type == "Add", "word + position + type"
+        assert tables == {"deberta.embeddings.position_embeddings.weight",
+                          "deberta.embeddings.token_type_embeddings.weight"}, tables
+        assert any(n.op_type == "Gather" and n.input[1] == "token_type_ids" for n in graph.node)
+    else:
+        assert {n.op_type for n in consumers(lookup.output[0])} == {"ReduceMean", "Sub"}, "LayerNorm(word embeddings)"
+        assert not tables
     (rng,) = [n for n in graph.node if n.op_type == "Range"]
     positions = [n for n in graph.node if n.op_type == "Cast" and n.attribute[0].i == onnx.TensorProto.INT64
                  and any(m.op_type == "Ceil" for m in _upstream(graph, n.output[0], stop=lambda m: False))]
@@ -969,6 +1003,15 @@ TOKENIZED_FIXTURES = {
         ],
         different_ids=[(DEBERTA_SENTENCES[2], "Cafe creme in Zurich was unbelievably good.")],
         opset=12, check_graph=_check_deberta,
+    ),
+    # DeBERTa-v2 with absolute positions and token types (token_type_ids an input), the same tokenizer, at opset 12:
+    # the word embeddings are no longer alone before the embeddings LayerNorm, so no preset is degenerate for it.
+    "tiny-deberta-v2": TokenizedFixture(
+        "tiny-deberta-v2", "deberta", "deberta-unigram", DEBERTA_SENTENCES, tiny_deberta_v2_model,
+        unk_in=[DEBERTA_SENTENCES[5]], mask_in=[DEBERTA_SENTENCES[4]],
+        same_ids=[(DEBERTA_SENTENCES[3], "The plot was boring, really.")], different_ids=[],
+        opset=12, check_graph=lambda model, n_layers: _check_deberta(model, n_layers, absolute=True),
+        pairs=DEBERTA_V2_PAIRS,
     ),
 }
 

@@ -71,6 +71,8 @@ const FIXTURES = [
   // Two sentences and two pairs (type ids 0/1, baselines keeping every special).
   { name: 'tiny-bert-multilingual', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-multilingual') },
   { name: 'tiny-deberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-deberta'), degenerate: ['gradient_x_input'] },
+  // DeBERTa-v2 with absolute positions and token types added before the LayerNorm: no preset degenerate beyond IG's.
+  { name: 'tiny-deberta-v2', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-deberta-v2') },
   // Heads: each label's own sigmoid, the score itself (golden targets include labels that are not predicted).
   { name: 'tiny-distilbert-multilabel', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert-multilabel') },
   { name: 'tiny-bert-regression', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-regression') },

@@ -79,6 +79,12 @@ describe.each([
     tokenizer: 'WordPiece',
     specials: { pad: 0, unk: 100, cls: 101, sep: 102, mask: 103 },
   },
+  {
+    name: 'tiny-deberta-v2',
+    modelType: 'deberta-v2',
+    tokenizer: 'Unigram',
+    specials: { pad: 0, cls: 1, sep: 2, unk: 3 },
+  },
 ])(
   '$name, a $modelType folder with token types and a $tokenizer tokenizer',
   ({ name, modelType, tokenizer, specials }) => {

@@ -55,6 +55,31 @@ describe('graphFacts', () => {
   });
 });
 
+describe.each([
+  { name: 'tiny-bert-multilingual', family: 'bert', tokenizer: 'WordPiece', opset: 14, cls: 101 },
+  { name: 'tiny-deberta-v2', family: 'deberta-v2', tokenizer: 'Unigram', opset: 12, cls: 1 },
+])('inspectModel on $name, whose graph takes token types', ({ name, family, tokenizer, opset, cls }) => {
+  it('names its family, tokenizer, three inputs, opset, layers × heads found, and every method available', async () => {
+    const model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', name), { cacheDir });
+    try {
+      const report = await inspectModel(model);
+      expect(report.family).toBe(family);
+      expect(report.tokenizer.type).toBe(tokenizer);
+      expect(report.tokenizer.specials).toContainEqual({
+        token: '[CLS]',
+        id: cls,
+        roles: expect.arrayContaining(['cls']),
+      });
+      expect(report.graph.inputs.map((input) => input.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+      expect(report.graph.opset).toBe(opset);
+      expect(report.attention).toEqual({ layers: 2, heads: 4 });
+      expect(report.methods.filter((method) => !method.available)).toEqual([]);
+    } finally {
+      await model.dispose();
+    }
+  });
+});
+
 describe('inspectModel', () => {
   it("gives a multi-label head's labels and the threshold it was loaded with", async () => {
     const dir = join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert-multilabel');
