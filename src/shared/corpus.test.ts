@@ -234,6 +234,20 @@ describe('summarizeCorpus (hand-derived)', () => {
     expect(accumulator.summary({ minCount: 1 })).toEqual(summary);
   });
 
+  it("leaves an explanation not of the sentence's tokens out of importance and agreement, and says so", () => {
+    // A damaged explanation (one score short) would be read at the wrong positions; a report must still summarize.
+    const damaged = structuredClone(SENTENCES[0]!);
+    damaged.explanations.grad!.scores.pop();
+    const result = summarizeCorpus({ model, sentences: [damaged, ...SENTENCES.slice(1)] }, { minCount: 1 });
+    expect(result.notes).toContain(
+      "grad's explanation of sentence 1 has 3 scores for 4 tokens: it is left out of importance and agreement",
+    );
+    expect(result.totals[0]).toEqual({ method: 'grad', sentences: 5, seconds: 2.5, evaluations: 50 });
+    const grad = result.importance.find(({ method }) => method === 'grad')!;
+    expect(grad.classes.find(({ label }) => label === 'POS')!.sentences).toBe(2);
+    expect(result.agreement.sentences[0]![1]).toBe(2);
+  });
+
   it('reads numeric true labels as class indices', () => {
     const numeric = SENTENCES.slice(0, 2).map((s, i) => ({ ...s, trueLabel: String(i === 0 ? 1 : 0) }));
     const result = summarizeCorpus({ model, sentences: numeric });

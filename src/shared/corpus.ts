@@ -10,7 +10,7 @@
  */
 import { eng as englishStopWords } from 'stopword';
 import { agreementMatrix, isSpecialToken } from './agreement.js';
-import type { MetricId, ModelInfo, SentenceResult } from './results.js';
+import type { Explanation, MetricId, ModelInfo, SentenceResult } from './results.js';
 import { readableTokens } from './tokens.js';
 import { mergeWords, wordsUnsupportedReason } from './words.js';
 
@@ -216,7 +216,13 @@ export class CorpusAccumulator {
       total.seconds += explanation.seconds;
       total.evaluations += explanation.evaluations;
       this.totals.set(explanation.method, total);
-      this.addImportance(sentence, explanation.method, explanation.scores);
+      if (fits(sentence, explanation)) this.addImportance(sentence, explanation.method, explanation.scores);
+      else {
+        this.notes.add(
+          `${explanation.method}'s explanation of sentence ${sentence.index + 1} has ${explanation.scores.length} scores ` +
+            `for ${sentence.tokens.length} tokens: it is left out of importance and agreement`,
+        );
+      }
     }
     this.addAgreement(sentence);
     for (const [method, values] of Object.entries(sentence.evaluation ?? {})) {
@@ -358,7 +364,7 @@ export class CorpusAccumulator {
   }
 
   private addAgreement(sentence: SentenceResult): void {
-    const explanations = Object.values(sentence.explanations);
+    const explanations = Object.values(sentence.explanations).filter((explanation) => fits(sentence, explanation));
     if (explanations.length < 2) return;
     const tau = agreementMatrix(
       sentence.tokens,
@@ -491,6 +497,14 @@ export interface SentenceKeys {
 export function sentenceKeys(sentence: SentenceResult, model: CorpusModel): SentenceKeys {
   const { tokens, words } = occurrences(sentence, model, new Array<number>(sentence.tokens.length).fill(0));
   return { tokens: new Set(tokens.map(({ key }) => key)), words: new Set(words.map(({ key }) => key)) };
+}
+
+/**
+ * Whether an explanation has one score per token of the sentence: importance and agreement read the scores by
+ * the sentence's positions, where a damaged explanation's would be misread.
+ */
+function fits(sentence: SentenceResult, explanation: Explanation): boolean {
+  return explanation.scores.length === sentence.tokens.length;
 }
 
 function rankedEntries(
