@@ -15,6 +15,7 @@ import {
   type TensorProto,
 } from '../onnx/proto.js';
 import { backward } from './backward.js';
+import { RULES } from './rules.js';
 import { probeFeeds, probeShapes } from './shapes.js';
 
 const { AttributeType } = onnx.AttributeProto;
@@ -466,6 +467,157 @@ const CASES: Case[] = [
     inputs: [x([2, 3])],
     nodes: [node('Tanh', ['X'], [], 't'), node('Mul', ['X', 't'])],
   },
+  // Broadcasting on both sides, and the unary rules on operands broadcast afterwards: every rule's gradient
+  // reaches a tensor smaller than the output it came from.
+  {
+    name: 'Sub, both operands broadcast',
+    inputs: [x([2, 1, 4]), w([3, 1])],
+    nodes: [node('Sub', ['X', 'W'])],
+  },
+  {
+    name: 'Mul, both operands broadcast',
+    inputs: [x([3, 1]), w([2, 1, 4])],
+    nodes: [node('Mul', ['X', 'W'])],
+  },
+  {
+    name: 'Div, dividend broadcast over the divisor',
+    inputs: [x([4]), w([2, 3, 4], { positive: true })],
+    nodes: [node('Div', ['X', 'W'])],
+  },
+  {
+    name: 'Div, both operands broadcast',
+    inputs: [x([2, 1, 4]), w([3, 1], { positive: true })],
+    nodes: [node('Div', ['X', 'W'])],
+  },
+  {
+    name: 'Pow, base and exponent both broadcast',
+    inputs: [x([3, 1], { positive: true }), w([2, 1, 4])],
+    nodes: [node('Pow', ['X', 'W'])],
+  },
+  {
+    name: 'Pow, constant exponent, the power broadcast into a product',
+    inputs: [x([2, 3, 4]), w([3, 1], { positive: true })],
+    nodes: [node('Pow', ['W', 'e'], [], 'p'), node('Mul', ['X', 'p'])],
+    initializers: [floatTensor('e', [], [1.5])],
+  },
+  {
+    name: 'Sqrt, Log, Reciprocal, Exp of a [3, 1] operand broadcast into [2, 3, 4]',
+    inputs: [x([2, 3, 4]), w([3, 1], { positive: true })],
+    nodes: [
+      node('Sqrt', ['W'], [], 's'),
+      node('Mul', ['X', 's'], [], 'xs'),
+      node('Log', ['W'], [], 'l'),
+      node('Reciprocal', ['W'], [], 'r'),
+      node('Exp', ['r'], [], 'e'),
+      node('Mul', ['l', 'e'], [], 'le'),
+      node('Add', ['xs', 'le']),
+    ],
+  },
+  {
+    name: 'Tanh, Neg, Erf, Sigmoid, Abs, Relu of a [4] operand broadcast into [2, 3, 4]',
+    inputs: [x([2, 3, 4]), w([4])],
+    nodes: [
+      node('Tanh', ['W'], [], 't'),
+      node('Neg', ['t'], [], 'n'),
+      node('Mul', ['X', 'n'], [], 'xn'),
+      node('Erf', ['W'], [], 'f'),
+      node('Sigmoid', ['W'], [], 'g'),
+      node('Mul', ['f', 'g'], [], 'fg'),
+      node('Abs', ['W'], [], 'a'),
+      node('Relu', ['W'], [], 'u'),
+      node('Sub', ['a', 'u'], [], 'au'),
+      node('Sum', ['xn', 'fg', 'au']),
+    ],
+  },
+  {
+    name: 'Ceil and Round (no gradient) beside X²',
+    inputs: [x([3, 4])],
+    nodes: [
+      node('Mul', ['X', 'X'], [], 'sq'),
+      node('Ceil', ['X'], [], 'c'),
+      node('Round', ['X'], [], 'r'),
+      node('Sum', ['sq', 'c', 'r']),
+    ],
+  },
+  {
+    name: 'Dropout (inference: the identity), times a broadcast operand',
+    inputs: [x([2, 3, 4]), w([3, 1])],
+    nodes: [node('Dropout', ['X'], [], 'd'), node('Mul', ['d', 'W'])],
+  },
+  {
+    name: 'Max, both operands broadcast',
+    inputs: [x([2, 1, 4]), w([3, 1])],
+    nodes: [node('Max', ['X', 'W'])],
+  },
+  {
+    name: 'Min, both operands broadcast',
+    inputs: [x([3, 1]), w([2, 1, 4])],
+    nodes: [node('Min', ['X', 'W'])],
+  },
+  {
+    name: 'Where, the condition larger than both branches, each broadcast',
+    inputs: [x([3, 4]), w([2, 1, 4])],
+    nodes: [node('Where', ['mask', 'X', 'W'])],
+    initializers: [{ name: 'mask', dataType: DataType.BOOL, dims: [2, 3, 1], int32Data: [1, 0, 1, 0, 0, 1] }],
+  },
+  {
+    name: 'Where, a scalar condition and a scalar branch',
+    inputs: [x([2, 3]), w([])],
+    nodes: [
+      node('Where', ['yes', 'X', 'W'], [], 'a'),
+      node('Where', ['no', 'X', 'W'], [], 'b'),
+      node('Mul', ['a', 'b']),
+    ],
+    initializers: [
+      { name: 'yes', dataType: DataType.BOOL, dims: [], int32Data: [1] },
+      { name: 'no', dataType: DataType.BOOL, dims: [], int32Data: [0] },
+    ],
+  },
+  {
+    name: 'Gemm, transA and transB, a column bias [2, 1]',
+    inputs: [x([3, 2]), w([4, 3]), { name: 'C', dims: [2, 1] }],
+    nodes: [
+      node(
+        'Gemm',
+        ['X', 'W', 'C'],
+        [intAttr('transA', 1), intAttr('transB', 1), { name: 'beta', type: AttributeType.FLOAT, f: -0.5 }],
+      ),
+    ],
+  },
+  {
+    name: 'Gemm, a scalar bias',
+    inputs: [x([2, 3]), w([3, 4]), { name: 'C', dims: [] }],
+    nodes: [node('Gemm', ['X', 'W', 'C'])],
+  },
+  {
+    name: 'Expand to a shape read at run time (Shape of a dynamic input)',
+    inputs: [x([2, 3, 4], { dynamic: [0, 1] }), w([1, 4])],
+    nodes: [node('Shape', ['X'], [], 'shape'), node('Expand', ['W', 'shape'], [], 'e'), node('Mul', ['X', 'e'])],
+  },
+  {
+    name: 'Expand to a shape smaller than the input in rank (the input keeps its own axes)',
+    inputs: [x([2, 1, 4])],
+    nodes: [node('Expand', ['X', 'shape'])],
+    initializers: [int64Tensor('shape', [3, 1])],
+  },
+  {
+    name: 'Expand then Tile, as DeBERTa repeats its relative embeddings over batch·heads',
+    inputs: [x([4, 3, 2]), w([1, 3, 2])],
+    nodes: [node('Expand', ['W', 'ones'], [], 'e'), node('Tile', ['e', 'repeats'], [], 't'), node('Mul', ['X', 't'])],
+    initializers: [int64Tensor('ones', [2, 1, 1]), int64Tensor('repeats', [2, 1, 1])],
+  },
+  {
+    name: 'Tile of a rank-3 tensor on every axis, the tiles summed by a broadcast product',
+    inputs: [x([2, 1, 3]), w([4, 1])],
+    nodes: [node('Tile', ['X', 'repeats'], [], 't'), node('Mul', ['t', 'W'])],
+    initializers: [int64Tensor('repeats', [2, 4, 1])],
+  },
+  {
+    name: 'GatherElements with every index the same (all of the gradient summed into one element per row)',
+    inputs: [x([2, 3], { dynamic: [0] })],
+    nodes: [node('Expand', ['same', 'shape'], [], 'idx'), node('GatherElements', ['X', 'idx'], [intAttr('axis', 1)])],
+    initializers: [int64Tensor('same', [1], [1, 1]), int64Tensor('shape', [2, 5])],
+  },
   {
     name: 'LayerNormalization (opset 17)',
     opset: 17,
@@ -526,6 +678,11 @@ describe('gradient rules against central finite differences', () => {
     '%s, at opset %i',
     async (_name, opset, test) => check(test, opset),
   );
+
+  it('has a case for every op with a rule, so that no rule goes unchecked', () => {
+    const tested = new Set(CASES.flatMap((test) => test.nodes.map((candidate) => candidate.opType)));
+    expect(Object.keys(RULES).filter((op) => !tested.has(op))).toEqual([]);
+  });
 
   it('names the op that has no rule', async () => {
     const test: Case = { name: 'Sin', inputs: [x([2])], nodes: [node('Sin', ['X'])] };
