@@ -68,6 +68,8 @@ const FIXTURES = [
   { name: 'tiny-roberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-roberta') },
   { name: 'tiny-xlmr', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-xlmr') },
   { name: 'tiny-bert-cased', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-cased') },
+  // MiniLM's head layout: 12 heads of 4.
+  { name: 'tiny-minilm', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-minilm') },
   // Two sentences and two pairs (type ids 0/1, baselines keeping every special).
   { name: 'tiny-bert-multilingual', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-bert-multilingual') },
   { name: 'tiny-deberta', dir: join(PACKAGE_ROOT, 'fixtures/models/tiny-deberta'), degenerate: ['gradient_x_input'] },

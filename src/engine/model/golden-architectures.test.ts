@@ -75,6 +75,8 @@ const FIXTURES: Fixture[] = [
   // DeBERTa-v3 at opset 12: disentangled attention (c2p and p2c GatherElements over log-bucketed relative
   // positions), XSoftmax's Where(mask, 0, p) before the [batch·heads, n, n] bmm, ContextPooler.
   { name: 'tiny-deberta', golden: 'tiny-deberta', logitTolerance: 1e-5, checks: [...ALL, 'derived'] },
+  // MiniLM's head layout: hidden 48 over 12 heads of 4 (model_type bert), 32 positions.
+  { name: 'tiny-minilm', golden: 'tiny-minilm', logitTolerance: 1e-5, checks: [...ALL, 'derived'] },
   // DeBERTa-v2 with absolute positions and token types (token_type_ids an input; two NLI pairs with type id 1).
   { name: 'tiny-deberta-v2', golden: 'tiny-deberta-v2', logitTolerance: 1e-5, checks: [...ALL, 'derived'] },
   // bert-base-multilingual-cased's tokenizer (cased, accents kept, CJK ideographs split; [CLS] 101) on ten

@@ -56,9 +56,11 @@ describe('graphFacts', () => {
 });
 
 describe.each([
-  { name: 'tiny-bert-multilingual', family: 'bert', tokenizer: 'WordPiece', opset: 14, cls: 101 },
-  { name: 'tiny-deberta-v2', family: 'deberta-v2', tokenizer: 'Unigram', opset: 12, cls: 1 },
-])('inspectModel on $name, whose graph takes token types', ({ name, family, tokenizer, opset, cls }) => {
+  { name: 'tiny-bert-multilingual', family: 'bert', tokenizer: 'WordPiece', opset: 14, cls: 101, heads: 4 },
+  { name: 'tiny-deberta-v2', family: 'deberta-v2', tokenizer: 'Unigram', opset: 12, cls: 1, heads: 4 },
+  // MiniLM's layout: 12 heads of 4, counted on a run of the attention graph.
+  { name: 'tiny-minilm', family: 'bert', tokenizer: 'WordPiece', opset: 14, cls: 2, heads: 12 },
+])('inspectModel on $name, whose graph takes token types', ({ name, family, tokenizer, opset, cls, heads }) => {
   it('names its family, tokenizer, three inputs, opset, layers × heads found, and every method available', async () => {
     const model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', name), { cacheDir });
     try {
@@ -72,7 +74,8 @@ describe.each([
       });
       expect(report.graph.inputs.map((input) => input.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
       expect(report.graph.opset).toBe(opset);
-      expect(report.attention).toEqual({ layers: 2, heads: 4 });
+      expect(report.attention).toEqual({ layers: 2, heads });
+      expect(report.config).toMatchObject({ layers: 2, heads });
       expect(report.methods.filter((method) => !method.available)).toEqual([]);
     } finally {
       await model.dispose();
