@@ -18,7 +18,7 @@ import { resolveOptions } from '../../shared/options.js';
 import { ForwardService, forwardServiceFor } from '../forward-service.js';
 import { ModelBundle } from '../model/bundle.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { predictTexts } from '../predict.js';
+import { predictTexts, type PredictedText } from '../predict.js';
 import { partitionTree, type Merge } from './shap-partition.js';
 import { maskedString, maskerSegments, partitionTokens } from './shap-text.js';
 import { shapExplainer } from './shap.js';
@@ -238,7 +238,7 @@ function expectValues(actual: readonly (readonly number[])[], expected: readonly
 
 describe.each(FAMILIES)('Partition SHAP on $family ($fixture)', ({ fixture, text }) => {
   let model: ModelBundle;
-  let input: Awaited<ReturnType<typeof predictTexts>>[number];
+  let input: PredictedText;
   let merges: Merge[];
   let leaves: number;
   /** The model on masks, through a forward service of the oracle's own. */
@@ -248,8 +248,8 @@ describe.each(FAMILIES)('Partition SHAP on $family ($fixture)', ({ fixture, text
     model = await ModelBundle.load(join(PACKAGE_ROOT, 'fixtures/models', fixture), {
       cacheDir: await mkdtemp(join(tmpdir(), 'xai-shap-families-')),
     });
-    [input] = await predictTexts(model, [text]);
-    const { encoded } = input!;
+    input = (await predictTexts(model, [text]))[0]!;
+    const { encoded } = input;
     leaves = encoded.ids.length;
     const { segments, fixed } = maskerSegments(text, encoded.offsets, encoded.special);
     const sep = model.tokenizer.specials.sep!.token;
@@ -265,10 +265,10 @@ describe.each(FAMILIES)('Partition SHAP on $family ($fixture)', ({ fixture, text
 
   /** Our explainer at `maxEvals`, with the rows it asked the sentence's forward service for. */
   async function explain(maxEvals: number) {
-    const service = forwardServiceFor(model, input!.encoded);
+    const service = forwardServiceFor(model, input.encoded);
     const before = service.requests;
     const explanation = await shapExplainer.explain(
-      input!,
+      input,
       { model },
       resolveOptions(shapExplainer.options, { max_evals: maxEvals }),
     );
