@@ -151,7 +151,9 @@ function activeTensors(nodes: readonly NodeProto[], types: ReadonlyMap<string, n
   const active = new Set(wrt);
   for (const node of nodes) {
     if (!(node.input ?? []).some((input) => active.has(input))) continue;
-    for (const output of node.output ?? []) {
+    for (const [k, output] of (node.output ?? []).entries()) {
+      // Dropout's optional mask (output 1, bool) is not data: its rule differentiates output 0 only.
+      if (node.opType === 'Dropout' && k === 1) continue;
       const type = types.get(output);
       if (type === DataType.FLOAT) active.add(output);
       else if (!ZERO_GRADIENT_OPS.has(node.opType ?? '')) {

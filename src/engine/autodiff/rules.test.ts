@@ -545,6 +545,12 @@ const CASES: Case[] = [
     nodes: [node('Dropout', ['X'], [], 'd'), node('Mul', ['d', 'W'])],
   },
   {
+    // Its optional bool mask is not a differentiable output (it once made gradients unavailable).
+    name: 'Dropout with its mask output',
+    inputs: [x([2, 3, 4]), w([3, 1])],
+    nodes: [{ ...node('Dropout', ['X'], [], 'd'), output: ['d', 'd_mask'] }, node('Mul', ['d', 'W'])],
+  },
+  {
     name: 'Max, both operands broadcast',
     inputs: [x([2, 1, 4]), w([3, 1])],
     nodes: [node('Max', ['X', 'W'])],
