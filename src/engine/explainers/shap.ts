@@ -39,7 +39,9 @@ export const shapExplainer: Explainer = {
       min: 4,
       max: 100_000,
       default: DEFAULT_MAX_EVALS,
-      help: "shap's max_evals: masked inputs the recursion may ask for, base and full input included.",
+      help:
+        "shap's max_evals: masked inputs the recursion may ask for, base and full input included (an odd budget " +
+        'buys one more, as in shap, which expands nodes in pairs of rows).',
     },
   ],
   async explain({ encoded, prediction }, { model, signal }, options: OptionValues) {
