@@ -504,7 +504,7 @@ async function withModel(flags: ModelFlags, io: Io, work: (model: ModelBundle) =
 function warnSkippedCharts(skipped: readonly SkippedChart[], io: Io): void {
   for (const { sentence, title, chart, reason } of skipped) {
     io.err(
-      `warning: sentence ${sentence + 1}: chart "${title}" (${chart}) was not drawn: ${reason}; the report has a note in its place\n`,
+      `warning: ${sentence === undefined ? 'corpus summary' : `sentence ${sentence + 1}`}: chart "${title}" (${chart}) was not drawn: ${reason}; the report has a note in its place\n`,
     );
   }
 }

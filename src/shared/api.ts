@@ -112,8 +112,8 @@ export interface SaveReportRequest {
 
 /** A chart left out of a report because drawing it failed; the page has a note in its place. */
 export interface SkippedChart {
-  /** The sentence's position in the input file (`SentenceResult.index`, from 0). */
-  sentence: number;
+  /** The sentence's position in the input file (`SentenceResult.index`, from 0); absent for the corpus summary's charts. */
+  sentence?: number;
   /** The chart's file name without extension, as it would have been written under `charts/`. */
   chart: string;
   title: string;

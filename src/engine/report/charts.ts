@@ -42,15 +42,15 @@ export const HEATMAP_MAX_SIDE = 128;
 export const HEAD_STRIP_MAX_COLUMNS = 48;
 
 /** File-name-safe form of a method id or class label. */
-function slug(text: string): string {
+export function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase();
 }
 
-function plan(name: string, title: string, method: string | undefined, draw: () => ReportChart[]): ChartPlan {
+export function plan(name: string, title: string, method: string | undefined, draw: () => ReportChart[]): ChartPlan {
   return { name, title, ...(method ? { method } : {}), draw };
 }
 
-function echartsPlan(
+export function echartsPlan(
   name: string,
   title: string,
   option: () => ChartOption,
@@ -63,7 +63,7 @@ function echartsPlan(
 }
 
 /** Pages of one chart: the name as is for one page, `-p1`, `-p2`, … for several, each titled by `pageTitle`. */
-function pages<Page extends SvgBlock>(
+export function pages<Page extends SvgBlock>(
   { name, title, method }: Omit<ChartPlan, 'draw'>,
   drawn: Page[],
   pageTitle: (page: Page) => string,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BPE_READABLE, BPE_SENTENCE } from '../../shared/charts/test-layouts.js';
 import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
-import { reportDocument, scoresCsv } from './data-files.js';
+import { reportDocument, scoresCsv, wordsCsv } from './data-files.js';
 
 function explanation(method: string, tokens: string[], scores: number[]): Explanation {
   return {
@@ -35,7 +35,7 @@ function sentence(index: number, text: string, explanations: Explanation[]): Sen
 const results = {
   schema: 'xai-workbench/results',
   version: 1,
-  model: {} as ResultsDocument['model'],
+  model: { labels: ['A', 'B'] } as ResultsDocument['model'],
   sentences: [
     // A shard's sentences: their input positions, not 0 and 1.
     sentence(4, 'Hello, "world"', [
@@ -105,11 +105,74 @@ describe('scoresCsv', () => {
   });
 });
 
+describe('wordsCsv', () => {
+  it("merges each explanation's tokens into words as the word view does, with their token spans", () => {
+    const pieces = {
+      ...results,
+      model: { labels: ['A', 'B'], tokenizer: 'WordPiece' } as ModelInfo,
+      sentences: [
+        sentence(3, 'xylophones, "rock"', [
+          explanation(
+            'm',
+            ['[CLS]', 'x', '##yl', '##ophones', ',', '"', 'rock', '"', '[SEP]'],
+            [0, 0.1, 0.2, 0.3, 0, 0, -1, 0, 0],
+          ),
+        ]),
+      ],
+    } satisfies ResultsDocument;
+    const [header, ...rows] = parseCsv(Buffer.from(wordsCsv(pieces)).toString('utf8'));
+    expect(header).toEqual(['sentence', 'method', 'word_index', 'word', 'score', 'first_token', 'end_token']);
+    // 0.1 + 0.2 + 0.3 summed in token order, as mergeWords sums it.
+    expect(rows.map((row) => row.slice(3))).toEqual([
+      ['[CLS]', '0', '0', '1'],
+      ['xylophones', String(0.1 + 0.2 + 0.3), '1', '4'],
+      [',', '0', '4', '5'],
+      ['"', '0', '5', '6'],
+      ['rock', '-1', '6', '7'],
+      ['"', '0', '7', '8'],
+      ['[SEP]', '0', '8', '9'],
+    ]);
+    expect(rows.map((row) => row.slice(0, 3))[1]).toEqual(['3', 'm', '1']);
+  });
+
+  it('has no rows for an explanation whose tokens cannot be grouped (a BPE result without word ids)', () => {
+    const { wordIds: _, ...noWordIds } = BPE_SENTENCE;
+    const bpe = {
+      ...results,
+      model: { labels: ['A', 'B'], tokenizer: 'BPE' } as ModelInfo,
+      sentences: [
+        {
+          ...sentence(0, noWordIds.text, [
+            explanation(
+              'm',
+              noWordIds.tokens,
+              noWordIds.tokens.map(() => 1),
+            ),
+          ]),
+          ...noWordIds,
+        },
+      ],
+    } satisfies ResultsDocument;
+    expect(parseCsv(Buffer.from(wordsCsv(bpe)).toString('utf8'))).toHaveLength(1);
+  });
+});
+
 describe('reportDocument', () => {
   it('adds the app version, the time and whether the report is partial', () => {
     const document = reportDocument(results, true, new Date('2026-01-02T03:04:05Z'));
     expect(document.report).toMatchObject({ createdAt: '2026-01-02T03:04:05.000Z', partial: true });
     expect(document.report.appVersion).toMatch(/^\d+\.\d+\.\d+/);
     expect(document.sentences).toBe(results.sentences);
+  });
+
+  it('summarizes its sentences anew, whatever summary the given results carried', () => {
+    const stale = { ...results, summary: { sentences: 99 } } as ResultsDocument;
+    const document = reportDocument(stale, false);
+    expect(document.summary!.sentences).toBe(2);
+    expect(document.summary!.predictions.map((row) => row.index)).toEqual([4, 7]);
+    expect(document.summary!.totals).toEqual([
+      { method: 'm1', sentences: 2, seconds: 0, evaluations: 2 },
+      { method: 'm2', sentences: 1, seconds: 0, evaluations: 1 },
+    ]);
   });
 });

@@ -1,7 +1,12 @@
-/** The data files of a report: `results.json` (versioned) and `scores.csv` (one row per sentence × method × token). */
+/**
+ * The data files of a report: `results.json` (versioned, with the corpus summary), `scores.csv` (one row per
+ * sentence × method × token) and `words.csv` (one row per sentence × method × word).
+ */
 import { sentenceLayout } from '../../shared/charts/layout.js';
+import { summarizeCorpus, type CorpusSummary } from '../../shared/corpus.js';
 import { readableTokens } from '../../shared/tokens.js';
 import type { ResultsDocument } from '../../shared/results.js';
+import { mergeWords, wordsUnsupportedReason } from '../../shared/words.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +18,24 @@ export interface ReportMeta {
   partial: boolean;
 }
 
-export type ReportDocument = ResultsDocument & { report: ReportMeta };
+/** What a report's results.json holds: the results, the report's metadata and the summary of its sentences. */
+export type ReportDocument = ResultsDocument & { report: ReportMeta; summary?: CorpusSummary };
 
 export function appVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * The document results.json holds. The summary is made anew from the sentences (with the default minimum count
+ * and stop words shown), never taken from the given results: a shard's summary is not its merge's.
+ */
 export function reportDocument(results: ResultsDocument, partial: boolean, now = new Date()): ReportDocument {
-  return { ...results, report: { appVersion: appVersion(), createdAt: now.toISOString(), partial } };
+  const { summary: _given, ...rest } = results as ResultsDocument & { summary?: unknown };
+  return {
+    ...rest,
+    report: { appVersion: appVersion(), createdAt: now.toISOString(), partial },
+    summary: summarizeCorpus(results),
+  };
 }
 
 /**
@@ -62,8 +77,48 @@ export function scoresCsv(results: ResultsDocument): Uint8Array {
   return Buffer.concat(chunks);
 }
 
+export const WORD_CSV_COLUMNS = [
+  'sentence',
+  'method',
+  'word_index',
+  'word',
+  'score',
+  'first_token',
+  'end_token',
+] as const;
+
+/**
+ * Word-level scores: each explanation's tokens merged into the tokenizer's words as the app's word view merges
+ * them (`mergeWords`: pieces joined, scores summed; each special a word of its own), with the words' token
+ * spans `[first_token, end_token)` into scores.csv's `token_index`. An explanation whose tokens cannot be
+ * grouped (an older result without word ids) has no rows.
+ */
+export function wordsCsv(results: ResultsDocument): Uint8Array {
+  const lines: string[] = [`${WORD_CSV_COLUMNS.join(',')}\r\n`];
+  for (const sentence of results.sentences) {
+    for (const explanation of Object.values(sentence.explanations)) {
+      const layout = sentenceLayout(sentence, results.model.tokenizer, explanation.tokens);
+      // A damaged explanation (not one score per token) or one without word ids has no words to give.
+      if (explanation.scores.length !== explanation.tokens.length || wordsUnsupportedReason(layout)) continue;
+      const { words, scores, spans } = mergeWords(layout, explanation.scores);
+      words.forEach((word, w) => {
+        const row = [sentence.index, explanation.method, w, word, scores[w], spans[w]![0], spans[w]![1]];
+        lines.push(`${row.map(csvCell).join(',')}\r\n`);
+      });
+    }
+  }
+  return Buffer.from(lines.join(''));
+}
+
+/** A CSV file of `columns` and `rows`, quoted as `csvCell` quotes, with CRLF line ends (RFC 4180). */
+export function csvFile(columns: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  return [columns, ...rows].map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
+}
+
+export type CsvValue = string | number | boolean | null | undefined;
+
 /** RFC 4180 quoting; numbers keep full precision so sums can be checked against results.json. */
-function csvCell(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
+export function csvCell(value: CsvValue): string {
+  const text = value === undefined || value === null ? '' : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -66,12 +66,35 @@ describe('reportHtml', () => {
       /<details data-section="text"><summary>Whole text \(2000 words\)<\/summary><p>(.*?)<\/p>/.exec(html)?.[1],
     ).toBe(text);
     const heading = /<h2>1\. (.*?)<\/h2>/.exec(html)![1]!;
-    const summary = /<tr><td><a href="#s1">1<\/a><\/td><td>(.*?)<\/td>/.exec(html)![1]!;
+    const summary = /<tr id="row-s1"><td><a href="#s1">1<\/a><\/td><td>(.*?)<\/td>/.exec(html)![1]!;
     for (const shown of [heading, summary]) {
       expect(shown.length).toBeLessThanOrEqual(SHORT_TEXT_CHARS + 1);
       expect(shown.endsWith('…')).toBe(true);
       expect(text.startsWith(shown.slice(0, -1))).toBe(true);
     }
+  });
+
+  it('links each row of the table to its sentence and back; true-label columns only where the file had labels', () => {
+    const html = page([]);
+    expect(html).toContain('<tr id="row-s1"><td><a href="#s1">1</a></td>');
+    expect(html).toContain('<a href="#row-s1">↑ back to the table</a>');
+    expect(html).not.toContain('<th>True label</th>');
+    expect(html.indexOf('data-section="corpus"')).toBeLessThan(html.indexOf('data-section="summary"'));
+    const labelled = { ...sentence, trueLabel: 'B' };
+    const wrong = reportHtml({
+      document: {
+        schema: 'xai-workbench/results',
+        version: 1,
+        model: { ...model, labels: ['A', 'B'] } as ModelInfo,
+        sentences: [labelled],
+        report: { appVersion: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', partial: false },
+      },
+      sections: [sentenceSection(labelled, [], (method) => method, {}, { trueLabel: 'B', correct: false })],
+    });
+    expect(wrong).toContain('<tr id="row-s1" class="wrong">');
+    expect(wrong).toContain('<td>B</td><td data-correct="false" class="wrong-mark">✗</td>');
+    expect(wrong).toContain('true label <strong>B</strong> <span class="wrong-mark">✗ mispredicted</span>');
+    expect(wrong).toContain('<td data-value="accuracy">0.000 over 1 sentences</td>');
   });
 
   it('shows a short text as it is, with nothing folded', () => {

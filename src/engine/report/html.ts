@@ -9,6 +9,7 @@ import { sentenceLayout } from '../../shared/charts/layout.js';
 import { headDescription, predictionView, type HeadInfo } from '../../shared/charts/prediction.js';
 import { DEFAULT_SEGMENT_LABELS, SEGMENT_MARKS, ZERO_SHOT_SEGMENT_LABELS } from '../../shared/charts/segments.js';
 import { zeroShotView } from '../../shared/charts/zero-shot.js';
+import { summarizeCorpus, type CorpusSummary, type PredictionRow } from '../../shared/corpus.js';
 import type { Explanation, ModelInfo, ResultsDocument, SentenceResult } from '../../shared/results.js';
 import { piecesAreText, type TokenLayout } from '../../shared/tokens.js';
 import type { ReportChart } from './charts.js';
@@ -38,10 +39,15 @@ table.bars tr.explained th { color: #4c5fd5; }
 table.pair th { white-space: nowrap; color: #4c5fd5; }
 table.pair caption { text-align: left; }
 .sep { color: #4c5fd5; font-weight: bold; padding: 0 0.3em; }
+.back { font-size: 0.8rem; margin: -0.4rem 0 0.6rem; }
+tr.wrong td { background: #fdecea; }
+.correct { color: #1b7f3b; } .wrong-mark { color: #b3261e; }
+ul.notes { font-size: 0.85rem; color: #5f5f66; }
+.corpus-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(500px, 1fr)); gap: 0 1rem; }
 .track .threshold { position: absolute; top: -3px; bottom: -3px; width: 2px; margin-left: -1px; background: #1b1b1f; }
 @media print {
   body { margin: 0; max-width: none; }
-  .sentence { break-before: page; }
+  .sentence, #sentences { break-before: page; }
   figure, table { break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }`;
@@ -69,10 +75,13 @@ export interface HtmlInput {
   document: ReportDocument;
   /** One `sentenceSection` per sentence, in the order of `document.sentences`. */
   sections: readonly string[];
+  /** The corpus summary's charts (`corpusCharts`, drawn); without them the section has its numbers alone. */
+  corpus?: readonly PageFigure[];
 }
 
-export function reportHtml({ document, sections }: HtmlInput): string {
+export function reportHtml({ document, sections, corpus = [] }: HtmlInput): string {
   const { model, report } = document;
+  const summary = document.summary ?? summarizeCorpus(document);
   const title = `XAI Workbench report: ${model.name}`;
   return `<!doctype html>
 <html lang="en">
@@ -95,7 +104,8 @@ ${model.precision === 'int8' ? `<tr><th>Precision</th><td>${int8Summary(document
 ${document.input ? `<tr><th>Input</th><td>${inputSummary(document)}</td></tr>` : ''}
 <tr><th>Created</th><td>${escape(report.createdAt)} with XAI Workbench ${escape(report.appVersion)}</td></tr>
 </table>
-${summaryTable(document.sentences, model)}
+${corpusSection(summary, corpus)}
+${summaryTable(document.sentences, model, summary)}
 ${sections.join('\n')}
 </body>
 </html>
@@ -148,9 +158,12 @@ function fullText(text: string): string {
  * One row per sentence; the prediction's columns follow the head: label and probability (single-label), the
  * predicted labels and every label's sigmoid (multi-label), the score (regression).
  */
-function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo): string {
+function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo, summary: CorpusSummary): string {
   const task = model.task ?? 'single_label_classification';
   const zeroShot = sentences.some((sentence) => sentence.zeroShot);
+  const rowOf = new Map(summary.predictions.map((row) => [row.index, row]));
+  const labelled = summary.predictions.some((row) => row.trueLabel !== undefined);
+  const flagged = summary.predictions.some((row) => row.truncated || row.int8Drift !== undefined);
   const head =
     task === 'regression'
       ? '<th>Score</th>'
@@ -171,15 +184,126 @@ function summaryTable(sentences: readonly SentenceResult[], model: HeadInfo): st
             `<td>${view.bars.map((bar) => `${escape(bar.label)} ${bar.text}`).join(' · ')}</td>`
           : `<td>${escape(view.label)}</td><td>${view.probability.toFixed(3)}</td>`;
     const ranking = zeroShot ? `<td data-zero-shot>${candidates ? escape(candidates.summary) : ''}</td>` : '';
+    const row = rowOf.get(sentence.index);
+    const truth = labelled ? `<td>${escape(row?.trueLabel ?? '')}</td>${correctCell(row)}` : '';
+    const flags = flagged ? `<td>${row ? escape(rowFlags(row)) : ''}</td>` : '';
+    const n = sentence.index + 1;
     return (
-      `<tr><td><a href="#s${sentence.index + 1}">${sentence.index + 1}</a></td><td>${textCell(sentence)}</td>` +
-      `${cells}${ranking}<td>${Object.keys(sentence.explanations).length}</td></tr>`
+      `<tr id="row-s${n}"${row?.correct === false ? ' class="wrong"' : ''}><td><a href="#s${n}">${n}</a></td><td>${textCell(sentence)}</td>` +
+      `${cells}${ranking}${truth}${flags}<td>${Object.keys(sentence.explanations).length}</td></tr>`
     );
   });
-  return `<h2>Sentences</h2>
-<table data-section="summary"><tr><th>#</th><th>Text</th>${head}${zeroShot ? '<th>Zero-shot candidates</th>' : ''}<th>Methods</th></tr>
+  const headings = `${zeroShot ? '<th>Zero-shot candidates</th>' : ''}${labelled ? '<th>True label</th><th>Correct</th>' : ''}${flagged ? '<th>Notes</th>' : ''}`;
+  return `<h2 id="sentences">Sentences</h2>
+<p class="muted">Each number opens its sentence's section; each section links back here.${labelled ? ' Wrong predictions are shaded.' : ''} As CSV: <a href="summary/predictions.csv">summary/predictions.csv</a>.</p>
+<table data-section="summary"><tr><th>#</th><th>Text</th>${head}${headings}<th>Methods</th></tr>
 ${rows.join('\n')}
 </table>`;
+}
+
+function correctCell(row: PredictionRow | undefined): string {
+  if (row?.correct === undefined) return '<td data-correct="">—</td>';
+  return row.correct
+    ? '<td data-correct="true" class="correct">✓</td>'
+    : '<td data-correct="false" class="wrong-mark">✗</td>';
+}
+
+function rowFlags(row: PredictionRow): string {
+  return [
+    row.truncated ? 'truncated' : '',
+    row.int8Drift === undefined ? '' : `int8 drift ${row.int8Drift.toExponential(2)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** `negative 12 · positive 30`, in the label order. */
+function counts(labels: readonly string[], byLabel: Record<string, number>): string {
+  const order = [...labels, ...Object.keys(byLabel).filter((label) => !labels.includes(label))];
+  return order
+    .filter((label) => byLabel[label] !== undefined)
+    .map((label) => `${escape(label)} ${byLabel[label]}`)
+    .join(' · ');
+}
+
+const SUMMARY_FILES = [
+  'predictions',
+  'labels',
+  'importance-tokens',
+  'importance-words',
+  'agreement',
+  'evaluation',
+  'confusion',
+  'totals',
+];
+
+/**
+ * The report's first section: the file at a glance. Counts and (with true labels) accuracy, macro-F1 and each
+ * label's precision, recall and F1; what was left out and why; the confusion matrix, each method's global
+ * importance per class, the methods' agreement and the averaged evaluation; each method's total cost.
+ */
+export function corpusSection(summary: CorpusSummary, charts: readonly PageFigure[] = []): string {
+  const { classification } = summary;
+  const chart = (prefix: string) => charts.filter((c) => c.name.startsWith(prefix)).map(figure);
+  const errors = summary.predictions.filter((row) => row.correct === false);
+  const numbers = [
+    `<tr><th>Sentences</th><td data-value="sentences">${summary.sentences}${summary.labelled > 0 ? ` (${summary.labelled} with a true label)` : ''}</td></tr>`,
+    `<tr><th>Predicted</th><td>${counts(summary.labels, summary.predictedCounts)}</td></tr>`,
+    summary.labelled > 0 ? `<tr><th>True labels</th><td>${counts(summary.labels, summary.trueCounts)}</td></tr>` : '',
+    classification
+      ? `<tr><th>Accuracy</th><td data-value="accuracy">${classification.accuracy.toFixed(3)} over ${classification.sentences} sentences</td></tr>` +
+        `<tr><th>Macro-F1</th><td data-value="macro-f1">${classification.macroF1.toFixed(3)}</td></tr>` +
+        `<tr><th>Errors</th><td data-value="errors">${errors.length}${
+          errors.length > 0
+            ? `: ${errors
+                .slice(0, 50)
+                .map((row) => `<a href="#s${row.index + 1}">${row.index + 1}</a>`)
+                .join(', ')}${errors.length > 50 ? ', …' : ''}`
+            : ''
+        }</td></tr>`
+      : '',
+  ].join('');
+  const perLabel = classification
+    ? `<table data-section="corpus-labels"><tr><th>Label</th><th>Precision</th><th>Recall</th><th>F1</th><th>Support</th></tr>${classification.perLabel
+        .map(
+          (m) =>
+            `<tr><th>${escape(m.label)}</th><td>${m.precision.toFixed(3)}</td><td>${m.recall.toFixed(3)}</td><td>${m.f1.toFixed(3)}</td><td>${m.support}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '';
+  const notes =
+    summary.notes.length > 0
+      ? `<ul class="notes" data-section="corpus-notes">${summary.notes.map((note) => `<li>${escape(note)}</li>`).join('')}</ul>`
+      : '';
+  const totals = summary.totals.length
+    ? `<table data-section="corpus-totals"><tr><th>Method</th><th>Sentences</th><th>Seconds</th><th>Evaluations</th></tr>${summary.totals
+        .map(
+          (t) =>
+            `<tr><th>${escape(t.method)}</th><td>${t.sentences}</td><td>${t.seconds.toFixed(2)}</td><td>${t.evaluations}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '';
+  const importance = summary.importance
+    .map(({ method }) => {
+      const figures = charts.filter((c) => c.method === method).map(figure);
+      return figures.length > 0
+        ? `<div class="corpus-grid" data-section="corpus-importance" data-method="${escape(method)}">\n${figures.join('\n')}\n</div>`
+        : '';
+    })
+    .join('\n');
+  const { minCount, hideStopWords } = summary.options;
+  return `<section id="corpus" data-section="corpus">
+<h2>Corpus summary</h2>
+<table data-section="corpus-numbers">${numbers}</table>
+${perLabel}
+${notes}
+${chart('corpus-confusion').join('\n')}
+${importance ? `<h3>Global importance</h3>\n<p class="muted">Per method and class: the tokens (and words) by mean |score| over their occurrences in the explanations for that class, seen at least ${minCount} times${hideStopWords ? ', stop words hidden' : ''}; red pushes toward the class on average, blue against it.</p>\n${importance}` : ''}
+${chart('corpus-agreement').join('\n')}
+${chart('corpus-evaluation').join('\n')}
+${totals ? `<h3>Cost</h3>\n${totals}` : ''}
+<p class="muted" data-section="corpus-files">The summary's tables as CSV: ${SUMMARY_FILES.map((name) => `<a href="summary/${name}.csv">${name}.csv</a>`).join(' · ')}; word-level scores in <a href="words.csv">words.csv</a>, token-level in <a href="scores.csv">scores.csv</a>.</p>
+</section>`;
 }
 
 /**
@@ -256,6 +380,8 @@ export function sentenceSection(
   methodLabel: (method: string) => string,
   /** The model's tokenizer type, to show its tokens readably, and its head, to show the prediction as it means. */
   model: Partial<Pick<ModelInfo, 'tokenizer' | 'task' | 'threshold'>> = {},
+  /** The sentence's row of the corpus summary: its true label and whether the prediction is it. */
+  truth?: Pick<PredictionRow, 'trueLabel' | 'correct'>,
 ): string {
   const { tokenizer } = model;
   const methods = Object.values(sentence.explanations).map((explanation) =>
@@ -271,6 +397,7 @@ export function sentenceSection(
   const number = sentence.index + 1;
   return `<section class="sentence" id="s${number}" data-section="sentence">
 <h2>${number}. ${textCell(sentence)}</h2>
+${backLink(sentence, truth)}
 ${sentence.textPair === undefined ? fullText(sentence.text) : ''}${zeroShotHtml(sentence)}${pairTable(sentence)}${predictionHtml(sentence, model)}
 ${warnings(sentence.warnings)}
 ${methods.join('\n')}
@@ -278,6 +405,19 @@ ${methods.join('\n')}
 ${shared.map(figure).join('\n')}
 </div>
 </section>`;
+}
+
+/** Back to the sentence's row of the table, with its true label where the file gave one. */
+function backLink(sentence: SentenceResult, truth?: Pick<PredictionRow, 'trueLabel' | 'correct'>): string {
+  const trueLabel = truth?.trueLabel ?? sentence.trueLabel;
+  const verdict =
+    truth?.correct === undefined
+      ? ''
+      : truth.correct
+        ? ' <span class="correct">✓ predicted</span>'
+        : ' <span class="wrong-mark">✗ mispredicted</span>';
+  const label = trueLabel === undefined ? '' : ` · true label <strong>${escape(trueLabel)}</strong>${verdict}`;
+  return `<p class="back" data-section="back"><a href="#row-s${sentence.index + 1}">↑ back to the table</a>${label}</p>`;
 }
 
 function methodSection(

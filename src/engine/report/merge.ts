@@ -37,7 +37,8 @@ export async function readShardFolder(dir: string): Promise<ShardFolder> {
   if (parsed.schema !== RESULTS_SCHEMA || parsed.version !== RESULTS_SCHEMA_VERSION) {
     throw new MergeError(`${path} is not in the results schema ${RESULTS_SCHEMA} version ${RESULTS_SCHEMA_VERSION}`);
   }
-  const { report: _report, ...results } = parsed;
+  // The report's metadata and its summary describe the shard alone: a merge makes its own.
+  const { report: _report, summary: _summary, ...results } = parsed as typeof parsed & { summary?: unknown };
   return { dir, results: results as ResultsDocument };
 }
 

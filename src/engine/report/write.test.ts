@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeCorpus } from '../../shared/corpus.js';
 import type { ResultsDocument } from '../../shared/results.js';
 import schema from '../../shared/results.schema.json' with { type: 'json' };
 import { explainTexts } from '../explain.js';
@@ -69,7 +70,10 @@ describe('writeReport on the demo model', () => {
     const methods = (await describeMethods(model)).filter((method) => method.available);
     expect(methods.length).toBeGreaterThan(5);
     const request = Object.fromEntries(methods.map(({ id }) => [id, FAST[id] ?? {}]));
-    results = await evaluateResults(model, await explainTexts(model, REPORT_TEXTS, request));
+    // True labels: the first sentence is negative, the others as the words say (the demo may get one wrong).
+    const [negative, positive] = model.info.labels as [string, string];
+    const labels = [negative, positive, negative];
+    results = await evaluateResults(model, await explainTexts(model, REPORT_TEXTS, request, { labels }));
     root = await mkdtemp(join(tmpdir(), 'xai-report-'));
     dir = (await writeReport(results, join(root, 'report'))).dir;
   }, 120_000);
@@ -110,6 +114,70 @@ describe('writeReport on the demo model', () => {
         12,
       );
     }
+  });
+
+  it('opens with the corpus summary: its numbers, notes and charts, then the prediction table linked both ways', async () => {
+    const html = await readFile(join(dir, 'index.html'), 'utf8');
+    const document = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResultsDocument & {
+      summary: ReturnType<typeof summarizeCorpus>;
+    };
+    // results.json's summary is the summary of its sentences.
+    expect(document.summary).toEqual(JSON.parse(JSON.stringify(summarizeCorpus(results))));
+    const { classification } = document.summary;
+    expect(classification!.sentences).toBe(3);
+    const corpus = html.indexOf('data-section="corpus"');
+    const table = html.indexOf('data-section="summary"');
+    expect(corpus).toBeGreaterThan(html.indexOf('data-section="model"'));
+    expect(corpus).toBeLessThan(table);
+    expect(table).toBeLessThan(html.indexOf('class="sentence"'));
+    const section = html.slice(corpus, table);
+    expect(section).toContain(`<td data-value="accuracy">${classification!.accuracy.toFixed(3)} over 3 sentences</td>`);
+    expect(section).toContain(`<td data-value="macro-f1">${classification!.macroF1.toFixed(3)}</td>`);
+    for (const name of ['corpus-confusion', 'corpus-agreement', 'corpus-evaluation', 'corpus-occlusion-tokens-']) {
+      expect(section, name).toContain(`data-chart="${name}`);
+    }
+    for (const note of document.summary.notes) expect(section).toContain(note.replaceAll("'", '&#39;'));
+    for (const n of [1, 2, 3]) {
+      expect(html).toContain(`<tr id="row-s${n}"`);
+      expect(html).toContain(`<td><a href="#s${n}">${n}</a></td>`);
+      const start = html.indexOf(`id="s${n}" data-section="sentence"`);
+      expect(html.slice(start, start + 2000)).toContain(`<a href="#row-s${n}">↑ back to the table</a>`);
+    }
+    expect(html).toContain('<th>True label</th><th>Correct</th>');
+  });
+
+  it('writes words.csv and the summary tables as CSV', async () => {
+    const [header, ...rows] = parseCsv(await readFile(join(dir, 'words.csv'), 'utf8'));
+    expect(header).toEqual(['sentence', 'method', 'word_index', 'word', 'score', 'first_token', 'end_token']);
+    // Every method's words of every sentence, their scores summing to the tokens'.
+    for (const sentence of results.sentences) {
+      for (const { method, scores } of Object.values(sentence.explanations)) {
+        const mine = rows.filter((row) => row[0] === String(sentence.index) && row[1] === method);
+        expect(mine.length, method).toBeGreaterThan(0);
+        const sum = mine.reduce((total, row) => total + Number(row[4]), 0);
+        expect(sum, method).toBeCloseTo(
+          scores.reduce((a, b) => a + b, 0),
+          12,
+        );
+      }
+    }
+    const summary = await readdir(join(dir, 'summary'));
+    expect(summary.sort()).toEqual(
+      [
+        'agreement.csv',
+        'confusion.csv',
+        'evaluation.csv',
+        'importance-tokens.csv',
+        'importance-words.csv',
+        'labels.csv',
+        'predictions.csv',
+        'totals.csv',
+      ].sort(),
+    );
+    const [, ...predictions] = parseCsv(await readFile(join(dir, 'summary/predictions.csv'), 'utf8'));
+    expect(predictions.map((row) => row[1])).toEqual(REPORT_TEXTS);
+    const [, ...confusion] = parseCsv(await readFile(join(dir, 'summary/confusion.csv'), 'utf8'));
+    expect(confusion.reduce((total, row) => total + Number(row[2]), 0)).toBe(3);
   });
 
   it('writes every chart as SVG and as a non-blank PNG at 2×', async () => {

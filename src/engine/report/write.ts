@@ -1,6 +1,8 @@
 /**
- * Writing a report folder: results.json, scores.csv, every chart as SVG and 2× PNG, and index.html, all into a
- * temporary sibling renamed into place at the end (folder.ts), so a failure half way leaves no report behind.
+ * Writing a report folder: results.json (with the corpus summary), scores.csv, words.csv, the summary's tables
+ * under summary/, every chart as SVG and 2× PNG (the corpus summary's first, then each sentence's), and
+ * index.html, all into a temporary sibling renamed into place at the end (folder.ts), so a failure half way
+ * leaves no report behind.
  * The data files come first and a chart that cannot be drawn costs only itself: the page shows a note in its
  * place and the caller gets it in `skippedCharts`.
  */
@@ -8,10 +10,12 @@ import type { SkippedChart } from '../../shared/api.js';
 import type { ResultsDocument } from '../../shared/results.js';
 import { EXPLAINERS } from '../explainers/registry.js';
 import { sentenceCharts, type ChartPlan, type ReportChart } from './charts.js';
-import { reportDocument, scoresCsv } from './data-files.js';
+import { corpusCharts } from './corpus-charts.js';
+import { reportDocument, scoresCsv, wordsCsv } from './data-files.js';
 import { writeFolderAtomically, type AtomicFolderOptions, type FileWriter } from './folder.js';
 import { INLINE_SVG_LIMIT, reportHtml, sentenceSection, type PageFigure } from './html.js';
 import { svgToPng } from './render.js';
+import { summaryCsvFiles } from './summary-files.js';
 
 export interface WriteReportOptions extends AtomicFolderOptions {
   /** Only some sentences finished (a cancelled or interrupted job); the report says so. */
@@ -46,6 +50,19 @@ export async function writeReport(
     async (write) => {
       await write('results.json', `${JSON.stringify(document, null, 2)}\n`);
       await write('scores.csv', scoresCsv(document));
+      await write('words.csv', wordsCsv(document));
+      const summary = document.summary!;
+      for (const [name, content] of summaryCsvFiles(summary)) await write(name, content);
+      const corpus: PageFigure[] = [];
+      for (const plan of corpusCharts(summary, methodLabel)) {
+        const drawn = await drawChart(plan);
+        if ('reason' in drawn) {
+          skippedCharts.push({ chart: plan.name, title: plan.title, reason: drawn.reason });
+          const { name, title, method } = plan;
+          corpus.push({ name, title, ...(method ? { method } : {}), reason: drawn.reason });
+        } else corpus.push(...(await writeChart(write, drawn.pages)));
+      }
+      const rows = new Map(summary.predictions.map((row) => [row.index, row]));
       const sections: string[] = [];
       for (const sentence of document.sentences) {
         const figures: PageFigure[] = [];
@@ -58,9 +75,9 @@ export async function writeReport(
           } else figures.push(...(await writeChart(write, drawn.pages)));
         }
         // The section is the page's copy of the charts: their SVGs and PNGs are not kept past their sentence.
-        sections.push(sentenceSection(sentence, figures, methodLabel, document.model));
+        sections.push(sentenceSection(sentence, figures, methodLabel, document.model, rows.get(sentence.index)));
       }
-      await write('index.html', reportHtml({ document, sections }));
+      await write('index.html', reportHtml({ document, sections, corpus }));
     },
     { onExisting },
   );

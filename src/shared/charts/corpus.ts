@@ -112,7 +112,7 @@ export function globalImportanceOption({
         top.length > 0
           ? `${methodLabel}: top ${top.length} ${noun}s for ${importance.label}`
           : `${methodLabel}: no ${noun} for ${importance.label} seen often enough`,
-      subtext: `mean |score| over ${sentences}${counted} · red: toward ${importance.label} on average, blue: against`,
+      subtext: `mean |score| over ${sentences}${counted}\nred: toward ${importance.label} on average · blue: against it`,
       left: 'center',
       textStyle: { fontSize: 13 },
     },
@@ -128,14 +128,10 @@ export function globalImportanceOption({
         ].join('<br>');
       },
     },
-    grid: { left: 8, right: 96, top: 52, bottom: 8, containLabel: true },
-    xAxis: {
-      type: 'value',
-      min: 0,
-      max: largest > 0 ? largest : 1,
-      name: 'mean |score|',
-      axisLabel: { formatter: axisNumber },
-    },
+    // Room on the left beyond what ECharts measures: the server-side renderer's fonts run a little wider.
+    grid: { left: 24, right: 104, top: 76, bottom: 8, containLabel: true },
+    // From 0: a bar's length is its mean |score|; the end is ECharts' round number above the largest.
+    xAxis: { type: 'value', min: 0, ...(largest > 0 ? {} : { max: 1 }), axisLabel: { formatter: axisNumber } },
     // The strongest first (top), as one reads a ranking.
     yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false }, axisLabel: { interval: 0 } },
     series: [
@@ -199,7 +195,7 @@ export function corpusAgreementOption(
         return `${pair}<br>${agreementText(agreement, y, x)}`;
       },
     },
-    grid: { left: 8, right: 72, top: 52, bottom: 8, containLabel: true },
+    grid: { left: 24, right: 96, top: 64, bottom: 8, containLabel: true },
     xAxis: { ...axis, axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { ...axis, axisLabel: { interval: 0 }, inverse: true },
     visualMap: {
@@ -318,7 +314,7 @@ export function confusionMatrixOption(labels: readonly string[], classification:
   return {
     title: {
       text: `Confusion matrix · accuracy ${classification.accuracy.toFixed(3)} · macro-F1 ${classification.macroF1.toFixed(3)}`,
-      subtext: `rows: true label · columns: predicted · shade: share of the row · ${classification.sentences} sentences`,
+      subtext: `rows: true label · columns: predicted\nshade: share of the row · ${classification.sentences} sentences`,
       left: 'center',
       textStyle: { fontSize: 13 },
     },
@@ -333,9 +329,9 @@ export function confusionMatrixOption(labels: readonly string[], classification:
         ].join('<br>');
       },
     },
-    grid: { left: 8, right: 72, top: 52, bottom: 24, containLabel: true },
-    xAxis: { ...axis, name: 'predicted', axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0 } },
-    yAxis: { ...axis, name: 'true', inverse: true, axisLabel: { interval: 0 } },
+    grid: { left: 24, right: 96, top: 76, bottom: 8, containLabel: true },
+    xAxis: { ...axis, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0 } },
+    yAxis: { ...axis, inverse: true, axisLabel: { interval: 0 } },
     visualMap: {
       type: 'continuous',
       min: 0,
