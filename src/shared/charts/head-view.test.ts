@@ -1,6 +1,12 @@
 /** The head view's lines against hand-built attention maps: one per (head, query, key) above the floor. */
 import { describe, expect, it } from 'vitest';
-import { HEAD_COLORS, headViewOption } from './head-view.js';
+import {
+  HEAD_COLORS,
+  HEAD_VIEW_LABEL_WIDTH,
+  HEAD_VIEW_MIN_LABEL_WIDTH,
+  headViewLabelWidth,
+  headViewOption,
+} from './head-view.js';
 import type { GraphSeries } from './types.js';
 
 const layout = { tokens: ['[CLS]', 'good', '[SEP]'] };
@@ -76,7 +82,13 @@ describe('headViewOption', () => {
   it('draws only the heads asked for, and keeps the strongest lines under a cap', () => {
     const one = headViewOption({ layout, maps, layer: 0, heads: [1] });
     expect(graph(one.option).links.every((link) => link.head === 1)).toBe(true);
-    expect(one.option.title!.text).toBe('Head view · layer 1 · heads 2');
+    // Layers and heads count from 0, as the pane's options and the layers × heads grid do.
+    expect(one.option.title!.text).toBe('Head view · layer 0 · head 1');
+    expect(headViewOption({ layout, maps, layer: 1, heads: [0, 1] }).option.title!.text).toBe(
+      'Head view · layer 1 · all heads',
+    );
+    const none = headViewOption({ layout, maps, layer: 0, heads: [] });
+    expect([none.lines, none.option.title!.text]).toEqual([0, 'Head view · layer 0 · no heads']);
     const capped = headViewOption({ layout, maps, layer: 0, maxLines: 4 });
     expect(graph(capped.option).links.map((link) => link.value)).toEqual([1, 1, 1, 0.99]);
     expect(capped.omitted).toBe(14);
@@ -87,6 +99,38 @@ describe('headViewOption', () => {
     const view = headViewOption({ layout, maps, layer: 1 });
     expect(view.lines).toBe(18);
     expect(graph(view.option).links.every((link) => Math.abs(link.lineStyle.opacity - third) < 1e-12)).toBe(true);
+  });
+
+  it('cuts long tokens to the label width and names them whole in the tooltip, escaped', () => {
+    const long = { tokens: ['[CLS]', 'internationalization<b>', '[SEP]'] };
+    const view = headViewOption({ layout: long, maps, layer: 0 });
+    const series = graph(view.option);
+    for (const node of series.data) {
+      expect(node.label).toMatchObject({ width: HEAD_VIEW_LABEL_WIDTH, overflow: 'truncate', ellipsis: '…' });
+    }
+    const tooltip = view.option.tooltip!.formatter!;
+    expect(tooltip({ data: series.data[1] })).toBe('query internationalization&#60;b&#62;');
+    expect(tooltip({ data: series.data[4] })).toBe('key internationalization&#60;b&#62;');
+    expect(tooltip({ data: series.links[3] })).toBe('head 1: [CLS] → [CLS] 0.990');
+    const grid = view.option.grid as { left: number; right: number };
+    expect(grid.left).toBeGreaterThan(HEAD_VIEW_LABEL_WIDTH);
+    expect(grid.right).toBeGreaterThan(HEAD_VIEW_LABEL_WIDTH);
+  });
+
+  it('cuts labels and titles shorter in a narrow chart, keeping room for the lines', () => {
+    expect(headViewLabelWidth()).toBe(HEAD_VIEW_LABEL_WIDTH);
+    expect(headViewLabelWidth(1200)).toBe(HEAD_VIEW_LABEL_WIDTH);
+    expect(headViewLabelWidth(60)).toBe(HEAD_VIEW_MIN_LABEL_WIDTH);
+    for (const width of [190, 240, 260]) {
+      const { option } = headViewOption({ layout, maps, layer: 0, width });
+      const labelWidth = graph(option).data[0]!.label!.width!;
+      expect(labelWidth).toBeLessThan(HEAD_VIEW_LABEL_WIDTH);
+      const { left, right } = option.grid as { left: number; right: number };
+      expect(width - left - right, `${width}`).toBeGreaterThanOrEqual(80);
+      expect(left).toBeGreaterThan(labelWidth);
+      expect(option.title!.textStyle).toMatchObject({ width: width - 16, overflow: 'truncate' });
+      expect(option.title!.subtextStyle).toMatchObject({ width: width - 16, overflow: 'truncate' });
+    }
   });
 
   it('names a layer or head the maps do not have', () => {

@@ -33,6 +33,14 @@ export const headColor = (head: number): string => HEAD_COLORS[head % HEAD_COLOR
 export const DEFAULT_MIN_WEIGHT = 0.01;
 /** Beyond this many lines ECharts' SVG renderer (the report) slows down badly; the weakest go first. */
 export const DEFAULT_MAX_LINES = 20_000;
+/** Room for a token's label on each side; a longer token is cut with `…` and named whole in its tooltip. */
+export const HEAD_VIEW_LABEL_WIDTH = 84;
+/** The narrowest room a label gets in a narrow chart (about four characters), so that the lines keep theirs. */
+export const HEAD_VIEW_MIN_LABEL_WIDTH = 28;
+/** Between a label and its column of nodes. */
+const LABEL_GAP = 16;
+/** The lines' own width that a narrow chart keeps by cutting labels shorter. */
+const MIN_LINES_WIDTH = 80;
 
 export interface HeadViewInput {
   layout: PairLayout;
@@ -43,6 +51,18 @@ export interface HeadViewInput {
   heads?: readonly number[];
   minWeight?: number;
   maxLines?: number;
+  /**
+   * The chart's width in pixels when the host knows it (a pane, a report page): a narrow chart cuts its labels
+   * and title shorter so that lines and text stay inside it. Unset: room for `HEAD_VIEW_LABEL_WIDTH`.
+   */
+  width?: number;
+}
+
+/** How much room each side's labels get in a chart `width` pixels wide. */
+export function headViewLabelWidth(width?: number): number {
+  if (width === undefined) return HEAD_VIEW_LABEL_WIDTH;
+  const room = Math.floor((width - MIN_LINES_WIDTH) / 2) - LABEL_GAP;
+  return Math.min(HEAD_VIEW_LABEL_WIDTH, Math.max(HEAD_VIEW_MIN_LABEL_WIDTH, room));
 }
 
 export interface HeadView {
@@ -70,6 +90,7 @@ export function headViewOption({
   heads,
   minWeight = DEFAULT_MIN_WEIGHT,
   maxLines = DEFAULT_MAX_LINES,
+  width,
 }: HeadViewInput): HeadView {
   const layerMaps = maps[layer];
   if (!layerMaps) throw new Error(`the head view needs layer ${layer}; the maps have ${maps.length} layers`);
@@ -92,7 +113,16 @@ export function headViewOption({
   }
   if (candidates.length > maxLines) candidates = candidates.sort((a, b) => b.weight - a.weight).slice(0, maxLines);
 
-  const label = (position: 'left' | 'right') => ({ show: true, position, fontSize: 11, color: 'inherit' as const });
+  const labelWidth = headViewLabelWidth(width);
+  const label = (position: 'left' | 'right') => ({
+    show: true,
+    position,
+    fontSize: 11,
+    color: 'inherit' as const,
+    width: labelWidth,
+    overflow: 'truncate' as const,
+    ellipsis: '…',
+  });
   const series: GraphSeries = {
     type: 'graph',
     coordinateSystem: 'cartesian2d',
@@ -103,11 +133,15 @@ export function headViewOption({
       ...tokens.map((token, i) => ({
         name: `q${i}`,
         value: [0, i] as [number, number],
+        token,
+        side: 'query' as const,
         label: { ...label('left'), formatter: () => token },
       })),
       ...tokens.map((token, i) => ({
         name: `k${i}`,
         value: [1, i] as [number, number],
+        token,
+        side: 'key' as const,
         label: { ...label('right'), formatter: () => token },
       })),
     ],
@@ -129,29 +163,50 @@ export function headViewOption({
     omitted,
     option: {
       title: {
-        text: `Head view · layer ${layer + 1} · ${shown.length === layerMaps.length ? 'all heads' : `heads ${shown.map((h) => h + 1).join(', ')}`}`,
+        text: `Head view · layer ${layer} · ${headsTitle(shown, layerMaps.length)}`,
         subtext:
           omitted > 0
             ? `${omitted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} lines under ${minWeight} or beyond the ${maxLines.toLocaleString('en-US')} strongest are not drawn`
             : 'line opacity = attention weight; hover a token to see only its lines',
         left: 'center',
-        textStyle: { fontSize: 13 },
+        ...(width === undefined
+          ? { textStyle: { fontSize: 13 } }
+          : {
+              textStyle: { fontSize: 13, width: width - 16, overflow: 'truncate' as const },
+              subtextStyle: { width: width - 16, overflow: 'truncate' as const },
+            }),
       },
       tooltip: {
         trigger: 'item',
+        confine: true,
         formatter: ({ data }) => {
-          const link = data as { source?: number; target?: number; value?: number; head?: number } | undefined;
-          if (link?.source === undefined || link.target === undefined) return '';
-          return `head ${link.head! + 1}: ${escapeHtml(tokens[link.source]!)} → ${escapeHtml(tokens[link.target - n]!)} ${link.value!.toFixed(3)}`;
+          const item = data as
+            | { source?: number; target?: number; value?: number; head?: number; token?: string; side?: string }
+            | undefined;
+          if (item?.token !== undefined) return `${item.side} ${escapeHtml(item.token)}`;
+          if (item?.source === undefined || item.target === undefined) return '';
+          return `head ${item.head}: ${escapeHtml(tokens[item.source]!)} → ${escapeHtml(tokens[item.target - n]!)} ${item.value!.toFixed(3)}`;
         },
       },
-      grid: { left: 120, right: 120, top: 72, height: Math.max(1, n - 1) * rowHeight },
+      grid: {
+        left: labelWidth + LABEL_GAP,
+        right: labelWidth + LABEL_GAP,
+        top: 72,
+        height: Math.max(1, n - 1) * rowHeight,
+      },
       xAxis: { type: 'value', min: 0, max: 1, show: false },
       yAxis: { type: 'value', min: 0, max: Math.max(1, n - 1), inverse: true, show: false },
       series: [series],
       animation: false,
     },
   };
+}
+
+/** Heads are numbered from 0, as the pane's layer and head options and the layers × heads grid number them. */
+function headsTitle(shown: readonly number[], count: number): string {
+  if (shown.length === count) return 'all heads';
+  if (shown.length === 0) return 'no heads';
+  return `${shown.length === 1 ? 'head' : 'heads'} ${shown.join(', ')}`;
 }
 
 /** The chart's natural height for `n` tokens (the grid's rows plus title and margins), for hosts that size it. */

@@ -99,7 +99,20 @@ export interface CustomSeries {
 export interface GraphNode {
   name: string;
   value: [number, number];
-  label?: { show: boolean; position: 'left' | 'right'; fontSize?: number; color?: string; formatter?: () => string };
+  label?: {
+    show: boolean;
+    position: 'left' | 'right';
+    fontSize?: number;
+    color?: string;
+    /** A label wider than `width` is cut (`overflow: 'truncate'`) and ends with `ellipsis`. */
+    width?: number;
+    overflow?: 'truncate';
+    ellipsis?: string;
+    formatter?: () => string;
+  };
+  /** Extra fields ride along to the tooltip's `data`: the whole token and its side (the head view's). */
+  token?: string;
+  side?: 'query' | 'key';
 }
 
 /** A link between two nodes (by index); extra fields (`head`) ride along to the tooltip's `data`. */
@@ -140,11 +153,26 @@ export interface VisualMapOption {
   inRange: { color: string[] };
 }
 
+export interface TitleTextStyle {
+  fontSize: number;
+  width?: number;
+  overflow?: 'truncate';
+}
+
 export interface ChartOption {
-  title?: { text: string; subtext?: string; left?: string; textStyle?: { fontSize: number } };
+  title?: {
+    text: string;
+    subtext?: string;
+    left?: string;
+    /** `width` and `overflow: 'truncate'` cut a title to fit a narrow chart. */
+    textStyle?: TitleTextStyle;
+    subtextStyle?: Omit<TitleTextStyle, 'fontSize'>;
+  };
   tooltip?: {
     trigger?: 'item' | 'axis';
     position?: string;
+    /** Keep the tooltip inside the chart (a long token's tooltip would otherwise widen a narrow pane). */
+    confine?: boolean;
     /** HTML of an item's tooltip (escape the text in it: tokens such as `<s>` are tags to a browser). */
     formatter?: (params: { seriesName?: string; data?: unknown }) => string;
   };
