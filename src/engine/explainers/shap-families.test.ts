@@ -37,6 +37,10 @@ const FAMILIES = [
   // Byte-level BPE: an emoji split over two byte tokens, the second never masked (a dummy, value 0).
   { fixture: 'tiny-roberta', family: 'RoBERTa (byte-level BPE)', text: 'I loved it 😊, truly.' },
   { fixture: 'tiny-distilbert', family: 'DistilBERT', text: "It's not bad, really." },
+  // Cased multilingual WordPiece: each CJK ideograph is a word of its own.
+  { fixture: 'tiny-bert-multilingual', family: 'multilingual BERT', text: 'Sehr gut, 很好!' },
+  { fixture: 'tiny-deberta-v2', family: 'DeBERTa-v2 (absolute positions, token types)', text: 'Not great, truly.' },
+  { fixture: 'tiny-minilm', family: 'MiniLM (BERT, 12 heads of 4)', text: "It's fine, really." },
 ];
 
 /** Budgets that bind on every sentence above: an even one, and an odd one (shap then asks for one row more). */

@@ -24,6 +24,9 @@ const FIXTURES = [
   { name: 'tiny-albert', dir: 'fixtures/models/tiny-albert' },
   { name: 'tiny-deberta', dir: 'fixtures/models/tiny-deberta' },
   { name: 'tiny-distilbert-multilabel', dir: 'fixtures/models/tiny-distilbert-multilabel' },
+  { name: 'tiny-bert-multilingual', dir: 'fixtures/models/tiny-bert-multilingual' },
+  { name: 'tiny-deberta-v2', dir: 'fixtures/models/tiny-deberta-v2' },
+  { name: 'tiny-minilm', dir: 'fixtures/models/tiny-minilm' },
 ];
 
 const SEED = 'You look terrible! Maybe you should rest?';
