@@ -27,6 +27,7 @@ import {
 } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
 import { CorpusFeed, type CorpusEntry } from './corpus';
+import type { HeadViewSettings } from './head-view';
 import { entailmentIndex, settingsKey, zeroShotComparison, zeroShotRequest, type ZeroShotSettings } from './zero-shot';
 
 /** What the engine reads of a row: its text, or its pair of texts. */
@@ -47,6 +48,8 @@ export interface Pane {
   overrides: OptionValues;
   /** Show the tokenizer's words (their pieces joined, scores summed) instead of subword tokens. */
   words: boolean;
+  /** The attention head view: open or not, its layer and the heads switched off (unset: closed). */
+  headView?: HeadViewSettings;
 }
 
 export interface JobView {
