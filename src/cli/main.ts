@@ -1,5 +1,5 @@
 /**
- * The command line: `predict`, `explain`, `methods`, `models` and `merge`. Method option flags are generated from the explainer
+ * The command line: `predict`, `explain`, `methods`, `models`, `merge` and `summarize`. Method option flags are generated from the explainer
  * registry, so a new method brings its flags with it. Exit codes: 0 ok, 1 failure, 2 usage error.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -35,6 +35,9 @@ import { predictTexts } from '../engine/predict.js';
 import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
+import { readReportFolder } from '../engine/report/read.js';
+import { DEFAULT_MIN_COUNT, summarizeCorpus } from '../shared/corpus.js';
+import { formatCorpusSummary } from './summary-format.js';
 import { writeReport } from '../engine/report/write.js';
 import { startProgress, type Progress, type ProgressTarget } from './progress.js';
 
@@ -320,6 +323,50 @@ function buildProgram(io: Io): Command {
     });
 
   program
+    .command('summarize')
+    .description(
+      'Print the corpus summary of a saved report folder (explain --out, or merge of a sharded run): counts, ' +
+        'accuracy, macro-F1 and the confusion matrix, top tokens per method and class, agreement, evaluation means, ' +
+        'totals and notes.',
+    )
+    .argument('<report-dir>', 'a report folder (it holds results.json)')
+    .option('--json', 'print the summary as one JSON document (CorpusSummary)')
+    .option(
+      '--min-count <n>',
+      `tokens and words seen fewer times are left out of the importance tables (default ${DEFAULT_MIN_COUNT})`,
+      positiveInteger,
+      DEFAULT_MIN_COUNT,
+    )
+    .addOption(
+      new Option('--stop-words <mode>', 'English stop words in the importance tables (negations are always kept)')
+        .choices(['hide', 'show'])
+        .default('show'),
+    )
+    .option('--top <k>', 'tokens per method and class in the readable output', positiveInteger, 10)
+    .action(
+      async (dir: string, flags: { json?: boolean; minCount: number; stopWords: 'hide' | 'show'; top: number }) => {
+        const results = await readReportFolder(dir);
+        const summary = summarizeCorpus(results, {
+          minCount: flags.minCount,
+          hideStopWords: flags.stopWords === 'hide',
+        });
+        if (flags.json) return io.out(`${JSON.stringify(summary, null, 2)}\n`);
+        const what = results.shard
+          ? `shard ${results.shard.index}/${results.shard.count} (merge the shards for the whole file)`
+          : results.partial
+            ? 'partial report'
+            : 'report';
+        io.out(
+          formatCorpusSummary(summary, {
+            top: flags.top,
+            methodLabel,
+            title: `${what} ${dir} · ${results.model.name}`,
+          }),
+        );
+      },
+    );
+
+  program
     .command('methods')
     .description('List the explanation methods with their options and defaults.')
     .option('--json', 'print JSON')
@@ -375,6 +422,11 @@ function buildProgram(io: Io): Command {
     });
 
   return program;
+}
+
+/** A method's name as the registry gives it; an id it does not know (an older report's) as it is. */
+function methodLabel(method: string): string {
+  return EXPLAINERS.find((explainer) => explainer.id === method)?.label ?? method;
 }
 
 function modelOption(): Option {
