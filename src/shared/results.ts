@@ -29,6 +29,8 @@ export interface ModelInfo {
   tokenizer?: string;
   /** The tokenizer folds case (its normalizer lowercases); absent in older results. */
   lowercase?: boolean;
+  /** The tokenizer's mask token (`[MASK]`, `<mask>`), absent when it names none (and in older results). */
+  maskToken?: string;
   labels: string[];
   /** The head (absent in older results, which were all single-label). */
   task?: Task;

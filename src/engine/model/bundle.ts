@@ -109,6 +109,7 @@ export class ModelBundle {
       modelType: config.modelType,
       tokenizer: tokenizer.type,
       lowercase: tokenizer.lowercases,
+      ...(tokenizer.specials.mask ? { maskToken: tokenizer.specials.mask.token } : {}),
       labels: config.labels,
       task: config.task,
       ...(config.task === 'multi_label_classification' ? { threshold } : {}),
