@@ -26,7 +26,14 @@ import {
   type ZeroShotResult,
 } from '../../shared/results';
 import type { InputSentence } from '../../shared/sentences';
-import { CorpusFeed, type CorpusEntry } from './corpus';
+import {
+  CorpusFeed,
+  NO_FILTERS,
+  type ChartFilter,
+  type CorpusEntry,
+  type TableFilters,
+  type TableSort,
+} from './corpus';
 import type { HeadViewSettings } from './head-view';
 import { entailmentIndex, settingsKey, zeroShotComparison, zeroShotRequest, type ZeroShotSettings } from './zero-shot';
 
@@ -40,6 +47,8 @@ export interface Row extends InputSentence {
   result?: SentenceResult;
   /** True once a job finished this sentence. */
   explained: boolean;
+  /** A what-if edit: the row it is an edited copy of (the panes show the two side by side). */
+  editOf?: number;
 }
 
 export interface Pane {
@@ -50,6 +59,8 @@ export interface Pane {
   words: boolean;
   /** The attention head view: open or not, its layer and the heads switched off (unset: closed). */
   headView?: HeadViewSettings;
+  /** The row this pane stays on while others are selected (unset: it shows the selected row). */
+  pinned?: number;
 }
 
 export interface JobView {
@@ -116,6 +127,13 @@ export const zeroShotChoices = shallowReactive(new Map<string, string>());
  * never mutated; `covered` counts the rows in it, of `state.rows.length`.
  */
 export const corpus = shallowReactive({ summary: undefined as CorpusSummary | undefined, covered: 0 });
+/** The corpus table's filters and sort, kept while the user goes back and forth between the views. */
+export const corpusTable = reactive({
+  filters: { ...NO_FILTERS } as TableFilters,
+  sort: { key: 'index', descending: false } as TableSort,
+  /** A click on a chart: its sentences only (cleared with a new file). */
+  chart: undefined as ChartFilter | undefined,
+});
 
 let bridge: WorkbenchBridge | undefined;
 /** Bumped on every new input, so that answers for a previous list are dropped instead of landing on new rows. */
@@ -289,11 +307,12 @@ export async function loadModel(source: string, options: LoadModelOptions = {}):
     if (!zeroShotAvailable()) state.zeroShot = undefined;
     // Predictions and explanations belong to the previous model; a pair stays a pair.
     setRows(
-      state.rows.map(({ text, textPair, label, rationale }) => ({
+      state.rows.map(({ text, textPair, label, rationale, editOf }) => ({
         text,
         ...(textPair === undefined ? {} : { textPair }),
         ...(label === undefined ? {} : { label }),
         ...(rationale ? { rationale } : {}),
+        ...(editOf === undefined ? {} : { editOf }),
       })),
     );
   } catch (error) {
@@ -316,13 +335,16 @@ function resetPanes(): void {
   state.focusedPane = 0;
 }
 
-export function setRows(sentences: InputSentence[]): void {
+export function setRows(sentences: (InputSentence & Pick<Row, 'editOf'>)[]): void {
   generation += 1;
+  // Pins name rows of the previous list.
+  state.panes.forEach((pane) => delete pane.pinned);
   cache.clear();
   comparisons.clear();
   zeroShotScores.clear();
   zeroShotChoices.clear();
   jobResults.clear();
+  corpusTable.chart = undefined;
   // A new array rather than splice(…spread): spreading a very long file would overflow the call stack.
   state.rows = shallowReactive(sentences.map((sentence) => ({ ...sentence, explained: false })));
   state.selected = sentences.length > 0 ? 0 : -1;
@@ -362,6 +384,29 @@ export function addSentence(text: string, textPair = ''): void {
   state.selected = state.rows.length - 1;
   void predictRows(generation, state.rows.length - 1);
   void scoreZeroShot(generation);
+}
+
+/**
+ * Adds an edited copy of row `original` (a what-if edit) after the last row, linked to it, and selects it: the
+ * panes then explain it with their methods and show it beside its original.
+ */
+export function addEdit(original: number, text: string, textPair?: string): void {
+  const source = state.rows[original];
+  const trimmed = text.trim();
+  if (!source || !trimmed) return;
+  const second = textPair?.trim();
+  state.rows.push({ text: trimmed, ...(second ? { textPair: second } : {}), editOf: original, explained: false });
+  state.selected = state.rows.length - 1;
+  void predictRows(generation, state.rows.length - 1);
+  void scoreZeroShot(generation);
+}
+
+/** One forward pass on a text the user is trying out (a token deleted or masked): its prediction, nothing kept. */
+export async function predictText(text: string, textPair?: string): Promise<SentenceResult> {
+  if (!bridge) throw new Error('the engine is not connected');
+  const [result] = await bridge.predict([textPair === undefined ? text : [text, textPair]]);
+  if (!result) throw new Error('the engine returned no prediction');
+  return result;
 }
 
 export function select(index: number): void {
