@@ -1,14 +1,16 @@
 /**
  * Every chart of a report for one sentence, built from the same src/shared/charts builders as the app's panes
  * and comparison view: heat text and top-k bars per method (one bar chart per class where the method has
- * per-class values, i.e. SHAP), attention heatmap and layer × head grid, comparison table, evaluation table,
- * agreement matrix. Each has a bounded size whatever the sentence's length: heat text and the comparison table
- * continue on further pages, the bars show the top k, the attention charts pool runs of tokens.
+ * per-class values, i.e. SHAP), attention heatmap and layer × head grid (and bertviz's head view when the
+ * explanation kept every map), comparison table, evaluation table, agreement matrix. Each has a bounded size
+ * whatever the sentence's length: heat text and the comparison table continue on further pages, the bars show
+ * the top k, the attention charts pool runs of tokens, the head view keeps its strongest lines (20 px a token).
  */
 import { agreementMatrix } from '../../shared/agreement.js';
 import { attentionHeatmapOption, attentionView, headGridOption } from '../../shared/charts/attention.js';
 import { agreementHeatmapOption, comparisonHeader, comparisonRows } from '../../shared/charts/comparison.js';
 import { evaluationTable } from '../../shared/charts/evaluation.js';
+import { headViewHeight, headViewOption } from '../../shared/charts/head-view.js';
 import { sentenceLayout, tokenNames } from '../../shared/charts/layout.js';
 import type { PairLayout } from '../../shared/charts/segments.js';
 import { topKBarOption } from '../../shared/charts/top-k.js';
@@ -40,6 +42,20 @@ export interface ChartPlan {
 export const HEATMAP_MAX_SIDE = 128;
 /** Cells of each first-token strip at most: a strip is a few dozen pixels wide. */
 export const HEAD_STRIP_MAX_COLUMNS = 48;
+/** The head view's width: bertviz's proportions, room for labels and lines. */
+export const HEAD_VIEW_WIDTH = 600;
+/** librsvg draws labels in DejaVu Sans, wider than ECharts' server-side measure: room so they are not cut off. */
+const HEAD_VIEW_MARGIN = 24;
+/**
+ * Lines per head-view chart at most (the strongest): SVG and PNG cost about a second and 250 kB per thousand
+ * lines, and past a few thousand the picture is a blur anyway; the chart's subtitle says how many are left out.
+ */
+export const HEAD_VIEW_MAX_LINES = 2000;
+/**
+ * Every layer gets a head view while layers × heads × n² (the lines there can be, before the floor) stays
+ * under this: small models and short sentences. Otherwise the last layer only, whose heads feed the classifier.
+ */
+export const HEAD_VIEW_EVERY_LAYER_BUDGET = 6000;
 
 /** File-name-safe form of a method id or class label. */
 export function slug(text: string): string {
@@ -153,7 +169,41 @@ function attentionCharts(explanation: Explanation, layout: PairLayout, base: str
   return [
     echartsPlan(`${base}-attention`, `${label}: ${view.title}`, heatmap, [side, side], method),
     echartsPlan(`${base}-heads`, heads, grid, [720, gridHeight], method),
+    ...headViewCharts(explanation, layout, base, label),
   ];
+}
+
+/**
+ * bertviz's head view, all heads, when the explanation kept every map (`include_maps`): the last layer, or
+ * every layer when that is cheap (`HEAD_VIEW_EVERY_LAYER_BUDGET`). Numbered from 0 like the app's layers.
+ */
+export function headViewCharts(explanation: Explanation, layout: PairLayout, base: string, label: string): ChartPlan[] {
+  const maps = explanation.attention?.maps;
+  if (!maps || maps.length === 0) return [];
+  const n = explanation.tokens.length;
+  const heads = maps[0]?.length ?? 0;
+  const every = maps.length * heads * n * n <= HEAD_VIEW_EVERY_LAYER_BUDGET;
+  const layers = every ? maps.map((_, layer) => layer) : [maps.length - 1];
+  // The report has no chips to name the colours: the chart carries its key.
+  const size: [number, number] = [HEAD_VIEW_WIDTH, headViewHeight(n, { legend: true })];
+  return layers.map((layer) =>
+    echartsPlan(
+      `${base}-head-view-l${layer}`,
+      `${label}: head view, layer ${layer}, all ${heads} heads`,
+      () =>
+        headViewOption({
+          layout,
+          maps,
+          layer,
+          maxLines: HEAD_VIEW_MAX_LINES,
+          width: HEAD_VIEW_WIDTH,
+          margin: HEAD_VIEW_MARGIN,
+          legend: true,
+        }).option,
+      size,
+      explanation.method,
+    ),
+  );
 }
 
 /** Backgrounds of a pair's segment row: the first text's columns and the second's. */

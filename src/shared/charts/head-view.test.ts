@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   HEAD_COLORS,
   HEAD_VIEW_LABEL_WIDTH,
+  HEAD_VIEW_LEGEND_HEIGHT,
   HEAD_VIEW_MIN_LABEL_WIDTH,
+  headViewHeight,
   headViewLabelWidth,
   headViewOption,
 } from './head-view.js';
@@ -121,6 +123,10 @@ describe('headViewOption', () => {
     expect(headViewLabelWidth()).toBe(HEAD_VIEW_LABEL_WIDTH);
     expect(headViewLabelWidth(1200)).toBe(HEAD_VIEW_LABEL_WIDTH);
     expect(headViewLabelWidth(60)).toBe(HEAD_VIEW_MIN_LABEL_WIDTH);
+    // A margin outside the labels comes out of their room in a narrow chart, and widens the grid's sides.
+    expect(headViewLabelWidth(240, 10)).toBe(headViewLabelWidth(240) - 10);
+    const roomy = headViewOption({ layout, maps, layer: 0, width: 560, margin: 24 }).option.grid as { left: number };
+    expect(roomy.left).toBe(24 + HEAD_VIEW_LABEL_WIDTH + 16);
     for (const width of [190, 240, 260]) {
       const { option } = headViewOption({ layout, maps, layer: 0, width });
       const labelWidth = graph(option).data[0]!.label!.width!;
@@ -131,6 +137,20 @@ describe('headViewOption', () => {
       expect(option.title!.textStyle).toMatchObject({ width: width - 16, overflow: 'truncate' });
       expect(option.title!.subtextStyle).toMatchObject({ width: width - 16, overflow: 'truncate' });
     }
+  });
+
+  it("carries a key of the shown heads' colours under the title when asked, and is that much taller", () => {
+    const plain = headViewOption({ layout, maps, layer: 0 }).option;
+    expect(plain.title!.subtext).not.toContain('━━');
+    const keyed = headViewOption({ layout, maps, layer: 0, heads: [0, 1], legend: true }).option;
+    expect(keyed.title!.subtext!.split('\n')[1]).toBe('{h0|━━ 0}   {h1|━━ 1}');
+    expect(keyed.title!.subtextStyle!.rich).toEqual({
+      h0: { color: HEAD_COLORS[0], fontWeight: 'bold', fontSize: 12 },
+      h1: { color: HEAD_COLORS[1], fontWeight: 'bold', fontSize: 12 },
+    });
+    const top = (option: typeof plain) => (option.grid as { top: number }).top;
+    expect(top(keyed) - top(plain)).toBe(HEAD_VIEW_LEGEND_HEIGHT);
+    expect(headViewHeight(3, { legend: true }) - headViewHeight(3)).toBe(HEAD_VIEW_LEGEND_HEIGHT);
   });
 
   it('names a layer or head the maps do not have', () => {

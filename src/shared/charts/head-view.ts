@@ -56,12 +56,27 @@ export interface HeadViewInput {
    * and title shorter so that lines and text stay inside it. Unset: room for `HEAD_VIEW_LABEL_WIDTH`.
    */
   width?: number;
+  /**
+   * Extra room outside each column of labels, for a renderer whose fonts run wider than ECharts measures them:
+   * the report's PNGs (librsvg's DejaVu Sans against ECharts' server-side estimate). Default 0.
+   */
+  margin?: number;
+  /**
+   * A key of the heads' colours under the title, for hosts with no other (the report; the app's head chips are
+   * its key). Makes the chart `HEAD_VIEW_LEGEND_HEIGHT` taller: pass the same to `headViewHeight`.
+   */
+  legend?: boolean;
 }
 
+/** What the key of head colours adds to the chart's height. */
+export const HEAD_VIEW_LEGEND_HEIGHT = 20;
+const TOP = 72;
+const ROW_HEIGHT = 20;
+
 /** How much room each side's labels get in a chart `width` pixels wide. */
-export function headViewLabelWidth(width?: number): number {
+export function headViewLabelWidth(width?: number, margin = 0): number {
   if (width === undefined) return HEAD_VIEW_LABEL_WIDTH;
-  const room = Math.floor((width - MIN_LINES_WIDTH) / 2) - LABEL_GAP;
+  const room = Math.floor((width - MIN_LINES_WIDTH) / 2) - LABEL_GAP - margin;
   return Math.min(HEAD_VIEW_LABEL_WIDTH, Math.max(HEAD_VIEW_MIN_LABEL_WIDTH, room));
 }
 
@@ -91,6 +106,8 @@ export function headViewOption({
   minWeight = DEFAULT_MIN_WEIGHT,
   maxLines = DEFAULT_MAX_LINES,
   width,
+  margin = 0,
+  legend = false,
 }: HeadViewInput): HeadView {
   const layerMaps = maps[layer];
   if (!layerMaps) throw new Error(`the head view needs layer ${layer}; the maps have ${maps.length} layers`);
@@ -113,7 +130,7 @@ export function headViewOption({
   }
   if (candidates.length > maxLines) candidates = candidates.sort((a, b) => b.weight - a.weight).slice(0, maxLines);
 
-  const labelWidth = headViewLabelWidth(width);
+  const labelWidth = headViewLabelWidth(width, margin);
   const label = (position: 'left' | 'right') => ({
     show: true,
     position,
@@ -156,25 +173,29 @@ export function headViewOption({
     blur: { lineStyle: { opacity: 0.02 }, itemStyle: { opacity: 0.4 } },
     animation: false,
   };
-  const rowHeight = 20;
   const omitted = total - candidates.length;
+  const note =
+    omitted > 0
+      ? `${omitted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} lines under ${minWeight} or beyond the ${maxLines.toLocaleString('en-US')} strongest are not drawn`
+      : 'line opacity = attention weight; hover a token to see only its lines';
+  // The key: a dash in each shown head's colour and its number (rich-text styles named h0, h1, …).
+  const key = shown.map((head) => `{h${head}|━━ ${head}}`).join('   ');
+  const rich = Object.fromEntries(
+    shown.map((head) => [`h${head}`, { color: headColor(head), fontWeight: 'bold' as const, fontSize: 12 }]),
+  );
+  const fit = width === undefined ? {} : { width: width - 16, overflow: 'truncate' as const };
   return {
     lines: candidates.length,
     omitted,
     option: {
       title: {
         text: `Head view · layer ${layer} · ${headsTitle(shown, layerMaps.length)}`,
-        subtext:
-          omitted > 0
-            ? `${omitted.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} lines under ${minWeight} or beyond the ${maxLines.toLocaleString('en-US')} strongest are not drawn`
-            : 'line opacity = attention weight; hover a token to see only its lines',
+        subtext: legend && key ? `${note}\n${key}` : note,
         left: 'center',
-        ...(width === undefined
-          ? { textStyle: { fontSize: 13 } }
-          : {
-              textStyle: { fontSize: 13, width: width - 16, overflow: 'truncate' as const },
-              subtextStyle: { width: width - 16, overflow: 'truncate' as const },
-            }),
+        textStyle: { fontSize: 13, ...fit },
+        ...(width !== undefined || legend
+          ? { subtextStyle: { ...fit, ...(legend ? { lineHeight: 20, rich } : {}) } }
+          : {}),
       },
       tooltip: {
         trigger: 'item',
@@ -189,10 +210,10 @@ export function headViewOption({
         },
       },
       grid: {
-        left: labelWidth + LABEL_GAP,
-        right: labelWidth + LABEL_GAP,
-        top: 72,
-        height: Math.max(1, n - 1) * rowHeight,
+        left: margin + labelWidth + LABEL_GAP,
+        right: margin + labelWidth + LABEL_GAP,
+        top: TOP + (legend ? HEAD_VIEW_LEGEND_HEIGHT : 0),
+        height: Math.max(1, n - 1) * ROW_HEIGHT,
       },
       xAxis: { type: 'value', min: 0, max: 1, show: false },
       yAxis: { type: 'value', min: 0, max: Math.max(1, n - 1), inverse: true, show: false },
@@ -210,6 +231,6 @@ function headsTitle(shown: readonly number[], count: number): string {
 }
 
 /** The chart's natural height for `n` tokens (the grid's rows plus title and margins), for hosts that size it. */
-export function headViewHeight(n: number): number {
-  return 72 + Math.max(1, n - 1) * 20 + 32;
+export function headViewHeight(n: number, { legend = false }: { legend?: boolean } = {}): number {
+  return TOP + (legend ? HEAD_VIEW_LEGEND_HEIGHT : 0) + Math.max(1, n - 1) * ROW_HEIGHT + 32;
 }

@@ -166,7 +166,11 @@ export interface ChartOption {
     left?: string;
     /** `width` and `overflow: 'truncate'` cut a title to fit a narrow chart. */
     textStyle?: TitleTextStyle;
-    subtextStyle?: Omit<TitleTextStyle, 'fontSize'>;
+    subtextStyle?: Omit<TitleTextStyle, 'fontSize'> & {
+      lineHeight?: number;
+      /** Styles for `{name|text}` runs in the subtext (the head view's key of colours). */
+      rich?: Record<string, { color: string; fontWeight?: 'bold'; fontSize?: number }>;
+    };
   };
   tooltip?: {
     trigger?: 'item' | 'axis';
