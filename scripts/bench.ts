@@ -15,6 +15,8 @@
  *     npm run bench -- --no-file       # everything but the file through every method (about 5 minutes)
  *     npm run bench -- --no-roberta    # without the RoBERTa-base rows (and its first-use export); --no-deberta too
  *     npm run bench -- --only roberta  # the machine and RoBERTa-base rows alone (2–3 minutes); --only deberta too
+ *     npm run bench -- --only corpus   # the corpus summary of 10,000 synthetic sentence results alone (seconds)
+ *     npm run bench -- --no-corpus     # without it
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,7 @@ import {
   type TorchIgValues,
 } from './bench/ig-models.js';
 import { TorchBench, type TorchInfo, type TorchTiming } from './bench/torch.js';
+import { CORPUS_SENTENCES, corpusTimings } from './bench/corpus.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
 const SENTENCES_FILE = 'scripts/bench-sentences.txt';
@@ -548,6 +551,29 @@ function machineRows(torchInfo: TorchInfo | undefined): void {
   } else row('machine', 'PyTorch', 'unavailable: apt-get install -y python3-torch libopenblas0-pthread');
 }
 
+/**
+ * The corpus summary (src/shared/corpus.ts) of 10,000 synthetic sentence results: from scratch, as `summarize`
+ * and a report make it, and the last sentence's share of an incremental one, which is what a job streaming
+ * its sentences pays when the last one finishes (the issue's target: under 1 s).
+ */
+function corpusRows(): void {
+  progress(`corpus summary of ${CORPUS_SENTENCES.toLocaleString('en')} synthetic sentences`);
+  const timing = corpusTimings();
+  const what =
+    `${timing.sentences.toLocaleString('en')} sentences, ${timing.tokens.toLocaleString('en')} tokens (20–40 each), ` +
+    `3 methods, 3 metrics`;
+  row(
+    'corpus',
+    `summary from scratch (summarizeCorpus): ${what}`,
+    `${s(timing.scratchSeconds)} (${s(timing.scratchCpuSeconds)} CPU), ${timing.entries.toLocaleString('en')} table entries`,
+  );
+  row(
+    'corpus',
+    `last add + summary() of an incremental accumulator holding the other ${(timing.sentences - 1).toLocaleString('en')}`,
+    `${ms(timing.lastSeconds)} (summary() alone ${ms(timing.summarySeconds)}); target < 1 s`,
+  );
+}
+
 function printTable(): void {
   const widths = (['section', 'measure', 'value'] as const).map((key) =>
     Math.max(key.length, ...rows.map((entry) => entry[key].length)),
@@ -575,9 +601,11 @@ function flagValue(flag: string): string | undefined {
 }
 
 const only = flagValue('--only');
-if (only !== undefined && !IG_MODELS.some((model) => model.key === only)) {
-  throw new Error(`--only takes ${IG_MODELS.map((model) => model.key).join(' or ')}, not ${only}`);
+const ONLY_KEYS = [...IG_MODELS.map((model) => model.key), 'corpus'];
+if (only !== undefined && !ONLY_KEYS.includes(only)) {
+  throw new Error(`--only takes ${ONLY_KEYS.join(' or ')}, not ${only}`);
 }
+const withCorpus = only === undefined ? !process.argv.includes('--no-corpus') : only === 'corpus';
 const withDistilbert = only === undefined;
 const igModels = IG_MODELS.filter((model) =>
   only === undefined ? !process.argv.includes(`--no-${model.key}`) : model.key === only,
@@ -621,6 +649,7 @@ for (const [k, spec] of igModels.entries()) {
     igRowsEnd += moved.length;
   }
 }
+if (withCorpus) corpusRows();
 let childCpu = 0;
 if (distilbert) {
   const report = await longReportRow(readSentences());

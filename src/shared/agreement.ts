@@ -47,5 +47,12 @@ export function agreementMatrix(
 ): (number | undefined)[][] {
   const keep = tokens.map((token, i) => (special?.[i] || isSpecialToken(token) ? -1 : i)).filter((i) => i >= 0);
   const picked = scores.map((row) => keep.map((i) => row[i]!));
-  return picked.map((a, i) => picked.map((b, j) => (i === j ? 1 : kendallTauB(a, b))));
+  // τ-b is symmetric (to the bit: its products commute): each pair is computed once.
+  const matrix = picked.map((): (number | undefined)[] => []);
+  picked.forEach((a, i) =>
+    picked.forEach((b, j) => {
+      matrix[i]![j] = i === j ? 1 : j < i ? matrix[j]![i] : kendallTauB(a, b);
+    }),
+  );
+  return matrix;
 }

@@ -169,11 +169,13 @@ function meanAndSpread({ count, sum, sumOfSquares }: Moments): { mean: number; s
 }
 
 function tally(map: Map<string, Occurrences>, key: string, score: number): void {
-  const entry = map.get(key) ?? { count: 0, sum: 0, sumAbsolute: 0 };
-  entry.count += 1;
-  entry.sum += score;
-  entry.sumAbsolute += Math.abs(score);
-  map.set(key, entry);
+  const entry = map.get(key);
+  if (entry === undefined) map.set(key, { count: 1, sum: score, sumAbsolute: Math.abs(score) });
+  else {
+    entry.count += 1;
+    entry.sum += score;
+    entry.sumAbsolute += Math.abs(score);
+  }
 }
 
 export class CorpusAccumulator {
@@ -204,6 +206,7 @@ export class CorpusAccumulator {
     if (row.trueLabel !== undefined) this.trueCounts.set(row.trueLabel, (this.trueCounts.get(row.trueLabel) ?? 0) + 1);
 
     const explanations = Object.values(sentence.explanations);
+    let keys: OccurrenceKeys | undefined;
     for (const explanation of explanations) {
       if (!this.methods.includes(explanation.method)) this.methods.push(explanation.method);
       const total = this.totals.get(explanation.method) ?? {
@@ -216,8 +219,11 @@ export class CorpusAccumulator {
       total.seconds += explanation.seconds;
       total.evaluations += explanation.evaluations;
       this.totals.set(explanation.method, total);
-      if (fits(sentence, explanation)) this.addImportance(sentence, explanation.method, explanation.scores);
-      else {
+      if (fits(sentence, explanation)) {
+        // The sentence's keys are the same for every method: found once, each method's scores read at them.
+        keys ??= sentenceOccurrenceKeys(sentence, this.model);
+        this.addImportance(sentence, explanation.method, explanation.scores, keys);
+      } else {
         this.notes.add(
           `${explanation.method}'s explanation of sentence ${sentence.index + 1} has ${explanation.scores.length} scores ` +
             `for ${sentence.tokens.length} tokens: it is left out of importance and agreement`,
@@ -346,7 +352,12 @@ export class CorpusAccumulator {
     };
   }
 
-  private addImportance(sentence: SentenceResult, method: string, scores: readonly number[]): void {
+  private addImportance(
+    sentence: SentenceResult,
+    method: string,
+    scores: readonly number[],
+    keys: OccurrenceKeys,
+  ): void {
     const label = importanceClass(sentence, method)!;
     if (!sentence.zeroShot && typeof sentence.explanations[method]?.options.targetLabel !== 'string') {
       this.notes.add(`${method} has no target class: its tokens are counted under each sentence's predicted label`);
@@ -357,10 +368,9 @@ export class CorpusAccumulator {
     classes.set(label, counts);
     counts.sentences += 1;
 
-    const { tokens, words, wordsReason } = occurrences(sentence, this.model, scores);
-    for (const { key, score } of tokens) tally(counts.tokens, key, score);
-    if (wordsReason) this.notes.add(`words are left out for some sentences: ${wordsReason}`);
-    for (const { key, score } of words) tally(counts.words, key, score);
+    for (const { key, index } of keys.tokens) tally(counts.tokens, key, scores[index]!);
+    if (keys.wordsReason) this.notes.add(`words are left out for some sentences: ${keys.wordsReason}`);
+    for (const { key, span } of keys.words) tally(counts.words, key, wordScore(scores, span));
   }
 
   private addAgreement(sentence: SentenceResult): void {
@@ -451,37 +461,43 @@ export function importanceKey(text: string, model: Pick<CorpusModel, 'lowercase'
   return model.lowercase ? text.toLowerCase() : text;
 }
 
-interface Occurrence {
-  key: string;
-  score: number;
+/** Where a sentence's counted tokens and words are, and the key each is counted under. */
+interface OccurrenceKeys {
+  tokens: { key: string; index: number }[];
+  /** Each word's token span `[first, end)`: its score is the sum of its tokens' (`mergeWords`). */
+  words: { key: string; span: [number, number] }[];
+  wordsReason?: string;
 }
 
 /**
- * Every counted token and word of a sentence with its key and score: specials and a zero-shot hypothesis (our
- * template, not the user's data) are left out; words are missing, with the reason, where a result cannot be
- * grouped into words.
+ * Every counted token and word of a sentence with its key: specials and a zero-shot hypothesis (our template,
+ * not the user's data) are left out; words are missing, with the reason, where a result cannot be grouped into
+ * words. The same for every method of the sentence: only the scores read at them differ.
  */
-function occurrences(
-  sentence: SentenceResult,
-  model: CorpusModel,
-  scores: readonly number[],
-): { tokens: Occurrence[]; words: Occurrence[]; wordsReason?: string } {
+function sentenceOccurrenceKeys(sentence: SentenceResult, model: CorpusModel): OccurrenceKeys {
   const layout = { ...sentence, tokenizer: model.tokenizer };
   const counted = (i: number): boolean =>
     !sentence.special?.[i] && !(sentence.zeroShot && sentence.sequenceIds?.[i] === 1);
-  const tokens: Occurrence[] = [];
-  readableTokens(layout).forEach((token, i) => {
-    if (counted(i) && !isSpecialToken(token)) tokens.push({ key: importanceKey(token, model), score: scores[i]! });
+  const tokens: OccurrenceKeys['tokens'] = [];
+  readableTokens(layout).forEach((token, index) => {
+    if (counted(index) && !isSpecialToken(token)) tokens.push({ key: importanceKey(token, model), index });
   });
   const reason = wordsUnsupportedReason(layout);
   if (reason) return { tokens, words: [], wordsReason: reason };
-  const merged = mergeWords(layout, scores);
-  const words: Occurrence[] = [];
-  merged.spans.forEach(([first], w) => {
-    if (counted(first) && !isSpecialToken(merged.words[w]!))
-      words.push({ key: importanceKey(merged.words[w]!, model), score: merged.scores[w]! });
+  const merged = mergeWords(layout, new Array<number>(sentence.tokens.length).fill(0));
+  const words: OccurrenceKeys['words'] = [];
+  merged.spans.forEach((span, w) => {
+    if (counted(span[0]) && !isSpecialToken(merged.words[w]!))
+      words.push({ key: importanceKey(merged.words[w]!, model), span });
   });
   return { tokens, words };
+}
+
+/** A word's score as `mergeWords` sums it: its tokens' scores from 0, in order (so the sums agree to the bit). */
+function wordScore(scores: readonly number[], [first, end]: [number, number]): number {
+  let sum = 0;
+  for (let i = first; i < end; i += 1) sum += scores[i]!;
+  return sum;
 }
 
 /** The distinct keys a sentence is counted under in the importance tables (every method shares its tokens). */
@@ -495,7 +511,7 @@ export interface SentenceKeys {
  * a global token or word (with `importanceClass` for the class it was counted in).
  */
 export function sentenceKeys(sentence: SentenceResult, model: CorpusModel): SentenceKeys {
-  const { tokens, words } = occurrences(sentence, model, new Array<number>(sentence.tokens.length).fill(0));
+  const { tokens, words } = sentenceOccurrenceKeys(sentence, model);
   return { tokens: new Set(tokens.map(({ key }) => key)), words: new Set(words.map(({ key }) => key)) };
 }
 
