@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ResultsDocument } from '../shared/results.js';
+import type { ResultsDocument, SentenceResult } from '../shared/results.js';
 import { PACKAGE_ROOT } from '../engine/paths.js';
 import { FIXTURE_REPO, startFixtureHub } from '../engine/hub/test-hub.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './main.js';
@@ -409,6 +409,39 @@ describe('Ctrl-C', () => {
     expect(lines.length).toBeLessThan(3000);
     lines.forEach((line, i) => expect((JSON.parse(line) as { text: string }).text).toBe(`${SEED} ${i}`));
     expect(err).toContain(`interrupted (SIGINT): ${lines.length} of 3000 sentences finished`);
+  });
+});
+
+describe('explain --evaluate', () => {
+  it("adds ferret's metrics to every sentence, plausibility from the file's rationale column", async () => {
+    const rows = ['{"text":"a great film","rationale":[0,1,0]}', '{"text":"awful"}'];
+    const input = await file('rationales.jsonl', `${rows.join('\n')}\n`);
+    const { code, out } = await cli(
+      'explain',
+      input,
+      '--model',
+      'demo',
+      '--methods',
+      'occlusion',
+      '--evaluate',
+      '--jsonl',
+    );
+    expect(code).toBe(EXIT_OK);
+    const [first, second] = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as SentenceResult).evaluation!.occlusion!);
+    expect(first!.aopc_compr).toBeTypeOf('number');
+    expect(first!.token_f1_plau).toBeTypeOf('number');
+    expect(second!.aopc_compr).toBeTypeOf('number');
+    expect(second!.token_f1_plau).toBeUndefined();
+  });
+
+  it('warns that rationales are read only with --evaluate', async () => {
+    const input = await file('rationale-only.jsonl', '{"text":"a great film","rationale":[0,1,0]}\n');
+    const { code, err } = await cli('explain', input, '--model', 'demo', '--methods', 'occlusion');
+    expect(code).toBe(EXIT_OK);
+    expect(err).toContain('warning: the file has rationales; they are read only with --evaluate');
   });
 });
 

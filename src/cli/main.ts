@@ -32,7 +32,6 @@ import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo
 import { inspectModel } from '../engine/model/inspect.js';
 import { DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
-import { evaluateResults } from '../engine/report/evaluate.js';
 import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
 import { readReportFolder } from '../engine/report/read.js';
@@ -196,7 +195,10 @@ function buildProgram(io: Io): Command {
     .option('--json', 'print one JSON document (the results schema)')
     .option('--jsonl', 'print one JSON line per sentence as it finishes')
     .option('--out <dir>', 'also write a report folder (index.html, charts, results.json, scores.csv); must not exist')
-    .option('--evaluate', "with --out: add ferret's faithfulness metrics to the report")
+    .option(
+      '--evaluate',
+      "add ferret's faithfulness metrics to every sentence (and to the report); a rationale column in the file adds plausibility",
+    )
     .option('--words', "also give word-level scores (each of the tokenizer's words: its pieces joined, scores summed)")
     .option(
       '--shard <i/n>',
@@ -219,11 +221,17 @@ function buildProgram(io: Io): Command {
   explain.action(async (file: string, flags: Record<string, unknown>) => {
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (out !== undefined) await assertFolderWritable(out);
-    const { texts: allTexts, labels: allLabels } = await readTexts(file, io);
+    const input = await readTexts(file, io);
+    const allTexts = input.texts;
     const shard = flags.shard as ShardInfo | undefined;
     const indices = shard ? shardIndices(allTexts.length, shard) : allTexts.map((_, i) => i);
     const texts = indices.map((i) => allTexts[i]!);
-    const labels = indices.map((i) => allLabels[i]);
+    const labels = indices.map((i) => input.labels[i]);
+    const evaluate = flags.evaluate === true;
+    const rationales = indices.map((i) => input.rationales[i]);
+    if (!evaluate && rationales.some((rationale) => rationale !== undefined)) {
+      io.err('warning: the file has rationales; they are read only with --evaluate (the plausibility metrics)\n');
+    }
     const ids =
       String(flags.methods) === 'all'
         ? EXPLAINERS.map((e) => e.id)
@@ -253,7 +261,7 @@ function buildProgram(io: Io): Command {
         // With no report to write, a closed standard output leaves nobody to read the rest: stop too.
         const closed = out === undefined && io.outputClosed ? [io.outputClosed] : [];
         const signal = AbortSignal.any([stops.signal, ...closed]);
-        const options = { signal, onSentence, indices, labels };
+        const options = { signal, onSentence, indices, labels, ...(evaluate ? { evaluate, rationales } : {}) };
         const completed = await (
           zeroShot
             ? explainZeroShot(model, texts as string[], zeroShot, given, options)
@@ -283,8 +291,7 @@ function buildProgram(io: Io): Command {
           stops.finishing = `writing the ${partial ? 'partial ' : ''}report to ${out}; it is complete in a moment`;
           if (partial) io.err(`${stops.received}: ${stops.finishing}\n`);
           // An interrupted run still leaves a report of what finished, marked partial in the page and results.json.
-          const report = flags.evaluate ? await evaluateResults(model, output) : output;
-          const written = await writeReport(report, out, { partial });
+          const written = await writeReport(output, out, { partial });
           reportDir = written.dir;
           warnSkippedCharts(written.skippedCharts, io);
           io.err(`${partial ? 'partial report' : 'report'} written to ${reportDir}\n`);
@@ -588,13 +595,20 @@ function zeroShotFlags(
 }
 
 /** The file's sentences; what was skipped in it (empty sentences) is said on standard error. */
-/** A file's texts (or pairs) and the true label of each, where the file gives one. */
-async function readTexts(file: string, io: Io): Promise<{ texts: TextInput[]; labels: (string | undefined)[] }> {
+interface InputTexts {
+  texts: TextInput[];
+  labels: (string | undefined)[];
+  rationales: (number[] | undefined)[];
+}
+
+/** A file's texts (or pairs), and the true label and rationale of each where the file gives them. */
+async function readTexts(file: string, io: Io): Promise<InputTexts> {
   const { sentences, warnings } = await readSentenceFile(file);
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
   return {
     texts: sentences.map(({ text, textPair }) => (textPair === undefined ? text : [text, textPair])),
     labels: sentences.map(({ label }) => label),
+    rationales: sentences.map(({ rationale }) => rationale),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Explaining texts with several methods: the engine call behind the CLI's `explain` and the faces' explain. */
+import type { ExplainRequest } from '../shared/api.js';
 import { OptionError, resolveOptions, type OptionValues } from '../shared/options.js';
 import {
   RESULTS_SCHEMA,
@@ -9,6 +10,7 @@ import {
 } from '../shared/results.js';
 import type { Explainer } from './explainers/explainer.js';
 import { getExplainer } from './explainers/registry.js';
+import { evaluateExplanation, innerRationale } from './metrics/evaluate.js';
 import type { ModelBundle } from './model/bundle.js';
 import { predictTexts, type PredictedText } from './predict.js';
 import { UnsupportedGraphError } from './onnx/surgery.js';
@@ -19,6 +21,40 @@ import {
   zeroShotScores,
   type ZeroShotOptions,
 } from './zero-shot.js';
+
+/** What a request adds to a run beyond its texts and methods: true labels, evaluation, rationales (checked). */
+export function requestRunOptions({
+  texts,
+  labels,
+  evaluate,
+  rationales,
+}: Pick<ExplainRequest, 'labels' | 'evaluate' | 'rationales'> & { texts: readonly unknown[] }): Pick<
+  ExplainOptions,
+  'labels' | 'evaluate' | 'rationales'
+> {
+  const trueLabels = requestLabels(labels, texts.length);
+  const given = requestRationales(rationales, texts.length);
+  if (given && !evaluate) throw new OptionError('rationales are for the plausibility metrics: they need evaluate');
+  return {
+    ...(trueLabels ? { labels: trueLabels } : {}),
+    ...(evaluate ? { evaluate } : {}),
+    ...(given ? { rationales: given } : {}),
+  };
+}
+
+/** A request's rationales as `ExplainOptions.rationales`, one per text (null → none), or an error as for labels. */
+export function requestRationales(
+  rationales: readonly (readonly number[] | null)[] | undefined,
+  texts: number,
+): (readonly number[] | undefined)[] | undefined {
+  if (rationales === undefined) return undefined;
+  if (rationales.length !== texts) {
+    throw new OptionError(
+      `rationales has ${rationales.length} entries for ${texts} texts; give one per text (null for none)`,
+    );
+  }
+  return rationales.map((rationale) => rationale ?? undefined);
+}
 
 /**
  * A request's true labels as `ExplainOptions.labels`: one per text (null → none), or an error naming both
@@ -69,13 +105,17 @@ export interface ExplainOptions {
   indices?: readonly number[];
   /** Each text's true label from its input file (`undefined` where it gives none), recorded as `trueLabel`. */
   labels?: readonly (string | undefined)[];
+  /** Run ferret's metrics on every explanation as each sentence finishes (`SentenceResult.evaluation`). */
+  evaluate?: boolean;
+  /** With `evaluate`: each text's human rationale (0/1 per token or word), adding the plausibility metrics. */
+  rationales?: readonly (readonly number[] | undefined)[];
 }
 
 export async function explainTexts(
   model: ModelBundle,
   texts: readonly TextInput[],
   methods: MethodRequest,
-  { signal, onSentence, indices, labels }: ExplainOptions = {},
+  { signal, onSentence, indices, labels, evaluate, rationales }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
   const plan = await planMethods(model, methods);
   const predicted = await predictTexts(model, texts, { signal });
@@ -85,10 +125,41 @@ export async function explainTexts(
     for (const { explainer, options } of plan) {
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }
+    if (evaluate) await evaluateSentence(model, input, result, rationales?.[i], signal);
     sentences.push(result);
     onSentence?.(result, sentences.length - 1);
   }
   return resultsDocument(model, sentences, methodSettings(plan));
+}
+
+/**
+ * ferret's metrics of every explanation of a sentence, in place. A rationale that fits none of the sentence's
+ * granularities is left out with a warning on the sentence (faithfulness is still measured), so one bad row
+ * does not stop a long run.
+ */
+async function evaluateSentence(
+  model: ModelBundle,
+  input: PredictedText,
+  result: SentenceResult,
+  rationale: readonly number[] | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let usable = rationale;
+  if (rationale) {
+    try {
+      innerRationale({ ...input.encoded, tokenizer: model.info.tokenizer }, rationale);
+    } catch (error) {
+      result.warnings.push({ code: 'rationale', message: `the rationale is left out: ${(error as Error).message}` });
+      usable = undefined;
+    }
+  }
+  const explanations = Object.values(result.explanations);
+  const values = await Promise.all(
+    explanations.map((explanation) =>
+      evaluateExplanation(model, input, explanation, { ...(usable ? { rationale: usable } : {}), signal }),
+    ),
+  );
+  result.evaluation = Object.fromEntries(explanations.map((explanation, k) => [explanation.method, values[k]!]));
 }
 
 /** The methods with their target set to the NLI model's entailment: what zero-shot explains. */
@@ -115,7 +186,7 @@ export async function explainZeroShot(
   texts: readonly string[],
   zeroShot: ZeroShotOptions & { explainLabel?: string },
   methods: MethodRequest,
-  { signal, onSentence, indices, labels }: ExplainOptions = {},
+  { signal, onSentence, indices, labels, evaluate, rationales }: ExplainOptions = {},
 ): Promise<ResultsDocument> {
   const candidates = zeroShot.candidateLabels;
   const hypothesisList = hypotheses(zeroShot);
@@ -154,6 +225,7 @@ export async function explainZeroShot(
     for (const { explainer, options } of plan) {
       result.explanations[explainer.id] = await explainer.explain(input, { model, signal }, options);
     }
+    if (evaluate) await evaluateSentence(model, input, result, rationales?.[i], signal);
     sentences.push(result);
     onSentence?.(result, sentences.length - 1);
   }

@@ -5,7 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ExplainRequest, JobState, JobStatus, WorkbenchEvent } from '../shared/api.js';
 import type { SentenceResult } from '../shared/results.js';
-import { explainTexts, methodSettings, planMethods, requestLabels, resultsDocument } from './explain.js';
+import {
+  explainTexts,
+  methodSettings,
+  planMethods,
+  requestRunOptions,
+  resultsDocument,
+  type ExplainOptions,
+} from './explain.js';
 import type { ModelBundle } from './model/bundle.js';
 
 interface Job {
@@ -33,7 +40,7 @@ export class JobRunner {
   /** Validates the request (methods, options, model support) at once, then runs it in the background. */
   async start(model: ModelBundle, request: ExplainRequest): Promise<JobState> {
     const plan = await planMethods(model, request.methods);
-    const labels = requestLabels(request.labels, request.texts.length);
+    const runOptions = requestRunOptions(request);
     const job: Job = {
       id: randomUUID(),
       model,
@@ -45,7 +52,7 @@ export class JobRunner {
       finished: Promise.resolve(),
     };
     this.jobs.set(job.id, job);
-    job.finished = this.run(job, request, labels);
+    job.finished = this.run(job, request, runOptions);
     return this.state(job);
   }
 
@@ -66,12 +73,12 @@ export class JobRunner {
     await Promise.all([...this.jobs.values()].map((job) => job.finished));
   }
 
-  private async run(job: Job, request: ExplainRequest, labels?: (string | undefined)[]): Promise<void> {
+  private async run(job: Job, request: ExplainRequest, runOptions: ExplainOptions): Promise<void> {
     const started = performance.now();
     try {
       await explainTexts(job.model, request.texts, request.methods, {
         signal: job.controller.signal,
-        ...(labels ? { labels } : {}),
+        ...runOptions,
         onSentence: (result, index) => {
           job.sentences.push(result);
           const elapsedSeconds = (performance.now() - started) / 1000;

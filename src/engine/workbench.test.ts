@@ -137,6 +137,36 @@ describe('Workbench.explain: true labels', () => {
     expect('trueLabel' in results.sentences[1]!).toBe(false);
   });
 
+  it("adds ferret's metrics as each sentence finishes with evaluate, plausibility where a rationale fits", async () => {
+    const texts = ['a good film', 'a bad film'];
+    const methods = { occlusion: {}, gradient: {} };
+    const results = await workbench.explain({
+      texts,
+      methods,
+      evaluate: true,
+      rationales: [
+        [0, 1, 0],
+        [1, 1],
+      ],
+    });
+    // The same metrics as the sentence comparison computes for the text on its own.
+    const compared = await workbench.compare({ text: texts[0]!, methods, rationale: [0, 1, 0] });
+    for (const method of Object.keys(methods)) {
+      expect(results.sentences[0]!.evaluation![method]).toEqual(compared.evaluation[method]);
+      expect(results.sentences[0]!.evaluation![method]!.token_f1_plau).toBeTypeOf('number');
+      // Two values for three words: left out with a warning, faithfulness still measured.
+      expect(results.sentences[1]!.evaluation![method]!.aopc_compr).toBeTypeOf('number');
+      expect(results.sentences[1]!.evaluation![method]!.token_f1_plau).toBeUndefined();
+    }
+    expect(results.sentences[1]!.warnings.map((warning) => warning.code)).toEqual(['rationale']);
+  });
+
+  it('refuses rationales without evaluate', async () => {
+    await expect(workbench.explain({ texts: ['a'], rationales: [[1]], methods: { occlusion: {} } })).rejects.toThrow(
+      'rationales are for the plausibility metrics: they need evaluate',
+    );
+  });
+
   it('refuses a label list that does not match the texts, naming both counts', async () => {
     await expect(
       workbench.explain({ texts: ['a good film', 'a bad film'], labels: ['POSITIVE'], methods: { occlusion: {} } }),

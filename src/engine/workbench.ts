@@ -14,7 +14,7 @@ import type {
 } from '../shared/api.js';
 import type { Comparison, ResultsDocument, SentenceResult, TextInput } from '../shared/results.js';
 import { compareMethods } from './compare.js';
-import { explainTexts, explainZeroShot, requestLabels, sentenceResult } from './explain.js';
+import { explainTexts, explainZeroShot, requestLabels, requestRunOptions, sentenceResult } from './explain.js';
 import { describeMethods } from './explainers/registry.js';
 import { JobRunner } from './jobs.js';
 import type { ModelBundle, LoadOptions } from './model/bundle.js';
@@ -58,8 +58,7 @@ export class Workbench implements WorkbenchApi {
   }
 
   async explain(request: ExplainRequest): Promise<ResultsDocument> {
-    const labels = requestLabels(request.labels, request.texts.length);
-    return explainTexts(this.requireModel(), request.texts, request.methods, labels ? { labels } : {});
+    return explainTexts(this.requireModel(), request.texts, request.methods, requestRunOptions(request));
   }
 
   async zeroShot({

@@ -55,6 +55,10 @@ export interface ExplainRequest {
   methods: Record<string, Record<string, unknown>>;
   /** Each text's true label (null where none), as its file gave it: recorded as `trueLabel` for the corpus view. */
   labels?: (string | null)[];
+  /** Run ferret's metrics on each explanation as its sentence finishes (`SentenceResult.evaluation`). */
+  evaluate?: boolean;
+  /** With `evaluate`: each text's human rationale (0/1 per token or word; null for none), for plausibility. */
+  rationales?: (number[] | null)[];
 }
 
 /**

@@ -122,7 +122,7 @@ describe('checkCallArguments', () => {
       'zeroShot: request.multiLabel must be a boolean, not a string',
     );
     expect(refusal('zeroShot', [{ ...request, explainlabel: 'sports' }]).message).toBe(
-      'zeroShot: request has an unknown property "explainlabel" (known: texts, candidateLabels, hypothesisTemplate, multiLabel, explainLabel, methods)',
+      'zeroShot: request has an unknown property "explainlabel" (known: texts, candidateLabels, hypothesisTemplate, multiLabel, explainLabel, methods, labels)',
     );
     const many = Array.from({ length: MAX_CANDIDATE_LABELS + 1 }, (_, i) => `label ${i}`);
     expect(refusal('zeroShot', [{ ...request, candidateLabels: many }])).toEqual(

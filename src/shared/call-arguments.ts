@@ -49,7 +49,17 @@ const explainRequest: Schema = {
   type: 'object',
   required: ['texts', 'methods'],
   additionalProperties: false,
-  properties: { texts, methods, labels: trueLabels },
+  properties: {
+    texts,
+    methods,
+    labels: trueLabels,
+    evaluate: { type: 'boolean' },
+    rationales: {
+      type: 'array',
+      items: { anyOf: [{ type: 'null' }, { type: 'array', items: { enum: [0, 1] }, maxItems: MAX_TEXT_CHARACTERS }] },
+      maxItems: MAX_TEXTS_PER_CALL,
+    },
+  },
 };
 /** A zero-shot call's candidates: distinct, non-empty labels, at least one. */
 const candidateLabels: Schema = {
@@ -75,8 +85,8 @@ const zeroShotRequest: Schema = {
     },
     multiLabel: { type: 'boolean' },
     explainLabel: { type: 'string', minLength: 1, maxLength: MAX_TEXT_CHARACTERS },
-    labels: trueLabels,
     methods,
+    labels: trueLabels,
   },
 };
 /** The results schema's own definitions, so that the enums are written down once. */
