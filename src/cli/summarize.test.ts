@@ -1,6 +1,7 @@
 /**
- * `summarize REPORT_DIR` on the bundled demo model: the summary of a sharded-then-merged run is the summary of
- * one run; its numbers agree with the sentences themselves; a folder that is not a report is named with why.
+ * `summarize REPORT_DIR` on a real model (the tiny-distilbert fixture: NEGATIVE/POSITIVE, fixed weights): the
+ * summary of a sharded-then-merged run is the summary of one run; its numbers agree with the sentences
+ * themselves; a folder that is not a report is named with why.
  */
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,10 +9,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CorpusSummary } from '../shared/corpus.js';
 import type { ResultsDocument } from '../shared/results.js';
+import { PACKAGE_ROOT } from '../engine/paths.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './main.js';
+import { writeReport } from '../engine/report/write.js';
 import { cli } from './test-cli.js';
 
-/** Labelled as a reader would; the demo model gets some wrong, which the confusion matrix should show. */
+/** Labelled as a reader would; the fixture's random weights get some wrong, which the confusion matrix shows. */
 const LABELLED = [
   ['You look terrible! Maybe you should rest?', 'NEGATIVE'],
   ['What a wonderful, delightful film!', 'POSITIVE'],
@@ -22,42 +25,37 @@ const LABELLED = [
   ['Terrible.', 'NEGATIVE'],
   ['The soup was hot, fresh and full of flavour.', 'POSITIVE'],
 ] as const;
-const METHODS = ['--model', 'demo', '--methods', 'occlusion,gradient_x_input', '--evaluate'];
+const MODEL = join(PACKAGE_ROOT, 'fixtures/models/tiny-distilbert');
+const METHODS = ['--model', MODEL, '--methods', 'occlusion,gradient_x_input', '--evaluate'];
 
 let folder: string;
 let single: string;
 let merged: string;
 let shards: string[];
 
-/**
- * A summary without what differs between two runs of the same work: the time each method took, and the metric
- * values' last bits. The metrics' forward passes are batched with whichever sentences are evaluated together,
- * so a shard's sentences are padded otherwise than in one run, and a mean can move by about 1e-10; the
- * explanations themselves are the same to the bit. The means are compared apart, to 1e-8, and their counts
- * exactly.
- */
+/** A summary without what differs between two runs of the same work: the time each method took. */
 function comparable(summary: CorpusSummary): CorpusSummary {
-  const evaluation = Object.fromEntries(
-    Object.entries(summary.evaluation).map(([method, metrics]) => [
-      method,
-      Object.fromEntries(Object.entries(metrics).map(([metric, { sentences }]) => [metric, { sentences }])),
-    ]),
-  );
-  return {
-    ...summary,
-    evaluation: evaluation as CorpusSummary['evaluation'],
-    totals: summary.totals.map((total) => ({ ...total, seconds: 0 })),
-  };
+  return { ...summary, totals: summary.totals.map((total) => ({ ...total, seconds: 0 })) };
 }
 
-function expectSameMeans(a: CorpusSummary, b: CorpusSummary): void {
-  for (const [method, metrics] of Object.entries(a.evaluation)) {
-    for (const [metric, { mean, spread }] of Object.entries(metrics)) {
-      const other = b.evaluation[method]![metric as keyof typeof metrics]!;
-      expect(Math.abs(other.mean - mean), `${method} ${metric}`).toBeLessThan(1e-8);
-      expect(Math.abs(other.spread - spread), `${method} ${metric}`).toBeLessThan(1e-8);
+/**
+ * `expected` and `actual` alike in every string, boolean, key and length, and in every number to 1e-7 of its
+ * size. A shard's model calls batch other sentences together than one run's, so the padding differs and
+ * onnxruntime's sums round differently: a probability or a metric can move by about 1e-9 (the explanations'
+ * scores have not been seen to move at all). The exact equality of the summaries themselves, given equal
+ * sentences, is the next test's.
+ */
+function expectClose(actual: unknown, expected: unknown, path = 'summary'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    const size = Math.max(1, Math.abs(expected), Math.abs(actual));
+    expect(Math.abs(actual - expected), path).toBeLessThanOrEqual(1e-7 * size);
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(actual !== null && typeof actual === 'object', path).toBe(true);
+    expect(Object.keys(actual as object), path).toEqual(Object.keys(expected));
+    for (const [key, value] of Object.entries(expected)) {
+      expectClose((actual as Record<string, unknown>)[key], value, `${path}.${key}`);
     }
-  }
+  } else expect(actual, path).toBe(expected);
 }
 
 async function summarize(...args: string[]): Promise<CorpusSummary> {
@@ -90,15 +88,44 @@ describe('summarize', () => {
   it('gives a sharded-then-merged run the summary of one run', async () => {
     const one = await summarize(single);
     const parts = await summarize(merged);
-    expect(comparable(parts)).toEqual(comparable(one));
-    expectSameMeans(parts, one);
-    expect(Object.keys(one.evaluation)).toEqual(['occlusion', 'gradient_x_input']);
-    // With other options too, and in the readable form (whose totals' seconds are the only run-dependent text).
+    expectClose(comparable(parts), comparable(one));
+    // With other options too.
     const options = ['--min-count', '1', '--stop-words', 'hide'];
-    expect(comparable(await summarize(merged, ...options))).toEqual(comparable(await summarize(single, ...options)));
+    expectClose(comparable(await summarize(merged, ...options)), comparable(await summarize(single, ...options)));
     // Not trivially: a shard's own summary is of its sentences alone.
     expect((await summarize(shards[0]!)).sentences).toBe(3);
     expect(one.sentences).toBe(LABELLED.length);
+    expect(Object.keys(one.evaluation)).toEqual(['occlusion', 'gradient_x_input']);
+  });
+
+  it('summarizes a merge exactly as the one run its shards were cut from', async () => {
+    // The one run's own sentences written as the shards of a 3-way run, then merged by the CLI: the same
+    // sentences, so the same summary to the bit (the timings included).
+    const {
+      report: _report,
+      summary: _summary,
+      ...whole
+    } = JSON.parse(await readFile(join(single, 'results.json'), 'utf8')) as ResultsDocument & {
+      report: unknown;
+      summary: unknown;
+    };
+    const cut: string[] = [];
+    for (const index of [2, 0, 1]) {
+      const sentences = whole.sentences.filter((sentence) => sentence.index % 3 === index);
+      const written = await writeReport(
+        { ...whole, shard: { index, count: 3 }, sentences },
+        join(folder, `cut-${index}`),
+      );
+      cut.push(written.dir);
+    }
+    const remerged = join(folder, 'remerged');
+    expect((await cli('merge', remerged, ...cut)).code).toBe(EXIT_OK);
+    expect(await summarize(remerged)).toEqual(await summarize(single));
+    // The summary the merged report saved is the merge's, not a shard's.
+    const saved = async (dir: string) =>
+      (JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { summary: CorpusSummary }).summary;
+    expect(await saved(remerged)).toEqual(await saved(single));
+    expect(await summarize(remerged, '--min-count', '1')).toEqual(await summarize(single, '--min-count', '1'));
   });
 
   it("matches the sentences' own predictions and labels, and the summary the report saved", async () => {
@@ -135,7 +162,7 @@ describe('summarize', () => {
     expect(code).toBe(EXIT_OK);
     const summary = await summarize(merged);
     const { accuracy, macroF1 } = summary.classification!;
-    expect(out).toMatch(new RegExp(`^report ${merged} · demo-sst2.*: 8 sentences \\(8 with a true label\\)\\n`));
+    expect(out).toMatch(new RegExp(`^report ${merged} · tiny-distilbert.*: 8 sentences \\(8 with a true label\\)\\n`));
     for (const heading of [
       'Counts',
       `Accuracy ${accuracy.toFixed(3)} · macro-F1 ${macroF1.toFixed(3)} over 8 sentences`,
