@@ -7,7 +7,7 @@
 import { formatScore } from './heat-text.js';
 import { markedTokens, pairBoundary, type PairLayout } from './segments.js';
 import type { AxisOption, ChartOption, CustomSeries, GridOption, HeatCell, HeatmapSeries } from './types.js';
-import { SEQUENTIAL_STOPS } from './scale.js';
+import { sequentialStops, type Palette } from './scale.js';
 
 const MAX_ALL_LABELS = 48;
 
@@ -93,7 +93,7 @@ export function attentionHeatmapOption(
   layout: PairLayout,
   map: readonly number[][],
   title: string,
-  { maxSide = Infinity }: HeatmapLimit = {},
+  { maxSide = Infinity, palette }: HeatmapLimit & { palette?: Palette } = {},
 ): ChartOption {
   const tokens = markedTokens(layout);
   const bins = tokenBins(tokens.length, maxSide);
@@ -152,7 +152,7 @@ export function attentionHeatmapOption(
       right: 4,
       top: 'middle',
       itemHeight: 120,
-      inRange: { color: [...SEQUENTIAL_STOPS] },
+      inRange: { color: [...sequentialStops(palette)] },
     },
     // Drawn in one frame: a half-drawn map (ECharts' progressive default) reads as a wrong one, in screenshots too.
     series: [
@@ -198,7 +198,7 @@ export function headGridTitle(layers: number, heads: number, firstToken?: string
 export function headGridOption(
   clsRows: readonly (readonly (readonly number[])[])[],
   selected?: { layer: number; head: number },
-  { maxColumns = Infinity, layout }: HeadGridOptions = {},
+  { maxColumns = Infinity, layout, palette }: HeadGridOptions & { palette?: Palette } = {},
 ): ChartOption {
   const layers = clsRows.length;
   const heads = clsRows[0]?.length ?? 0;
@@ -260,7 +260,7 @@ export function headGridOption(
       max: largest > 0 ? largest : 1,
       show: false,
       seriesIndex: series.map((_, i) => i),
-      inRange: { color: [...SEQUENTIAL_STOPS] },
+      inRange: { color: [...sequentialStops(palette)] },
     },
     series,
     animation: false,

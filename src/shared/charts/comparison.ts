@@ -2,7 +2,7 @@
 import { formatScore } from './heat-text.js';
 import { tokenNames } from './layout.js';
 import { pairSegments, type PairLayout } from './segments.js';
-import { DIVERGING_STOPS, divergingColor, maxAbs, textColorOn } from './scale.js';
+import { divergingColor, divergingStops, maxAbs, textColorOn, type Palette } from './scale.js';
 import type { ChartOption, HeatCell } from './types.js';
 
 export interface MethodScores {
@@ -56,7 +56,11 @@ export function comparisonHeader(layout: PairLayout): ComparisonHeader {
  * is divided by its own largest |score| first; then one diverging scale from −1 to 1 colors every cell, and
  * the raw value stays in the hover text.
  */
-export function comparisonRows(layout: PairLayout, methods: readonly MethodScores[]): ComparisonRow[] {
+export function comparisonRows(
+  layout: PairLayout,
+  methods: readonly MethodScores[],
+  palette: Palette = 'red-blue',
+): ComparisonRow[] {
   const { titles } = tokenNames(layout);
   return methods.map(({ method, label, scores }) => {
     if (scores.length !== titles.length) {
@@ -65,7 +69,7 @@ export function comparisonRows(layout: PairLayout, methods: readonly MethodScore
     const limit = maxAbs(scores);
     const cells = scores.map((value, i) => {
       const relative = value / limit;
-      const background = divergingColor(relative, 1);
+      const background = divergingColor(relative, 1, palette);
       return {
         value,
         relative,
@@ -82,6 +86,7 @@ export function comparisonRows(layout: PairLayout, methods: readonly MethodScore
 export function agreementHeatmapOption(
   labels: readonly string[],
   matrix: readonly (number | undefined)[][],
+  palette: Palette = 'red-blue',
 ): ChartOption {
   const data: HeatCell[] = [];
   // An undefined τ (a constant explanation) is left out: an empty cell says "no ranking" better than a 0.
@@ -105,7 +110,7 @@ export function agreementHeatmapOption(
       right: 4,
       top: 'middle',
       itemHeight: 120,
-      inRange: { color: [...DIVERGING_STOPS] },
+      inRange: { color: [...divergingStops(palette)] },
     },
     series: [{ type: 'heatmap', name: 'τ-b', data, label: { show: true } }],
     animation: false,

@@ -20,7 +20,7 @@ import type { MetricId } from '../results.js';
 import type { AgreementSummary, ClassImportance, Classification, ImportanceEntry, MethodTotals } from '../corpus.js';
 import { evaluationTable, type EvaluationCell, type MetricColumn } from './evaluation.js';
 import { formatScore } from './heat-text.js';
-import { DIVERGING_STOPS, SEQUENTIAL_STOPS } from './scale.js';
+import { DIVERGING_STOPS, divergingStops, sequentialStops, type Palette } from './scale.js';
 import { axisNumber } from './top-k.js';
 import type { BarDatum, ChartOption, HeatCell } from './types.js';
 
@@ -45,9 +45,10 @@ export function truncateKey(text: string, maxChars = MAX_KEY_CHARS): string {
 }
 
 /** The color of a bar: the sign of the mean signed score. */
-export function signColor(meanSigned: number): string {
-  if (!Number.isFinite(meanSigned) || meanSigned === 0) return NEUTRAL_COLOR;
-  return meanSigned > 0 ? TOWARD_COLOR : AGAINST_COLOR;
+export function signColor(meanSigned: number, palette: Palette = 'red-blue'): string {
+  const stops = divergingStops(palette);
+  if (!Number.isFinite(meanSigned) || meanSigned === 0) return stops[2]!;
+  return meanSigned > 0 ? stops[4]! : stops[0]!;
 }
 
 /** A bar of the global importance chart: the entry behind it, for tooltips and for the app's click. */
@@ -91,14 +92,15 @@ export function globalImportanceOption({
   k = DEFAULT_TOP_K,
   minCount,
   maxKeyChars = MAX_KEY_CHARS,
-}: GlobalImportanceInput): ChartOption {
+  palette,
+}: GlobalImportanceInput & { palette?: Palette }): ChartOption {
   const top = importance[kind].slice(0, k);
   const names = barNames(top, maxKeyChars);
   const noun = kind === 'tokens' ? 'token' : 'word';
   const largest = Math.max(0, ...top.map(({ meanAbsolute }) => meanAbsolute));
   const data: ImportanceBarDatum[] = top.map(({ key, count, meanSigned, meanAbsolute }) => ({
     value: meanAbsolute,
-    itemStyle: { color: signColor(meanSigned) },
+    itemStyle: { color: signColor(meanSigned, palette) },
     key,
     count,
     meanSigned,
@@ -112,7 +114,7 @@ export function globalImportanceOption({
         top.length > 0
           ? `${methodLabel}: top ${top.length} ${noun}s for ${importance.label}`
           : `${methodLabel}: no ${noun} for ${importance.label} seen often enough`,
-      subtext: `mean |score| over ${sentences}${counted}\nred: toward ${importance.label} on average · blue: against it`,
+      subtext: `mean |score| over ${sentences}${counted}\n${palette === 'blue-orange' ? 'orange' : 'red'}: toward ${importance.label} on average · blue: against it`,
       left: 'center',
       textStyle: { fontSize: 13 },
     },
@@ -171,6 +173,7 @@ function agreementText(agreement: AgreementSummary, row: number, column: number)
 export function corpusAgreementOption(
   agreement: AgreementSummary,
   methodLabel: (method: string) => string = (method) => method,
+  palette: Palette = 'red-blue',
 ): ChartOption {
   const labels = agreement.methods.map(methodLabel);
   const data: HeatCell[] = [];
@@ -208,7 +211,7 @@ export function corpusAgreementOption(
       right: 4,
       top: 'middle',
       itemHeight: 120,
-      inRange: { color: [...DIVERGING_STOPS] },
+      inRange: { color: [...divergingStops(palette)] },
     },
     series: [{ type: 'heatmap', name: 'mean τ-b', data, label: { show: true }, progressive: 0 }],
     animation: false,
@@ -299,7 +302,11 @@ export function corpusEvaluationTable(
  * rare class's errors show as plainly as a common one's; the count is the cell's label, accuracy and macro-F1
  * the title.
  */
-export function confusionMatrixOption(labels: readonly string[], classification: Classification): ChartOption {
+export function confusionMatrixOption(
+  labels: readonly string[],
+  classification: Classification,
+  palette: Palette = 'red-blue',
+): ChartOption {
   const { confusion } = classification;
   const totals = confusion.map((row) => row.reduce((a, b) => a + b, 0));
   const data: HeatCell[] = [];
@@ -342,7 +349,7 @@ export function confusionMatrixOption(labels: readonly string[], classification:
       right: 4,
       top: 'middle',
       itemHeight: 120,
-      inRange: { color: [...SEQUENTIAL_STOPS] },
+      inRange: { color: [...sequentialStops(palette)] },
     },
     series: [
       {

@@ -6,7 +6,7 @@
 import { formatScore } from './heat-text.js';
 import { tokenNames } from './layout.js';
 import { markedTokens, type PairLayout } from './segments.js';
-import { divergingColor, maxAbs } from './scale.js';
+import { divergingColor, maxAbs, type Palette } from './scale.js';
 
 export interface ForceSegment {
   /** The token as faces show it (`look`, not `Ġlook`; a pair's with its text's mark, `B·look`). */
@@ -31,7 +31,13 @@ export interface ForceBar {
   segments: ForceSegment[];
 }
 
-export function forceBar(layout: PairLayout, values: readonly number[], base: number, output: number): ForceBar {
+export function forceBar(
+  layout: PairLayout,
+  values: readonly number[],
+  base: number,
+  output: number,
+  palette: Palette = 'red-blue',
+): ForceBar {
   const limit = maxAbs(values);
   const { readable, titles } = tokenNames(layout);
   const shown = markedTokens(layout, readable);
@@ -50,11 +56,11 @@ export function forceBar(layout: PairLayout, values: readonly number[], base: nu
   const segments: ForceSegment[] = [];
   let edge = output - pushUp;
   for (const piece of positive) {
-    segments.push(segment(piece, at(edge), at(edge + piece.value) - at(edge), limit));
+    segments.push(segment(piece, at(edge), at(edge + piece.value) - at(edge), limit, palette));
     edge += piece.value;
   }
   for (const piece of [...negative].reverse()) {
-    segments.push(segment(piece, at(edge), at(edge - piece.value) - at(edge), limit));
+    segments.push(segment(piece, at(edge), at(edge - piece.value) - at(edge), limit, palette));
     edge -= piece.value;
   }
   return { base, output, baseAt: at(base), outputAt: at(output), min, max, segments };
@@ -65,6 +71,14 @@ function segment(
   left: number,
   width: number,
   limit: number,
+  palette: Palette,
 ): ForceSegment {
-  return { token, value, left, width, color: divergingColor(value, limit), title: `${name}: ${formatScore(value)}` };
+  return {
+    token,
+    value,
+    left,
+    width,
+    color: divergingColor(value, limit, palette),
+    title: `${name}: ${formatScore(value)}`,
+  };
 }

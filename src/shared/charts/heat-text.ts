@@ -5,7 +5,7 @@
 import { readableTokens } from '../tokens.js';
 import { mergeWords } from '../words.js';
 import { pairSegments, segmentSuffixes, type PairLayout } from './segments.js';
-import { divergingColor, maxAbs, textColorOn } from './scale.js';
+import { divergingColor, maxAbs, textColorOn, type Palette } from './scale.js';
 
 export interface HeatChip {
   text: string;
@@ -45,7 +45,12 @@ export interface HeatText {
  * words and sums their scores (the sum keeps additive attributions additive). The scale's limit is taken after
  * merging so that the chips use its range.
  */
-export function heatText(layout: PairLayout, scores: readonly number[], words = false): HeatText {
+export function heatText(
+  layout: PairLayout,
+  scores: readonly number[],
+  words = false,
+  palette: Palette = 'red-blue',
+): HeatText {
   const readable = readableTokens(layout);
   const merged = words
     ? mergeWords(layout, scores)
@@ -55,7 +60,7 @@ export function heatText(layout: PairLayout, scores: readonly number[], words = 
   const suffixes = segmentSuffixes(layout);
   const chips = merged.words.map((text, i): HeatChip => {
     const value = merged.scores[i]!;
-    const background = divergingColor(value, limit);
+    const background = divergingColor(value, limit, palette);
     const span = merged.spans[i]!;
     const raw = layout.tokens.slice(span[0], span[1]).join(' ');
     return {

@@ -11,6 +11,35 @@ export const DIVERGING_STOPS = ['#2166ac', '#67a9cf', '#f7f7f7', '#ef8a62', '#b2
 /** The non-negative half (0 → +1), for quantities without a sign such as attention probabilities. */
 export const SEQUENTIAL_STOPS = DIVERGING_STOPS.slice(2);
 
+/**
+ * The diverging palettes on offer. `red-blue` is the default above (the report's). `blue-orange` tells the two
+ * signs apart by a blue and an orange only (ColorBrewer's Blues and Oranges ends around the same neutral), the
+ * pair that stays distinct under protanopia, deuteranopia and tritanopia alike and in greyscale by lightness;
+ * it also avoids reading red as "bad". Both keep the negative end first and the neutral in the middle.
+ */
+export const PALETTES = {
+  'red-blue': DIVERGING_STOPS,
+  'blue-orange': ['#08519c', '#6baed6', '#f7f7f7', '#fd8d3c', '#a63603'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Palette = keyof typeof PALETTES;
+
+/** A palette's name as a menu shows it. */
+export const PALETTE_LABELS: Record<Palette, string> = {
+  'red-blue': 'Red–blue',
+  'blue-orange': 'Blue–orange (colour-blind safe)',
+};
+
+/** The palette's stops from −1 to +1. */
+export function divergingStops(palette: Palette = 'red-blue'): readonly string[] {
+  return PALETTES[palette];
+}
+
+/** The palette's non-negative half (neutral → the "for" end). */
+export function sequentialStops(palette: Palette = 'red-blue'): readonly string[] {
+  return PALETTES[palette].slice(2);
+}
+
 type Rgb = [number, number, number];
 
 function parseHex(hex: string): Rgb {
@@ -38,9 +67,10 @@ export function maxAbs(values: Iterable<number>): number {
 }
 
 /** Color of `value` on a symmetric scale from −`limit` to +`limit`; values beyond the limit saturate. */
-export function divergingColor(value: number, limit: number): string {
-  if (!Number.isFinite(value) || limit <= 0) return DIVERGING_STOPS[2];
-  return interpolate(DIVERGING_STOPS, (value / limit + 1) / 2);
+export function divergingColor(value: number, limit: number, palette: Palette = 'red-blue'): string {
+  const stops = PALETTES[palette];
+  if (!Number.isFinite(value) || limit <= 0) return stops[2];
+  return interpolate(stops, (value / limit + 1) / 2);
 }
 
 /** Black or white, whichever reads better on `background` (WCAG relative luminance). */

@@ -5,7 +5,7 @@
 import type { ChartOption } from './types.js';
 import { formatScore } from './heat-text.js';
 import { markedTokens, type PairLayout } from './segments.js';
-import { divergingColor, maxAbs } from './scale.js';
+import { divergingColor, maxAbs, type Palette } from './scale.js';
 
 /** The sentence's layout (its tokens are named readably: `look`, not `Ġlook`) and the scores to rank. */
 export interface TopKInput extends PairLayout {
@@ -13,9 +13,11 @@ export interface TopKInput extends PairLayout {
   /** The class the scores explain, for the title. */
   classLabel: string;
   k?: number;
+  /** The diverging palette the bars are coloured with. */
+  palette?: Palette;
 }
 
-export function topKBarOption({ scores, classLabel, k = 10, ...layout }: TopKInput): ChartOption {
+export function topKBarOption({ scores, classLabel, k = 10, palette, ...layout }: TopKInput): ChartOption {
   const tokens = markedTokens(layout);
   const limit = maxAbs(scores);
   const top = scores
@@ -36,7 +38,7 @@ export function topKBarOption({ scores, classLabel, k = 10, ...layout }: TopKInp
       {
         type: 'bar',
         name: classLabel,
-        data: top.map(({ value }) => ({ value, itemStyle: { color: divergingColor(value, limit) } })),
+        data: top.map(({ value }) => ({ value, itemStyle: { color: divergingColor(value, limit, palette) } })),
         label: { show: true, position: 'right', formatter: ({ value }) => formatScore(Number(value)) },
       },
     ],
