@@ -64,6 +64,15 @@ describe('what-if edits in the store', () => {
     expect(store.state.rows[0]!.text).toBe('You look terrible!');
   });
 
+  it('leaves edited copies out of the corpus summary: they are what-ifs, not sentences of the file', async () => {
+    await settle();
+    store.addEdit(0, 'You look wonderful!');
+    await settle();
+    store.refreshCorpus();
+    expect(store.state.rows.length).toBe(3);
+    expect(store.corpus.summary!.predictions.map((row) => row.text)).toEqual(['You look terrible!', 'A man plays.']);
+  });
+
   it("keeps a pair's edit a pair, and an edit of an edit links to the edit", async () => {
     store.addEdit(1, 'A man plays.', 'Someone plays music.');
     store.addEdit(2, 'A woman plays.', 'Someone plays music.');

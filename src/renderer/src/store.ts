@@ -715,6 +715,8 @@ function jobRunning(): boolean {
 function corpusEntry(index: number): CorpusEntry {
   const result = jobResults.get(index);
   const row = state.rows[index];
+  // An edited copy is the user's what-if, not a sentence of the file: it would skew the file's accuracy.
+  if (row?.editOf !== undefined) return null;
   if (result) return { result, label: row?.label };
   if (!row || jobRunning()) return undefined;
   if (rowZeroShot(index)) return null;
