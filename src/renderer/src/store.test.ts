@@ -256,6 +256,24 @@ describe('the corpus in the store', () => {
     store.setCorpusOptions({ minCount: 3 });
   });
 
+  it("asks the job for ferret's metrics when evaluate is on, with the rows' rationales", async () => {
+    store.setRows([{ text: 'good film', rationale: [1, 0] }, { text: 'bad' }]);
+    await settle();
+    store.state.enabled = { occlusion: true };
+    store.state.evaluate = true;
+    await store.startJob();
+    emit({ type: 'job-finished', jobId: 'job-1', status: 'completed' });
+    store.state.evaluate = false;
+    expect(of('startJob')).toEqual([
+      {
+        texts: ['good film', 'bad'],
+        methods: { occlusion: { target: 'predicted' } },
+        evaluate: true,
+        rationales: [[1, 0], null],
+      },
+    ]);
+  });
+
   it('opens a sentence of the corpus table in the sentence view', () => {
     store.setRows([{ text: 'a' }, { text: 'b' }]);
     store.state.view = 'corpus';

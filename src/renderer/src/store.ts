@@ -97,6 +97,8 @@ export const state = reactive({
   selected: -1,
   /** Methods the Run button runs, and the options it runs them with (also the panes' defaults). */
   enabled: {} as Record<string, boolean>,
+  /** Run ferret's metrics on every explanation of a run (the corpus view's averaged table; rows' rationales). */
+  evaluate: false,
   options: {} as Record<string, OptionValues>,
   job: undefined as JobView | undefined,
   panes: [] as Pane[],
@@ -524,7 +526,12 @@ export async function startJob(): Promise<void> {
   try {
     jobOptions = Object.fromEntries(methods.map((method) => [method.id, effectiveOptions(method.id)]));
     const rows = [...state.rows];
-    const job = await bridge.startJob({ texts: rows.map(inputOf), methods: jobOptions, ...labelsOf(rows) });
+    const job = await bridge.startJob({
+      texts: rows.map(inputOf),
+      methods: jobOptions,
+      ...labelsOf(rows),
+      ...(state.evaluate ? { evaluate: true, ...rationalesOf(rows) } : {}),
+    });
     state.job = { id: job.id, status: job.status, done: job.done, total: job.total };
     startCorpusJob();
   } catch (error) {
@@ -688,6 +695,13 @@ export async function saveReport(dir: string): Promise<SavedReport> {
     return bridge.saveReport({ dir, results: { ...results, ...(partial ? { partial } : {}) } });
   }
   return bridge.saveReport({ jobId: state.job.id, dir });
+}
+
+/** A request's rationales (null where a row has none), or nothing when no row has one. */
+function rationalesOf(rows: readonly InputSentence[]): { rationales?: (number[] | null)[] } {
+  return rows.some((row) => row.rationale !== undefined)
+    ? { rationales: rows.map((row) => row.rationale ?? null) }
+    : {};
 }
 
 /** A request's true labels (`labels`, null where a row has none), or nothing when no row has one. */
