@@ -45,7 +45,7 @@ describe('the diverging scale', () => {
   });
 
   it('picks readable text on light and dark backgrounds', () => {
-    expect(textColorOn('#f7f7f7')).toBe('#111111');
+    expect(textColorOn('#f7f7f7')).toBe('#000000');
     expect(textColorOn('#2166ac')).toBe('#ffffff');
     expect(textColorOn('#b2182b')).toBe('#ffffff');
   });
