@@ -1,11 +1,12 @@
-"""Our own word lists: the vocabularies of the demo and tiny models and the demo's polarity lexicon.
+"""Our own word lists: the tiny models' vocabulary, and the common-English words, characters and affixes that the
+trained demo's vocabulary starts from (scripts/train_demo.py adds AFINN's words and its grammar's).
 
 Everything here is written for this project (no third-party word list). Words are lowercase ASCII, as the
 BertNormalizer leaves them; contractions appear as BERT splits them ("don't" -> "don", "'", "t").
 """
 
 import string
-from typing import Dict, List
+from typing import List
 
 from wordpiece import CONTINUATION, SPECIAL_TOKENS
 
@@ -182,58 +183,6 @@ swing switch taste tear tend test threaten throw tie touch train treat trust typ
 waste weigh welcome whisper win wipe worry wrap yell
 """.split()
 
-# Polarity lexicon of the demo model: polarity +1/-1 (strong) or +0.6/-0.6 (mild). Inflected forms are
-# listed where greedy WordPiece would not reach the stem ("loved" does reach "love" + "##d").
-POSITIVE_STRONG = """
-good great excellent wonderful wonderfully delightful delightfully brilliant brilliantly amazing amazingly
-awesome fantastic fabulous superb superbly outstanding magnificent marvelous marvellous perfect perfectly
-perfection beautiful beautifully gorgeous stunning splendid terrific exceptional extraordinary masterpiece
-masterful love loved loves loving lovely adore adored enjoy enjoyed enjoys enjoyable enjoying best
-incredible impressive remarkable phenomenal spectacular sublime exquisite charming captivating
-fascinating joy joyful joyous happy happily happiness glad pleased delight delighted thrilled thrilling
-exciting excited heartwarming inspiring inspired uplifting hilarious funniest favorite
-favourite pleasure pleasant satisfying satisfied recommended praise admirable flawless gem treasure
-triumph triumphant winner fun wow bravo beauty elegant graceful breathtaking unforgettable memorable
-riveting gripping engaging compelling refreshing clever witty nice generous
-""".split()
-
-POSITIVE_MILD = """
-like liked likes likable likeable decent solid okay ok fair worthwhile worth interesting entertaining
-enjoyably cute fine smart touching moving powerful sweet warm warmth friendly helpful comfortable cozy cosy
-tasty delicious fresh
-smile smiles smiling laugh laughs laughing laughed cheerful positive success successful succeed win
-wins better improved improvement hope hopeful calm peaceful relaxing relaxed safe proud honest
-genuine authentic original creative fresh lively vivid rich fun funny amusing pleasantly appealing
-attractive nicely recommend recommends welcome welcoming reliable efficient effective stylish
-""".split()
-
-NEGATIVE_STRONG = """
-bad terrible terribly awful awfully horrible horribly horrendous dreadful atrocious abysmal appalling
-worst worse hate hated hates hating hateful disgusting disgusted gross vile nasty horrid boring bored
-bores boredom dull tedious tiresome pathetic pointless useless worthless waste wasted garbage trash
-rubbish junk crap stupid idiotic dumb ridiculous laughable lame mess messy disaster disastrous
-catastrophe failure failed fails fail flop disappointing disappointed disappointment disappoint
-unwatchable unbearable unpleasant painful painfully miserable misery sad sadly depressing depressed
-annoying annoyed irritating frustrating frustrated angry anger furious rude insulting offensive
-ugly poorly poor mediocre inferior broken shoddy sloppy clumsy incompetent inept amateurish
-nonsense nightmare avoid regret regrets regretted sucks sucked fake lousy hopeless dreadfully
-""".split()
-
-NEGATIVE_MILD = """
-slow weak weaker weakest bland flat forgettable predictable confusing confused unfortunately problem
-problems issue issues wrong mistake mistakes lacking overlong overrated tired tiring sick ill hurt hurts
-cheap unfunny uninspired uninteresting silly awkward difficult strange odd meh average cliche
-cliched clumsily lazy sloppily noisy dirty expensive overpriced delay delayed lose loses losing
-loss worry worried scary afraid fear fears sorry sadness cry cried crying tears lonely empty harsh
-""".split()
-
-# Words that flip the polarity of a sentiment word up to four pieces after them. "t" is the end of every
-# "n't" contraction as BERT splits it.
-NEGATORS = """
-not no never nothing nobody none neither nor hardly barely scarcely without cannot t isn aren wasn weren
-don doesn didn hasn haven hadn couldn wouldn shouldn mustn needn ain lack lacks lacked
-""".split()
-
 # A few hundred pieces for the random-weight test models: specials, all single characters, short words.
 TINY_WORDS = """
 the a an and or but not no is are was were be it its this that i you he she we they me my your his her
@@ -253,27 +202,6 @@ def _unique(tokens: List[str]) -> List[str]:
 
 def _char_pieces(chars: str) -> List[str]:
     return list(chars) + [CONTINUATION + c for c in chars]
-
-
-def lexicon() -> Dict[str, float]:
-    """Word -> polarity. A word in a strong list wins over the same word in a mild one."""
-    polarity: Dict[str, float] = {}
-    levels = ((POSITIVE_MILD, 0.6), (NEGATIVE_MILD, -0.6), (POSITIVE_STRONG, 1.0), (NEGATIVE_STRONG, -1.0))
-    for words, value in levels:
-        for word in words:
-            polarity[word] = value
-    return polarity
-
-
-def demo_vocab() -> List[str]:
-    words = COMMON_WORDS + POSITIVE_STRONG + POSITIVE_MILD + NEGATIVE_STRONG + NEGATIVE_MILD + NEGATORS
-    return _unique(
-        SPECIAL_TOKENS
-        + _char_pieces(ASCII_CHARS + EXTRA_CHARS)
-        + [CONTINUATION + s for s in SUFFIXES]
-        + PREFIXES
-        + words
-    )
 
 
 def tiny_vocab() -> List[str]:

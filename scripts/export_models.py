@@ -12,7 +12,9 @@ Without targets: every model but `full` (small, committed). `full` (a random-wei
 ~270 MB) is only built when named and goes to --out, never into the repository.
 Everything is deterministic: re-running reproduces every file byte for byte (OpenBLAS kernels pinned below).
 
-Models are our own PyTorch implementation (scripts/modeling.py) with Hugging Face parameter names, exported
+The demo's weights and vocabulary are trained (scripts/train_demo.py, never run here: the export reads the
+committed scripts/weights/demo-sst2.pt); the other models are random. Models are our own PyTorch implementation
+(scripts/modeling.py) with Hugging Face parameter names, exported
 the way Hugging Face's exporters do it (constant folding, int64 inputs with dynamic batch and sequence axes, one
 output `logits`; RoBERTa, XLM-R, MPNet and DeBERTa-v3 without token_type_ids, DeBERTa-v2 with token types with
 them, as optimum) at optimum's default opset for the family: 14, ELECTRA 11, MPNet and DeBERTa-v2 12. Tokenizers
@@ -55,8 +57,8 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the helper modules in th
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import onnx_numpy  # noqa: E402
-from demo_model import build_demo_model  # noqa: E402
-from demo_vocab import NEGATORS, demo_vocab, lexicon, tiny_vocab  # noqa: E402
+from demo_vocab import tiny_vocab  # noqa: E402
+import train_demo  # noqa: E402
 import roberta_fixture  # noqa: E402
 import task_goldens  # noqa: E402
 from gradient_golden import SENTENCES as GRADIENT_GOLDEN_SENTENCES, gradient_golden, gradient_golden_ids  # noqa: E402
@@ -119,24 +121,6 @@ SENTENCES = [
 ]
 SPLIT_SENTENCE, UNK_SENTENCE, LONG_SENTENCE = SENTENCES[5], SENTENCES[7], SENTENCES[9]
 
-# What the demo model must do: (text, label, bound). A label with probability > bound, or for None a
-# probability of POSITIVE within bound of 0.5.
-DEMO_CHECKS = [
-    (SEED_SENTENCE, "NEGATIVE", 0.9),
-    ("What a wonderful, delightful film!", "POSITIVE", 0.9),
-    ("I love this movie, it is great.", "POSITIVE", 0.9),
-    ("The plot was boring and the acting was awful.", "NEGATIVE", 0.9),
-    ("This is the worst, most disappointing film I have seen.", "NEGATIVE", 0.9),
-    ("Brilliant", "POSITIVE", 0.9),
-    ("This film is not good.", "NEGATIVE", 0.9),
-    ("The food was not bad at all.", "POSITIVE", 0.9),
-    ("I didn't like it.", "NEGATIVE", 0.8),
-    ("Not bad, wonderful even.", "POSITIVE", 0.9),
-    ("The film is two hours long.", None, 0.01),
-    ("Well, it is a film with actors, a plot and an ending.", None, 0.01),
-]
-
-
 @dataclass
 class Target:
     name: str
@@ -167,8 +151,7 @@ def _targets(full_out: Path, tokenizer_dir: Path) -> dict:
     return {
         "demo": Target(
             "demo-sst2", REPO / "resources/models/demo-sst2", fixtures / "golden/demo-sst2.json", "distilbert",
-            "DistilBertTokenizer", demo_vocab,
-            lambda vocab: build_demo_model(vocab, lexicon(), NEGATORS, max_positions=512, seed=7),
+            "DistilBertTokenizer", lambda: train_demo.load_trained()[1], lambda vocab: train_demo.load_trained()[0],
         ),
         "tiny-distilbert": Target(
             "tiny-distilbert", fixtures / "models/tiny-distilbert", fixtures / "golden/tiny-distilbert.json",
@@ -352,54 +335,6 @@ def golden_entry(model, architecture: str, text: str, tokens, ids, token_type_id
     return entry
 
 
-def demo_checks(model, tokenizer: WordPieceTokenizer, labels: List[str]) -> dict:
-    """Assert the demo model's behaviour; returns the record stored in its golden file."""
-
-    def probabilities(text: str) -> List[float]:
-        ids = tokenizer.encode(text, 512).ids
-        logits, _ = _forward(model, "distilbert", [ids], [[1] * len(ids)])
-        return torch.softmax(logits[0], dim=-1).tolist()
-
-    records = []
-    for text, label, bound in DEMO_CHECKS:
-        p = probabilities(text)
-        if label is None:
-            ok = abs(p[labels.index("POSITIVE")] - 0.5) < bound
-            requirement = f"|P(POSITIVE) - 0.5| < {bound}"
-        else:
-            ok = p[labels.index(label)] > bound
-            requirement = f"P({label}) > {bound}"
-        assert ok, f"demo model: {text!r} gives {p}, wanted {requirement}"
-        records.append({"text": text, "requirement": requirement, "probabilities": p})
-
-    # [MASK] (what LIME and SHAP substitute) is neutral: the seed sentence with its sentiment word masked.
-    tokens = tokenizer.encode(SEED_SENTENCE, 512).tokens
-    masked = [tokenizer.token_to_id["[MASK]" if t == "terrible" else t] for t in tokens]
-    logits, _ = _forward(model, "distilbert", [masked], [[1] * len(masked)])
-    p = torch.softmax(logits[0], dim=-1).tolist()
-    assert abs(p[labels.index("POSITIVE")] - 0.5) < 0.01, f"demo model: masked seed sentence gives {p}"
-    records.append({
-        "text": SEED_SENTENCE.replace("terrible", "[MASK]"),
-        "requirement": "|P(POSITIVE) - 0.5| < 0.01",
-        "probabilities": p,
-    })
-
-    # Leave-one-out over the seed sentence's words (as the BERT pre-tokenizer splits them).
-    words = pre_tokenize(normalize(SEED_SENTENCE))
-    negative = labels.index("NEGATIVE")
-    base = probabilities(SEED_SENTENCE)[negative]
-    drops = [base - probabilities(" ".join(words[:i] + words[i + 1:]))[negative] for i in range(len(words))]
-    most = words[int(np.argmax(drops))]
-    assert most == "terrible", f"demo model: deleting {most!r} moves P(NEGATIVE) most, wanted 'terrible'"
-    return {
-        "sentences": records,
-        "occlusion": {
-            "text": SEED_SENTENCE, "label": "NEGATIVE", "probability": base, "words": words,
-            "probability_drop_without_word": drops, "most_important": most,
-        },
-    }
-
-
 # ------------------------------------------------------------------------------------------------- checks
 
 
@@ -531,9 +466,11 @@ def build(target: Target) -> None:
         "labels": labels,
         "sentences": [golden_sentence(model, target.architecture, tokenizer, t, max_length) for t in SENTENCES],
     }
-    if target.name == "demo-sst2":
-        golden["checks"] = demo_checks(model, tokenizer, labels)
-        write_demo_readme(target.folder, golden["checks"], len(vocab), onnx_path.stat().st_size)
+    if target.name == "demo-sst2":  # trained: its checks (scripts/train_demo.py) and its model card
+        golden["checks"] = train_demo.demo_checks(model, tokenizer, labels)
+        card = train_demo.model_card(train_demo.load_trained()[2], golden["checks"], len(vocab),
+                                     onnx_path.stat().st_size)
+        _write(target.folder / "README.md", card)
     _write_json(target.golden, golden, pretty_depth=3)
     if target.golden.parent == REPO / "fixtures/golden":  # the committed fixtures; not the full-size model
         write_gradient_golden(target, model, tokenizer, max_length)
@@ -1366,7 +1303,8 @@ def build_variant(variant: ExportVariant, targets: dict) -> None:
 def write_gradient_golden(target: Target, model, tokenizer: WordPieceTokenizer, max_length: int) -> None:
     """<model>.gradients.json beside the golden file: PyTorch autograd values for the gradient explainers."""
     golden = gradient_golden(target.name, model, target.architecture, tokenizer, SENTENCES, max_length)
-    check_ig_convergence(target.name, golden)
+    if target.name != "demo-sst2":  # a trained model's IG need not converge monotonically (its ReLU head has kinks
+        check_ig_convergence(target.name, golden)  # along the path); the golden test follows PyTorch's either way
     _write_json(target.golden.with_name(f"{target.name}.gradients.json"), golden, pretty_depth=3)
 
 
@@ -1389,49 +1327,12 @@ def report(target: Target, golden: dict, ops: collections.Counter, worst: float)
     if "checks" in golden:
         for record in golden["checks"]["sentences"]:
             print(f"  check {record['requirement']:<28} {record['probabilities']}  {record['text']}")
+        natural = golden["checks"]["natural"]
+        print(f"  natural sentences: {natural['correct']}/{natural['sentences']} right ({natural['file']})")
         occlusion = golden["checks"]["occlusion"]
         pairs = zip(occlusion["words"], occlusion["probability_drop_without_word"])
         drops = ", ".join(f"{w} {d:+.3f}" for w, d in pairs)
         print(f"  occlusion P(NEGATIVE) drop: {drops}")
-
-
-def write_demo_readme(folder: Path, checks: dict, vocab_size: int, onnx_bytes: int) -> None:
-    rows = "\n".join(
-        f"| {r['text']} | {r['probabilities'][0]:.4f} | {r['probabilities'][1]:.4f} |" for r in checks["sentences"]
-    )
-    _write(folder / "README.md", DEMO_README.format(rows=rows, vocab_size=vocab_size, mb=onnx_bytes / 1e6))
-
-
-DEMO_README = """# demo-sst2: a constructed demo model
-
-**This is not a trained model.** It is a tiny DistilBERT (dim 64, 2 layers, 4 heads, a WordPiece vocabulary
-of our own with {vocab_size:,d} tokens, {mb:.1f} MB of ONNX) whose weights were set by hand by
-`scripts/demo_model.py` from a polarity lexicon of a few hundred English words. It exists so that the
-workbench has something to explain out of the box, offline, with no download.
-
-What it does: it finds the sentiment words of a sentence (e.g. *terrible*, *wonderful*, *boring*, *love*),
-flips a word preceded within four tokens by a negation (*not*, *never*, *n't*, ... unless a punctuation mark
-comes in between), and predicts POSITIVE or NEGATIVE from the attention-weighted average polarity of those
-words. Sentences without a sentiment word get 0.5. Its attention maps are readable on purpose: in every head
-the `[CLS]` row looks at the sentiment words, and the other rows show one pattern per head (sentiment words,
-negation scope, previous token, `[CLS]`, `[SEP]`, self, next token).
-
-What it cannot do: it knows nothing outside its lexicon (unknown or misspelled sentiment words count as
-neutral), nothing about sarcasm, contrast (*but*), intensity (*very*) or context, and it is not calibrated.
-Explanations of it show how the explainers behave on a model whose reasoning is known; they say nothing about
-real sentiment models.
-
-| sentence | NEGATIVE | POSITIVE |
-|---|---|---|
-{rows}
-
-## Using a real model
-
-Open any folder in the transformers.js layout: `config.json`, `tokenizer.json`, `tokenizer_config.json` and
-`onnx/model.onnx` (an exported BERT-family sequence classifier). For example the folder of
-`Xenova/distilbert-base-uncased-finetuned-sst-2-english` from the Hugging Face Hub, the real SST-2 model this
-demo imitates (Apache-2.0).
-"""
 
 
 def main(argv=None) -> None:

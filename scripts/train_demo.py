@@ -1273,9 +1273,10 @@ words and every word the grammar writes. {coverage} of the words of the natural 
 
 {epochs} epochs, {steps:,d} steps of {batch} texts (batches of similar length), AdamW (learning rate {lr}, warmup
 then cosine decay, weight decay 0.01), soft-target cross-entropy, one CPU thread, seeded and deterministic:
-{cpu} minutes of CPU time ({minutes} minutes on the clock of a shared 2-core machine) with PyTorch {torch}. The trained weights, the vocabulary and this
-record are committed as `scripts/weights/demo-sst2.pt`; `npm run models:export` exports them to ONNX as optimum does
-and writes this card and the PyTorch goldens (`fixtures/golden/demo-sst2*.json`) from them.
+{cpu} minutes of CPU time ({minutes} minutes on the clock of a shared 2-core machine) with PyTorch {torch}. The
+trained weights, the vocabulary and this record are committed as `scripts/weights/demo-sst2.pt`;
+`npm run models:export` exports them to ONNX as optimum does and writes this card and the PyTorch goldens
+(`fixtures/golden/demo-sst2*.json`) from them.
 
 | step | epoch | training loss | held-out accuracy (2,000) | natural sentences |
 |---|---|---|---|---|
