@@ -142,6 +142,8 @@ test('1–4 panes and the comparison never overflow at 1280×800 and 1920×1080;
 test('the theme follows the system until picked, and the pick and the palette survive a reload', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(host.url);
+  // Loaded before the reload: a reload mid-load would load the model twice at once.
+  await expect(page.getByTestId('status')).toHaveText('Ready', { timeout: 30_000 });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.emulateMedia({ colorScheme: 'light' });
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');

@@ -53,6 +53,8 @@ function theme(colors: Palette): object {
     categoryAxis: axis,
     valueAxis: axis,
     graph: { label: { color: colors.text } },
+    // Value labels beside bars: plain text in the theme's colour (ECharts outlines them, which blurs small text).
+    bar: { label: { color: colors.text, textBorderWidth: 0 } },
   };
 }
 

@@ -31,7 +31,7 @@ export function topKBarOption({ scores, classLabel, k = 10, palette, ...layout }
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
     // The ends are ±the largest |score|, which ECharts labels where there is room: in 3 digits, as the bars are.
-    xAxis: { type: 'value', min: -limit, max: limit, axisLabel: { formatter: axisNumber } },
+    xAxis: { type: 'value', min: -limit, max: limit, axisLabel: { formatter: axisNumber, hideOverlap: true } },
     // Inverse puts the strongest token first (top), as one reads a ranking.
     yAxis: { type: 'category', data: names, inverse: true, axisTick: { show: false } },
     series: [

@@ -20,6 +20,8 @@ export interface AxisOption {
     show?: boolean;
     fontSize?: number;
     formatter?: (value: number) => string;
+    /** Leave out a label that would overlap its neighbour (narrow panes). */
+    hideOverlap?: boolean;
   };
   axisTick?: { show: boolean };
   axisLine?: { show: boolean };
