@@ -13,9 +13,12 @@ import { dropFile, SEED, snapshot } from './flows.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 const LONG = 'An oversimplification of a wonderful film.';
-/** About 60 tokens: a chart taller than its box, with too many lines for SVG (drawn on canvas). */
+/**
+ * About 120 tokens: a chart taller than its box, with too many lines for SVG on every layer (so canvas), with
+ * room to spare for other demo weights (the trained demo draws 8,000–13,000 lines; 60 tokens drew 3,615).
+ */
 const LONGER = Array.from(
-  { length: 4 },
+  { length: 8 },
   () => 'the film was long and the acting was uneven but the music was lovely',
 ).join(', ');
 /** The builder's `blur.lineStyle.opacity`: what the lines a hover does not keep fade to. */
