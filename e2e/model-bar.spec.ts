@@ -1,9 +1,9 @@
 /**
  * The model bar: a Hugging Face hub id downloaded on first use from a stand-in hub on 127.0.0.1 (HF_ENDPOINT),
- * with the download shown in the status; and the int8 choice for the perturbation methods.
+ * with the download shown in the status; the int8 choice for the perturbation methods; the bundled spam demo.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_REPO, startFixtureHub, type FixtureHub } from '../src/engine/hub/test-hub.js';
@@ -70,4 +70,23 @@ test('int8 for the perturbation methods: chosen in the model bar, the drift from
   // The prediction stays the exact fp32 one; the drift of the int8 model from it is shown beside it.
   await expect(page.getByTestId('pane-0').getByTestId('summary')).toContainText('NEGATIVE (0.993)');
   await expect(page.getByTestId('pane-0').getByTestId('int8-drift')).toHaveText(/^\d\.\de-\d$/);
+});
+
+test('the spam demo loads from the model bar, and its held-out e-mails show their accuracy in the corpus view', async ({
+  page,
+}) => {
+  await page.goto(host.url);
+  await expect(page.getByTestId('status')).toHaveText('Ready', { timeout: 30_000 });
+  await page.getByTestId('load-demo-spam').click();
+  const model = page.getByTestId('model');
+  await expect(model).toContainText('demo-spam (bundled demo)', { timeout: 30_000 });
+  await expect(model).toContainText('max 256 tokens');
+  await expect(model).toContainText('(ham, spam)');
+  await dropFile(page, 'emails.jsonl', readFileSync('examples/emails.jsonl'));
+  await expect(page.getByTestId('sentence-count')).toHaveText('50');
+  await page.getByTestId('view-corpus').click();
+  // The model card's target on held-out mail is 95%; examples/emails.jsonl is held out.
+  await expect(page.getByTestId('corpus-stats')).toContainText(/50 labelled · accuracy (0\.9[5-9]\d|1\.000)/, {
+    timeout: 60_000,
+  });
 });

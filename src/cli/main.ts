@@ -27,10 +27,10 @@ import { hubCacheDir } from '../engine/hub/cache.js';
 import { listCachedModels, removeCachedModel } from '../engine/hub/cached-models.js';
 import type { DownloadProgress, Dtype } from '../engine/hub/download.js';
 import { DEFAULT_MODEL_ID, type SkippedChart } from '../shared/api.js';
-import type { ModelBundle } from '../engine/model/bundle.js';
+import { listBundledModels, type ModelBundle } from '../engine/model/bundle.js';
 import { loadModelOrDemo, type LoadedBundle } from '../engine/model/load-or-demo.js';
 import { inspectModel } from '../engine/model/inspect.js';
-import { DEMO_MODEL_ID } from '../engine/paths.js';
+import { DEMO_MODEL_ID, SPAM_DEMO_MODEL_ID } from '../engine/paths.js';
 import { predictTexts } from '../engine/predict.js';
 import { assertFolderWritable } from '../engine/report/folder.js';
 import { mergeShards, readShardFolder } from '../engine/report/merge.js';
@@ -392,14 +392,19 @@ function buildProgram(io: Io): Command {
     .description('List or remove models in the Hugging Face cache, or inspect any model.');
   models
     .command('list', { isDefault: true })
-    .description('List cached hub models.')
-    .option('--json', 'print JSON')
+    .description('List cached hub models, then the bundled demo models.')
+    .option('--json', 'print JSON: the cached models, then the bundled ones (with `bundled: true`)')
     .action(async (flags: { json?: boolean }) => {
       const cached = await listCachedModels();
-      if (flags.json) return io.out(`${JSON.stringify(cached, null, 2)}\n`);
-      if (cached.length === 0) return io.out(`no models cached in ${hubCacheDir()}\n`);
+      const bundled = await listBundledModels();
+      if (flags.json) return io.out(`${JSON.stringify([...cached, ...bundled], null, 2)}\n`);
+      if (cached.length === 0) io.out(`no models cached in ${hubCacheDir()}\n`);
       for (const model of cached) {
         io.out(`${model.id}\t${(model.bytes / 1e6).toFixed(1)} MB\t${model.files.join(', ')}\n`);
+      }
+      io.out('bundled (--model <id>):\n');
+      for (const model of bundled) {
+        io.out(`${model.id}\t${(model.bytes / 1e6).toFixed(1)} MB\t${model.labels.join(', ')}\t${model.folder}\n`);
       }
     });
   models
@@ -408,7 +413,10 @@ function buildProgram(io: Io): Command {
       "Describe a model: family, head, tokenizer and its specials, the graph's inputs and opset, the attention " +
         'layers × heads found in the graph, max tokens, vocab size, sha256, and which methods it can run (and why not).',
     )
-    .argument('<dir|id>', `as --model takes: a model folder, a hub id (downloaded on first use), or "${DEMO_MODEL_ID}"`)
+    .argument(
+      '<dir|id>',
+      `as --model takes: a model folder, a hub id (downloaded on first use), "${DEMO_MODEL_ID}" or "${SPAM_DEMO_MODEL_ID}"`,
+    )
     .addOption(dtypeOption())
     .addOption(precisionOption())
     .addOption(thresholdOption())
@@ -439,7 +447,7 @@ function methodLabel(method: string): string {
 function modelOption(): Option {
   return new Option(
     '--model <dir|id>',
-    `model folder (transformers.js layout), Hugging Face hub id (downloaded on first use), or "${DEMO_MODEL_ID}" for the bundled demo model`,
+    `model folder (transformers.js layout), Hugging Face hub id (downloaded on first use), or a bundled demo: "${DEMO_MODEL_ID}" (sentiment) or "${SPAM_DEMO_MODEL_ID}" (a spam filter trained on the SpamAssassin corpus)`,
   ).default(DEFAULT_MODEL_ID);
 }
 

@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const DEMO_MODEL_ID = 'demo';
+/** The bundled spam filter, trained on the SpamAssassin public corpus (resources/models/demo-spam). */
+export const SPAM_DEMO_MODEL_ID = 'demo-spam';
+/** Every bundled model, as `--model` names them; `xai-workbench models` lists them. */
+export const BUNDLED_MODEL_IDS = [DEMO_MODEL_ID, SPAM_DEMO_MODEL_ID] as const;
 
 export function defaultResourcesDir(): string {
   return join(PACKAGE_ROOT, 'resources');

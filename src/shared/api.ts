@@ -152,8 +152,8 @@ export type WorkbenchEvent =
 
 export interface WorkbenchApi {
   /**
-   * `demo` for the bundled model, a transformers.js-style folder, or a Hugging Face hub id (downloaded on first
-   * use, with `model-download` events).
+   * `demo` or `demo-spam` for a bundled model, a transformers.js-style folder, or a Hugging Face hub id
+   * (downloaded on first use, with `model-download` events).
    */
   loadModel(source: string, options?: LoadModelOptions): Promise<LoadedModel>;
   listMethods(): Promise<MethodInfo[]>;

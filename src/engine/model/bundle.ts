@@ -4,16 +4,22 @@
  * missing or malformed file is named plainly, and onnxruntime loads the export before anything is derived.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { InferenceSession } from 'onnxruntime-node';
 import type { ModelCapability } from '../../shared/api.js';
 import type { ModelInfo, Precision } from '../../shared/results.js';
 import { isHubId } from '../hub/cache.js';
 import { downloadModel, modelFiles, type DownloadProgress, type Dtype } from '../hub/download.js';
 import { PUBLISHED_SHA256 } from '../hub/known-models.js';
-import { defaultCacheDir, defaultResourcesDir, DEMO_MODEL_ID } from '../paths.js';
+import {
+  BUNDLED_MODEL_IDS,
+  defaultCacheDir,
+  defaultResourcesDir,
+  DEMO_MODEL_ID,
+  SPAM_DEMO_MODEL_ID,
+} from '../paths.js';
 import { INPUT_IDS } from '../onnx/surgery.js';
 import { parseModelConfig, type ModelConfig } from './config.js';
 import { DerivedGraphs, type GraphVariant } from './derived-graphs.js';
@@ -103,9 +109,11 @@ export class ModelBundle {
       name:
         source === DEMO_MODEL_ID
           ? 'demo-sst2 (bundled demo)'
-          : isHubId(source) && !existsSync(source)
-            ? source
-            : basename(dir),
+          : source === SPAM_DEMO_MODEL_ID
+            ? 'demo-spam (bundled demo)'
+            : isHubId(source) && !existsSync(source)
+              ? source
+              : basename(dir),
       modelType: config.modelType,
       tokenizer: tokenizer.type,
       lowercase: tokenizer.lowercases,
@@ -218,6 +226,7 @@ export class ModelBundle {
 
 async function resolveModelDir(source: string, options: LoadOptions, dtype: Dtype): Promise<string> {
   if (source === DEMO_MODEL_ID) return join(options.resourcesDir ?? defaultResourcesDir(), 'models', 'demo-sst2');
+  if (source === SPAM_DEMO_MODEL_ID) return join(options.resourcesDir ?? defaultResourcesDir(), 'models', 'demo-spam');
   // A folder of that name wins over a hub id, as in transformers.
   if (existsSync(source) || !isHubId(source)) return resolve(source);
   try {
@@ -287,4 +296,31 @@ async function createSession(path: string): Promise<InferenceSession> {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A bundled model as `xai-workbench models` lists it: what `--model` calls it, its folder, files and labels. */
+export interface BundledModel {
+  id: string;
+  bundled: true;
+  folder: string;
+  /** Relative to the folder, sorted. */
+  files: string[];
+  bytes: number;
+  labels: string[];
+}
+
+/** Every bundled model (`--model demo`, `--model demo-spam`), in BUNDLED_MODEL_IDS' order. */
+export async function listBundledModels(resourcesDir?: string): Promise<BundledModel[]> {
+  const options = resourcesDir === undefined ? {} : { resourcesDir };
+  return Promise.all(
+    BUNDLED_MODEL_IDS.map(async (id) => {
+      const folder = await resolveModelDir(id, options, 'fp32');
+      const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+      const paths = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+      const sizes = await Promise.all(paths.map((path) => stat(path).then((s) => s.size)));
+      const { labels } = await readConfig(folder);
+      const files = paths.map((path) => relative(folder, path)).sort();
+      return { id, bundled: true, folder, files, bytes: sizes.reduce((a, b) => a + b, 0), labels };
+    }),
+  );
 }
