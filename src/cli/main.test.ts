@@ -515,7 +515,27 @@ describe('explain --shard and merge', () => {
     return document;
   }
 
-  it('merges three shards into exactly the results of one run (modulo timings)', async () => {
+  /**
+   * Equal, numbers to float32 rounding: a sentence's logits can differ in their last bit with the padded width of
+   * the batch it was predicted in (onnxruntime's GEMMs sum in another order), and a shard batches other sentences
+   * than one run does. (The hand-set demo's weights, mostly zeros, hid this; the trained demo shows it.)
+   */
+  function expectSameResults(actual: unknown, expected: unknown, where = 'results'): void {
+    if (typeof expected === 'number' && typeof actual === 'number') {
+      expect(Math.abs(actual - expected), where).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected)));
+    } else if (Array.isArray(expected) && Array.isArray(actual)) {
+      expect(actual.length, where).toBe(expected.length);
+      expected.forEach((value, i) => expectSameResults(actual[i], value, `${where}[${i}]`));
+    } else if (expected && actual && typeof expected === 'object' && typeof actual === 'object') {
+      expect(Object.keys(actual).sort(), where).toEqual(Object.keys(expected).sort());
+      for (const [key, value] of Object.entries(expected))
+        expectSameResults((actual as Record<string, unknown>)[key], value, `${where}.${key}`);
+    } else {
+      expect(actual, where).toEqual(expected);
+    }
+  }
+
+  it('merges three shards into the results of one run (modulo timings and float32 rounding)', async () => {
     const input = await file('shards.txt', `${SENTENCES.join('\n')}\n`);
     const single = join(folder, 'single-run');
     expect((await cli('explain', input, ...METHODS, '--out', single, '--jsonl')).code).toBe(EXIT_OK);
@@ -541,7 +561,7 @@ describe('explain --shard and merge', () => {
     const merge = await cli('merge', merged, ...shards);
     expect(merge.code).toBe(EXIT_OK);
     expect(merge.err).toContain(`merged 3 shards (7 sentences) into ${merged}`);
-    expect(await comparable(merged)).toEqual(await comparable(single));
+    expectSameResults(await comparable(merged), await comparable(single));
     const html = await readFile(join(merged, 'index.html'), 'utf8');
     expect(html).toContain(`<h2>7. ${SENTENCES[6]}</h2>`);
   });

@@ -1,13 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../shared/options.js';
 import { ModelBundle } from '../model/bundle.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { predictTexts } from '../predict.js';
 import { occlusionExplainer } from './occlusion.js';
 
 const SEED = 'You look terrible! Maybe you should rest?';
+const GOLDEN = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'fixtures/golden/demo-sst2.json'), 'utf8')) as {
+  checks: { occlusion: { words: string[]; probability_drop_without_word: number[] } };
+};
 
 describe('occlusion on the demo model', () => {
   let model: ModelBundle;
@@ -27,8 +32,10 @@ describe('occlusion on the demo model', () => {
     const expected = full!.prediction.probabilities.NEGATIVE! - without!.prediction.probabilities.NEGATIVE!;
     const terrible = explanation.tokens.indexOf('terrible');
     expect(explanation.raw[terrible]).toBeCloseTo(expected, 6);
-    // The demo model's lexicon: with "terrible" gone the sentence is neutral (0.5).
-    expect(explanation.raw[terrible]).toBeCloseTo(0.9931 - 0.5, 3);
+    // The PyTorch oracle: export_models.py's leave-one-out over the seed sentence's words, on the same weights
+    // (fixtures/golden/demo-sst2.json, checks.occlusion).
+    const { words, probability_drop_without_word: drops } = GOLDEN.checks.occlusion;
+    expect(explanation.raw[terrible]).toBeCloseTo(drops[words.indexOf('terrible')]!, 5);
     expect(explanation.raw[0]).toBe(0);
     expect(explanation.raw.at(-1)).toBe(0);
     // One row for the sentence and one per non-special token (the two "you"s delete to the same text).

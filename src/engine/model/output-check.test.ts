@@ -3,7 +3,7 @@
  * load with both numbers: the demo model under an edited config.json, and small graphs built here under the
  * demo's tokenizer and config.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,9 @@ import { predictTexts, type PredictedText } from '../predict.js';
 import { TextTokenizer } from './tokenizer.js';
 
 const DEMO = join(PACKAGE_ROOT, 'resources/models/demo-sst2');
-const DEMO_VOCABULARY = 2752; // the demo's config.json
+/** The demo's vocabulary size, from its config.json (the graphs built here look words up in a table this long). */
+const DEMO_VOCABULARY = (JSON.parse(readFileSync(join(DEMO, 'config.json'), 'utf8')) as { vocab_size: number })
+  .vocab_size;
 
 type Config = Record<string, unknown>;
 
