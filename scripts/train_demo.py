@@ -69,7 +69,8 @@ TRAIN = dict(
 AFINN_EXCLUDED = re.compile(
     r"fuck|shit|bitch|cunt|cock|dick|piss|whore|slut|nigg|fag|rape|rapist|bastard|asshole|arse|wtf|damn|"
     r"porn|suicid|kill|murder|tortur|terroris|lmao|lmfao|rofl|rotf|lol|xo|^ass$|^hell$|^jackass|scumbag|twat|"
-    r"prick|retard|douche|cocksuck|crap|^god|jesus|christ|wow+$|woo+$|yee+s$|^ha+$|^haha|^hah|^heh|^ugh|^boo$"
+    r"prick|retard|douche|cocksuck|crap|^god|jesus|christ|wow+$|woo+$|yee+s$|^ha+$|^haha|^hah|^heh|^ugh|^boo$|"
+    r"^quality$"  # an aspect of reviews ("the sound quality is poor"), not praise
 )
 
 
@@ -218,7 +219,8 @@ DOMAINS = {
               "mouse tablet tv jacket shoes shirt bag backpack chair desk lamp app game router mattress "
               "toaster drill case cable",
         aspects={
-            "battery screen sound picture build design material fabric fit size delivery packaging "
+            "battery screen sound picture build design quality sound_quality build_quality picture_quality "
+            "battery_life material fabric fit size delivery packaging "
             "instructions setup software interface buttons zipper strap lens display": _scale(
                 "excellent superb flawless", "sturdy reliable fast sharp bright solid comfortable durable "
                 "light quiet responsive intuitive sleek smooth accurate clear crisp powerful handy useful",
@@ -272,6 +274,12 @@ ADV_NEG = "sadly unfortunately regrettably alas".split()
 ADV_NEUTRAL = "honestly frankly basically actually overall personally".split()
 PERFECT = {"film": "seen|watched", "food": "had|eaten|tasted", "hotel": "stayed at|been to|seen",
            "product": "owned|used|bought|had", "book": "read|heard|played|been to"}
+SUBJECT_PHRASES = ["from our room", "from the window", "from the balcony", "at the front", "in the lobby",
+                   "of the place", "from the kitchen", "on the menu", "in the second half", "from the first scene",
+                   "for the price", "from the speakers", "of the first chapter", "at the end", "from the start",
+                   "in the box", "at our table", "from the bar", "of the whole thing"]
+SPANS = ["from start to finish", "from beginning to end", "from the first minute", "from the first page to the last",
+         "from the first song to the last", "all the way through", "throughout", "from top to bottom"]
 RELATIVES = "my sister|my brother|my wife|my husband|my parents|a friend|my kids|my partner|colleagues|" \
             "my mother|my father|my son|my daughter|the family|my roommate".split("|")
 DAYS = "on monday|on tuesday|on friday|at the weekend|last night|yesterday|last week|in june|in the morning|" \
@@ -317,7 +325,7 @@ class Grammar:
         for name, d in DOMAINS.items():
             aspects = []
             for nouns, adjectives in d["aspects"].items():
-                aspects.append((nouns.split(), adjectives))
+                aspects.append(([n.replace("_", " ") for n in nouns.split()], adjectives))
             self.domains[name] = dict(
                 name=name, perfect=PERFECT[name].split("|"), items=d["items"].split(), aspects=aspects,
                 verbs_pos=d["verbs_pos"].split("|"), verbs_neg=d["verbs_neg"].split("|"),
@@ -432,6 +440,8 @@ class Grammar:
         word, score = self.adjective(table, -sign if flips and sign else sign)
         copula = self.copula(noun)
         det = self.pick(["the", "the", "the", "our", "my", "its", "this" if copula in ("is", "was") else "these"])
+        if self.chance(0.15):  # "the view from our room was": a preposition is no negation
+            noun += " " + self.pick(SUBJECT_PHRASES)
         if r < 0.22:  # negation
             weak = self.chance(0.25)
             neg = self.negated_copula(copula)
@@ -454,6 +464,8 @@ class Grammar:
                 words += ([","] if i < len(more) - 1 else [Key("and")]) + [Op(w)]
             return words, math.copysign(min(0.98, max(abs(score), *(abs(x) for _, x in more)) + 0.04), score)
         adj, s = self.modified(word, score)
+        if self.chance(0.1):
+            return [det, noun, copula] + adj + self.pick(SPANS).split(), math.copysign(min(0.98, abs(s) + 0.04), s)
         return [det, noun, copula] + adj, s
 
     def adjective_noun(self, d, sign: Optional[int]) -> Clause:
@@ -626,7 +638,8 @@ class Grammar:
         item = self.pick(d["items"])
         table = self.aspect(d)[1]
         r = self.rng.random()
-        flips = 0.45 <= r < 0.65
+        # "Nothing about it was dull" flips; "Everything about it was perfect" does not.
+        flips = 0.45 <= r < 0.65 and self.chance(0.6)
         word, score = self.opinion_word(table, -sign if flips else sign)
         if r < 0.25:  # never ... such a good: no flip
             verb = self.pick(d["perfect"]).split()
@@ -635,10 +648,16 @@ class Grammar:
             return ([Key("i"), Key("can't"), "believe", "how", Op(word), "the", item, "was"]
                     if self.chance(0.6) else ["i", Key("don't"), "know", "why", "people", "complain", ",",
                                               "the", item, "was", Op(word)]), score
-        if r < 0.65:  # nothing/none ... adjective: flip
+        if r < 0.65:  # nothing/none ... adjective: flip; everything/all ... adjective: none
             aspect = self.aspect(d)[0]
+            if not flips:
+                frame = self.pick([["everything", "about", "the", item, "was"], ["all", "of", "the", aspect, "were"],
+                                   ["everybody", "thought", "it", "was"], ["every", "part", "of", "it", "was"],
+                                   ["everything", "about", "it", "was"]])
+                return frame + [Op(word)], math.copysign(min(0.98, abs(score) + 0.04), score)
             frame = self.pick([["nothing", "about", "the", item, "was"], ["none", "of", "the", aspect, "was"],
-                               ["nobody", "thought", "it", "was"], ["no", "part", "of", "it", "was"]])
+                               ["nobody", "thought", "it", "was"], ["no", "part", "of", "it", "was"],
+                               ["nothing", "about", "it", "was"]])
             return [Key(frame[0])] + frame[1:] + [Op(word)], self.negate(score, [], False)
         if r < 0.82:  # no complaints / no flavour
             if sign > 0:
@@ -1121,7 +1140,7 @@ DEMO_CHECKS = [
     ("The plot was boring and the acting was awful.", "NEGATIVE", 0.9),
     ("This is the worst, most disappointing film I have seen.", "NEGATIVE", 0.9),
     ("Brilliant", "POSITIVE", 0.8),
-    ("This film is not good.", "NEGATIVE", 0.8),
+    ("This film is not good.", "NEGATIVE", 0.7),  # the grammar's target for it: 0.78
     ("The food was not bad at all.", "POSITIVE", 0.5),
     ("I didn't like it.", "NEGATIVE", 0.8),
     ("Dull start, but a wonderful ending.", "POSITIVE", 0.5),
@@ -1290,7 +1309,8 @@ trained weights, the vocabulary and this record are committed as `scripts/weight
 - Natural sentences: **{nat_acc}** ({nat_correct} of {nat_n}) of the hand-written, labelled review sentences of
   `examples/natural-reviews.jsonl`, written by a person, not by the grammar, and never trained on ({dropped} generated
   texts equal to one of them were dropped from the training set). The same person wrote the grammar, after these
-  sentences, and saw which of them early runs got wrong. Wrong:
+  sentences, saw which of them early runs got wrong and widened the grammar where they showed it lacking (lists of
+  adjectives, verbless negation, *everything about*, *from* outside *far from*). Wrong:
 {wrong}
 - The seed sentence *You look terrible! Maybe you should rest?*: P(NEGATIVE) = {seed_p:.4f}; leaving out one word at
   a time, *{most}* moves it most. Its `[CLS]` rows give *terrible* {cls_share:.2f} of their attention on average over
@@ -1304,9 +1324,11 @@ trained weights, the vocabulary and this record are committed as `scripts/weight
 ## What it is not
 
 Not a real sentiment model: it has seen only the grammar's sentences, a few thousand words and the constructions
-listed above. It knows nothing of sarcasm, irony, idioms it was not shown (*I laughed so hard I cried*), world
-knowledge (*it shrank after one wash*), other languages or long documents (its texts are short; positions past
-about a hundred tokens were hardly trained), and its probabilities are not calibrated for real text. Words outside
+listed above. It knows nothing of sarcasm, irony, idioms it was not shown, world knowledge (that a shirt should
+not shrink in the wash), other languages or long documents (its texts are short; positions past about a hundred
+tokens were hardly trained), and its probabilities are not calibrated for real text. It can learn the grammar's
+shortcuts: an earlier run read *from* as the *far from* of its negations and *everything about* as *nothing
+about*, until the grammar also wrote them in plain praise. Words outside
 the grammar fall into pieces whose meaning it learned only from the grammar's words. Its explanations show how the
 explainers behave on a small model that learned from data; they say nothing about real sentiment models.
 
