@@ -364,78 +364,26 @@ const CONTINUATION = '##';
 function bertCasedWordPiece(): Record<string, string> {
   // The project's own BERT fixtures use this order (scripts/wordpiece.py); real bert-base-cased has [PAD]=0,
   // [UNK]=100, [CLS]=101, [SEP]=102, [MASK]=103 with [unused] slots between.
-  const [padToken, unkToken, clsToken, sepToken, maskToken] = BERT_SPECIALS;
   const normalizer = bertNormalizer(false);
-  const ordered = wordPieceVocabulary(normalizer, BERT_SPECIALS);
-  const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
-  const ids = Object.fromEntries(BERT_SPECIALS.map((token) => [token, vocab[token]!]));
-
-  const spec = {
-    ...emptySpec(),
-    added_tokens: BERT_SPECIALS.map((token) => addedToken(ids[token]!, token)),
-    normalizer,
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: templateProcessing(
-      [clsToken, '$A', sepToken],
-      [clsToken, '$A', sepToken, '$B:1', `${sepToken}:1`],
-      { [clsToken]: ids[clsToken]!, [sepToken]: ids[sepToken]! },
-    ),
-    decoder: { type: 'WordPiece', prefix: CONTINUATION, cleanup: true },
-    model: wordPieceModel(vocab, unkToken),
-  };
-  const specialTokens = {
-    cls_token: clsToken,
-    mask_token: maskToken,
-    pad_token: padToken,
-    sep_token: sepToken,
-    unk_token: unkToken,
-  };
-  return {
-    'tokenizer.json': canonicalTokenizerJson(spec),
-    'tokenizer_config.json': json({
-      added_tokens_decoder: addedTokensDecoder(spec.added_tokens),
-      clean_up_tokenization_spaces: false,
-      ...specialTokens,
-      do_basic_tokenize: true,
-      do_lower_case: false,
-      model_max_length: MODEL_MAX_LENGTH,
-      never_split: null,
-      strip_accents: false,
-      tokenize_chinese_chars: true,
-      tokenizer_class: 'BertTokenizer',
-    }),
-    'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
-    'vocab.txt': ordered.join('\n') + '\n',
-  };
+  return bertWordPieceFiles(normalizer, wordPieceVocabulary(normalizer, BERT_SPECIALS), false);
 }
 
-const BERT_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
-
-// ---------------------------------------------------------------------------------------------------------------
-// bert-multilingual-wordpiece
-
-/** bert-base-multilingual-cased's first 104 ids: `[PAD]`, `[unused1]`…`[unused99]`, `[UNK]`, `[CLS]`, `[SEP]`, `[MASK]`. */
-const MBERT_HEAD = [
-  '[PAD]',
-  ...Array.from({ length: 99 }, (_, i) => `[unused${i + 1}]`),
-  '[UNK]',
-  '[CLS]',
-  '[SEP]',
-  '[MASK]',
-];
-
-function bertMultilingualWordPiece(): Record<string, string> {
+/**
+ * A cased BERT tokenizer's files over the vocabulary `ordered`: only the five specials are added tokens (an
+ * `[unused]` slot is a plain vocabulary entry, as in Hugging Face's files); `stripAccents` is written to
+ * tokenizer_config.json as transformers' BertTokenizer takes it (false, or null: "as lowercase").
+ */
+function bertWordPieceFiles(
+  normalizer: object,
+  ordered: string[],
+  stripAccents: false | null,
+): Record<string, string> {
   const [padToken, unkToken, clsToken, sepToken, maskToken] = BERT_SPECIALS;
-  // transformers' BertConverter for bert-base-multilingual-cased: do_lower_case false, strip_accents None (which
-  // the normalizer reads as "as lowercase": accents kept), tokenize_chinese_chars true.
-  const normalizer = { ...bertNormalizer(false), strip_accents: null };
-  const ordered = wordPieceVocabulary(normalizer, MBERT_HEAD, [...CORPUS, ...MULTILINGUAL_CORPUS]);
   const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
   const ids = Object.fromEntries(BERT_SPECIALS.map((token) => [token, vocab[token]!]));
 
   const spec = {
     ...emptySpec(),
-    // Only the five specials are added tokens; the [unused] slots are plain vocabulary entries, as in mBERT's file.
     added_tokens: BERT_SPECIALS.map((token) => addedToken(ids[token]!, token)).sort((a, b) => a.id - b.id),
     normalizer,
     pre_tokenizer: { type: 'BertPreTokenizer' },
@@ -464,13 +412,36 @@ function bertMultilingualWordPiece(): Record<string, string> {
       do_lower_case: false,
       model_max_length: MODEL_MAX_LENGTH,
       never_split: null,
-      strip_accents: null,
+      strip_accents: stripAccents,
       tokenize_chinese_chars: true,
       tokenizer_class: 'BertTokenizer',
     }),
     'special_tokens_map.json': json(specialTokensMap(specialTokens, spec.added_tokens)),
     'vocab.txt': ordered.join('\n') + '\n',
   };
+}
+
+const BERT_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// bert-multilingual-wordpiece
+
+/** bert-base-multilingual-cased's first 104 ids: `[PAD]`, `[unused1]`…`[unused99]`, `[UNK]`, `[CLS]`, `[SEP]`, `[MASK]`. */
+const MBERT_HEAD = [
+  '[PAD]',
+  ...Array.from({ length: 99 }, (_, i) => `[unused${i + 1}]`),
+  '[UNK]',
+  '[CLS]',
+  '[SEP]',
+  '[MASK]',
+];
+
+function bertMultilingualWordPiece(): Record<string, string> {
+  // transformers' BertConverter for bert-base-multilingual-cased: do_lower_case false, strip_accents None (which
+  // the normalizer reads as "as lowercase": accents kept), tokenize_chinese_chars true.
+  const normalizer = { ...bertNormalizer(false), strip_accents: null };
+  const ordered = wordPieceVocabulary(normalizer, MBERT_HEAD, [...CORPUS, ...MULTILINGUAL_CORPUS]);
+  return bertWordPieceFiles(normalizer, ordered, null);
 }
 
 /** BERT's normalizer, cased (accents kept) or uncased (lowercased, accents stripped as `strip_accents: null` does). */
