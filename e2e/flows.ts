@@ -70,12 +70,15 @@ export async function compareFlow(page: Page, prefix: string): Promise<void> {
   await left.locator('select[data-option="layer"]').selectOption('0');
   await left.locator('select[data-option="head"]').selectOption('1');
   await expect(left.getByTestId('attention-heatmap')).toContainText('layer 0 · head 1');
-  // A click on a thumbnail of the layers × heads grid (here layer 1, head 2 of the demo's 2 × 4) selects it.
+  // A click on a thumbnail of the layers × heads grid (layer 1, head 2) selects it. Where it sits follows
+  // headGridOption's layout (percent positions from the counts in the grid's title), whatever the demo's size.
   // Retried: the charts re-render (and the pane may reflow) while the previous head's answer lands.
   const grid = left.getByTestId('head-grid');
+  const [, layers, heads] = /(\d+) layers × (\d+) heads/.exec((await grid.textContent()) ?? '')!.map(Number);
+  const [x, y] = [0.06 + ((2 + 0.5) * 0.92) / heads!, 0.08 + ((1 + 0.5) * 0.88) / layers!];
   await expect(async () => {
     const box = (await grid.boundingBox())!;
-    await grid.click({ position: { x: box.width * 0.635, y: box.height * 0.74 } });
+    await grid.click({ position: { x: box.width * x, y: box.height * y } });
     await expect(left.getByTestId('attention-heatmap')).toContainText('layer 1 · head 2', { timeout: 1_000 });
   }).toPass({ timeout: 10_000 });
 
