@@ -186,3 +186,31 @@ async function firstMark(
   expect(mark, `a mark in ${testId}`).toBeDefined();
   return mark!;
 }
+
+test("'Measure faithfulness' makes a run evaluate: the corpus view averages ferret's metrics over the file", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(host.url);
+  await expect(page.getByTestId('status')).toHaveText('Ready', { timeout: 30_000 });
+  const rows = ['a wonderful film', 'a dull and boring film', 'the food was not bad at all'];
+  const file = rows.map((text, i) => JSON.stringify({ text, label: i === 1 ? 'NEGATIVE' : 'POSITIVE' })).join('\n');
+  await dropFile(page, 'three.jsonl', Buffer.from(`${file}\n`));
+  await expect(page.getByTestId('sentence-count')).toHaveText('3');
+  for (const method of await page.locator('[data-method]').all()) {
+    const box = method.locator('input[type="checkbox"]').first();
+    if (await box.isEnabled()) await box.setChecked((await method.getAttribute('data-method')) === 'occlusion');
+  }
+  await page.getByTestId('evaluate').check();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('job-status')).toHaveText('completed', { timeout: 60_000 });
+  await page.getByTestId('view-corpus').click();
+  const table = page.getByTestId('corpus-evaluation');
+  for (const metric of ['aopc_compr', 'aopc_suff', 'taucorr_loo']) {
+    await expect(table.locator(`th[data-metric="${metric}"]`)).toBeVisible();
+  }
+  // One method over three sentences: every metric's mean is a number over n = 3.
+  const cells = await table.locator('tbody tr td').allTextContents();
+  expect(cells.slice(0, 3).every((cell) => /^-?\d\.\d+/.test(cell.trim()) && /3\s*$/.test(cell.trim()))).toBe(true);
+});
