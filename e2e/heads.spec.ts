@@ -98,17 +98,17 @@ test('a multi-label model: one independent bar per label with the threshold, pre
     await expect(bar).toHaveAttribute('data-label', label);
     await expect(bar).toContainText(sigmoids[i]!.toFixed(3));
     await expect(bar).toHaveAttribute('data-predicted', String(predicted.includes(label)));
-    const width = await bar.locator('.fill').evaluate((fill) => parseFloat((fill as HTMLElement).style.width));
+    const width = await bar.locator('.prob-fill').evaluate((fill) => parseFloat((fill as HTMLElement).style.width));
     expect(width).toBeCloseTo(sigmoids[i]! * 100, 1);
     await expect(bar.getByTestId('prediction-threshold')).toHaveAttribute('style', /left: 50%/);
-    const track = (await bar.locator('.track').boundingBox())!;
+    const track = (await bar.locator('.prob-track').boundingBox())!;
     const mark = (await bar.getByTestId('prediction-threshold').boundingBox())!;
     expect(Math.abs(mark.x + mark.width / 2 - (track.x + track.width / 2))).toBeLessThan(2);
   }
   const sum = sigmoids.reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 0.01) {
     const widths = await bars
-      .locator('.fill')
+      .locator('.prob-fill')
       .evaluateAll((fills) => fills.map((fill) => parseFloat((fill as HTMLElement).style.width)));
     expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(sum * 100, 0);
   }

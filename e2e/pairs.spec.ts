@@ -190,7 +190,7 @@ test('zero-shot labels classify a typed sentence: one bar per candidate, another
   // tiny-bert's golden zero-shot scores (transformers' pipeline): a softmax across the candidates.
   await expect(bars).toContainText(['0.434', '0.284', '0.283']);
   const widths = await bars
-    .locator('.fill')
+    .locator('.prob-fill')
     .evaluateAll((fills) => fills.map((fill) => parseFloat((fill as HTMLElement).style.width)));
   expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
   await expect(bars.nth(0)).toHaveAttribute('data-explained', 'true');
