@@ -373,11 +373,7 @@ function bertCasedWordPiece(): Record<string, string> {
  * `[unused]` slot is a plain vocabulary entry, as in Hugging Face's files); `stripAccents` is written to
  * tokenizer_config.json as transformers' BertTokenizer takes it (false, or null: "as lowercase").
  */
-function bertWordPieceFiles(
-  normalizer: object,
-  ordered: string[],
-  stripAccents: false | null,
-): Record<string, string> {
+function bertWordPieceFiles(normalizer: object, ordered: string[], stripAccents: false | null): Record<string, string> {
   const [padToken, unkToken, clsToken, sepToken, maskToken] = BERT_SPECIALS;
   const vocab = Object.fromEntries(ordered.map((token, id) => [token, id]));
   const ids = Object.fromEntries(BERT_SPECIALS.map((token) => [token, vocab[token]!]));
