@@ -8,7 +8,7 @@ import { agreementMatrix } from '../shared/agreement.js';
 import type { Comparison, TextInput } from '../shared/results.js';
 import { planMethods, sentenceResult, type MethodPlan, type MethodRequest } from './explain.js';
 import { forwardServiceFor } from './forward-service.js';
-import { evaluateExplanation } from './metrics/evaluate.js';
+import { evaluateExplanations } from './metrics/evaluate.js';
 import type { ModelBundle } from './model/bundle.js';
 import { predictTexts } from './predict.js';
 
@@ -40,15 +40,13 @@ export async function compareMethods(
   for (const step of own) explanations.push(await explain(step));
   for (const explanation of explanations) sentence.explanations[explanation.method] = explanation;
 
-  const evaluated = await Promise.all(
-    explanations.map((explanation) => evaluateExplanation(model, input!, explanation, { rationale, topK, signal })),
-  );
+  const evaluation = await evaluateExplanations(model, input!, explanations, { rationale, topK, signal });
   const ranked = explanations.filter(
     (explanation) => includeDegenerate || !explanation.warnings.some((warning) => warning.code === 'degenerate'),
   );
   return {
     sentence,
-    evaluation: Object.fromEntries(explanations.map((explanation, i) => [explanation.method, evaluated[i]!])),
+    evaluation,
     agreement: {
       methods: ranked.map((explanation) => explanation.method),
       tau: agreementMatrix(

@@ -10,7 +10,7 @@ import {
 } from '../shared/results.js';
 import type { Explainer } from './explainers/explainer.js';
 import { getExplainer } from './explainers/registry.js';
-import { evaluateExplanation, innerRationale } from './metrics/evaluate.js';
+import { evaluateExplanations, innerRationale } from './metrics/evaluate.js';
 import type { ModelBundle } from './model/bundle.js';
 import { predictTexts, type PredictedText } from './predict.js';
 import { UnsupportedGraphError } from './onnx/surgery.js';
@@ -153,13 +153,10 @@ async function evaluateSentence(
       usable = undefined;
     }
   }
-  const explanations = Object.values(result.explanations);
-  const values = await Promise.all(
-    explanations.map((explanation) =>
-      evaluateExplanation(model, input, explanation, { ...(usable ? { rationale: usable } : {}), signal }),
-    ),
-  );
-  result.evaluation = Object.fromEntries(explanations.map((explanation, k) => [explanation.method, values[k]!]));
+  result.evaluation = await evaluateExplanations(model, input, Object.values(result.explanations), {
+    ...(usable ? { rationale: usable } : {}),
+    signal,
+  });
 }
 
 /** The methods with their target set to the NLI model's entailment: what zero-shot explains. */

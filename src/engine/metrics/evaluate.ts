@@ -70,6 +70,19 @@ export async function evaluateExplanation(
   return values;
 }
 
+/** Method id → ferret's metrics, for every explanation of one input (their model calls batch together). */
+export async function evaluateExplanations(
+  model: ModelBundle,
+  input: ExplainInput,
+  explanations: readonly Explanation[],
+  options: EvaluateOptions = {},
+): Promise<Record<string, MetricValues>> {
+  const values = await Promise.all(
+    explanations.map((explanation) => evaluateExplanation(model, input, explanation, options)),
+  );
+  return Object.fromEntries(explanations.map((explanation, k) => [explanation.method, values[k]!]));
+}
+
 /**
  * The rationale on the non-special tokens, from whichever granularity the user gave: per token or per word,
  * with or without the specials.

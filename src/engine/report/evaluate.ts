@@ -1,6 +1,6 @@
 /** ferret's metrics for every explanation of a results document, for the report's evaluation tables. */
 import type { ResultsDocument, TextInput } from '../../shared/results.js';
-import { evaluateExplanation } from '../metrics/evaluate.js';
+import { evaluateExplanations } from '../metrics/evaluate.js';
 import type { ModelBundle } from '../model/bundle.js';
 import { predictTexts } from '../predict.js';
 
@@ -22,13 +22,10 @@ export async function evaluateResults(
     { signal },
   );
   const sentences = await Promise.all(
-    results.sentences.map(async (sentence, i) => {
-      const explanations = Object.values(sentence.explanations);
-      const values = await Promise.all(
-        explanations.map((explanation) => evaluateExplanation(model, inputs[i]!, explanation, { signal })),
-      );
-      return { ...sentence, evaluation: Object.fromEntries(explanations.map((e, j) => [e.method, values[j]!])) };
-    }),
+    results.sentences.map(async (sentence, i) => ({
+      ...sentence,
+      evaluation: await evaluateExplanations(model, inputs[i]!, Object.values(sentence.explanations), { signal }),
+    })),
   );
   return { ...results, sentences };
 }
