@@ -33,7 +33,7 @@ export function requestRunOptions({
   'labels' | 'evaluate' | 'rationales'
 > {
   const trueLabels = requestLabels(labels, texts.length);
-  const given = requestRationales(rationales, texts.length);
+  const given = perText('rationales', rationales, texts.length);
   if (given && !evaluate) throw new OptionError('rationales are for the plausibility metrics: they need evaluate');
   return {
     ...(trueLabels ? { labels: trueLabels } : {}),
@@ -42,33 +42,28 @@ export function requestRunOptions({
   };
 }
 
-/** A request's rationales as `ExplainOptions.rationales`, one per text (null → none), or an error as for labels. */
-export function requestRationales(
-  rationales: readonly (readonly number[] | null)[] | undefined,
+/**
+ * A request's list with one entry per text (`labels`, `rationales`: null → none) as `ExplainOptions` takes it,
+ * or an error naming both counts, since a shifted list would file every value under the wrong sentence.
+ */
+function perText<T>(
+  name: string,
+  values: readonly (T | null)[] | undefined,
   texts: number,
-): (readonly number[] | undefined)[] | undefined {
-  if (rationales === undefined) return undefined;
-  if (rationales.length !== texts) {
-    throw new OptionError(
-      `rationales has ${rationales.length} entries for ${texts} texts; give one per text (null for none)`,
-    );
+): (T | undefined)[] | undefined {
+  if (values === undefined) return undefined;
+  if (values.length !== texts) {
+    throw new OptionError(`${name} has ${values.length} entries for ${texts} texts; give one per text (null for none)`);
   }
-  return rationales.map((rationale) => rationale ?? undefined);
+  return values.map((value) => value ?? undefined);
 }
 
-/**
- * A request's true labels as `ExplainOptions.labels`: one per text (null → none), or an error naming both
- * counts, since a shifted label list would mark every sentence wrong without a word.
- */
+/** A request's true labels as `ExplainOptions.labels`, checked as `perText` does. */
 export function requestLabels(
   labels: readonly (string | null)[] | undefined,
   texts: number,
 ): (string | undefined)[] | undefined {
-  if (labels === undefined) return undefined;
-  if (labels.length !== texts) {
-    throw new OptionError(`labels has ${labels.length} entries for ${texts} texts; give one per text (null for none)`);
-  }
-  return labels.map((label) => label ?? undefined);
+  return perText('labels', labels, texts);
 }
 
 /** Method id → option values as given by a face (defaults filled in here). */
